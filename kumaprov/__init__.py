@@ -1,0 +1,3 @@
+"""kumaprov: Uptime Kuma configuration as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from kumaprov.cli import main
+
+main()

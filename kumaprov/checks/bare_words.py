@@ -1,0 +1,64 @@
+"""KP304 (warning): a query compares with a bare word that is no field of any sample.
+
+`data[status = active]` reads the field `active`, which is almost never what
+was meant: the author wanted the string "active". Such a predicate is quietly
+false on every response, so the monitor can never be UP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kumaprov import jsonquery
+from kumaprov.checks import LintContext
+from kumaprov.loader import Definition
+from kumaprov.model import JsonQueryMonitor
+from kumaprov.problems import Problem, Severity
+
+CODE = "KP304"
+
+
+def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    for definition in definitions:
+        monitor = definition.monitor
+        if not isinstance(monitor, JsonQueryMonitor) or not monitor.samples:
+            continue
+        fields = _sample_fields(definition, context)
+        if not fields:
+            continue  # no JSON samples: nothing to judge the names against
+        try:
+            names = jsonquery.bare_path_names(monitor.query)
+        except jsonquery.QuerySyntaxError:
+            continue
+        for name, offset in names:
+            if name not in fields:
+                yield Problem(
+                    definition.position_of("query"), CODE,
+                    f"'{name}' (character {offset + 1} of the query) is read as a field, and no sample has "
+                    f"a field named '{name}': did you mean the string \"{name}\"?",
+                    Severity.WARNING, definition.via)
+
+
+def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
+    fields: set[str] = set()
+    monitor = definition.monitor
+    assert isinstance(monitor, JsonQueryMonitor)
+    for sample in monitor.samples:
+        try:
+            text = sample.body if sample.file is None else context.samples.read(definition.base_dir / sample.file)
+            _collect_keys(json.loads(text or ""), fields)
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            continue
+    return fields
+
+
+def _collect_keys(value: Any, keys: set[str]) -> None:
+    if isinstance(value, dict):
+        keys.update(value)
+        for item in value.values():
+            _collect_keys(item, keys)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_keys(item, keys)

@@ -1,0 +1,23 @@
+"""KP201: every monitor id is unique across all files (it is the monitor's identity)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from kumaprov.checks import LintContext
+from kumaprov.loader import Definition, Entry
+from kumaprov.problems import Problem
+
+CODE = "KP201"
+
+
+def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    first: dict[str, Entry] = {}
+    for entry in context.entries:
+        monitor_id = entry.raw.get("id")
+        if not isinstance(monitor_id, str):
+            continue
+        earlier = first.setdefault(monitor_id, entry)
+        if earlier is not entry:
+            yield Problem(entry.position_of("id"), CODE, f"duplicate id '{monitor_id}' (first defined at "
+                          f"{earlier.position_of('id')})", via=entry.via)

@@ -1,0 +1,48 @@
+"""The JSON Schema of a monitor file, generated from the model, for editor completion."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES
+
+SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
+
+
+def schema() -> dict[str, Any]:
+    monitor_union: Any = None
+    for cls in MONITOR_TYPES.values():
+        monitor_union = cls if monitor_union is None else monitor_union | cls
+    monitors = TypeAdapter(monitor_union).json_schema(ref_template="#/$defs/{model}")
+    defs = monitors.pop("$defs", {})
+    template_entry = {
+        "type": "object",
+        "description": "Instantiate templates/<template>.yaml.j2 with variables.",
+        "properties": {"template": {"type": "string"}, "vars": {"type": "object"}},
+        "required": ["template"],
+        "additionalProperties": False,
+    }
+    defaults = {
+        "type": "object",
+        "description": "Values applied to every monitor of this file that accepts the key.",
+        "propertyNames": {"enum": sorted(DEFAULTABLE_KEYS)},
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "kumaprov monitor file",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "defaults": defaults,
+            "monitors": {"type": "array", "items": {"anyOf": [template_entry, monitors]}},
+        },
+        "$defs": defs,
+    }
+
+
+def dumps() -> str:
+    return json.dumps(schema(), indent=2)

@@ -1,0 +1,242 @@
+"""Files to definitions: read YAML, expand templates, apply defaults, validate the model.
+
+Every problem is collected (nothing stops at the first), and every definition
+keeps its located raw mapping so later checks can still point at a key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kumaprov import schema, yamlpos
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
+from kumaprov.problems import Position, Problem
+from kumaprov.project import PROJECT_FILE, Project
+from kumaprov.suggest import did_you_mean
+from kumaprov.templating import TemplateError, Templates
+from kumaprov.yamlpos import LocatedList, LocatedMap
+
+FILE_KEYS = ("defaults", "monitors")
+INSTANCE_KEYS = ("template", "vars")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One monitor as written (after templates and defaults), valid or not."""
+
+    raw: LocatedMap
+    base_dir: Path  # sample files are relative to the file that wrote them
+    via: tuple[Position, ...]  # the template entries this monitor was rendered from
+
+    @property
+    def position(self) -> Position:
+        return self.raw.pos
+
+    def position_of(self, *path: Any) -> Position:
+        return yamlpos.locate(self.raw, path) or self.raw.pos
+
+    def position_of_key(self, *path: Any) -> Position:
+        return yamlpos.locate_key(self.raw, path) or self.raw.pos
+
+
+@dataclass(frozen=True)
+class Definition(Entry):
+    """A monitor that passed the schema."""
+
+    monitor: Monitor
+
+    @property
+    def id(self) -> str:
+        return self.monitor.id
+
+
+@dataclass
+class Loaded:
+    definitions: list[Definition] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand directories into their YAML files (sorted, so output is stable)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
+                                and p.name != PROJECT_FILE and p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(Position(str(path)), "KP001", "no such file or directory"))
+    return files, problems
+
+
+def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
+    files, problems = discover(paths or project.monitor_paths)
+    loaded = Loaded(problems=problems, files=files)
+    reader = _Reader(project, Templates(project.templates_dir), loaded)
+    for path in files:
+        reader.read_file(path)
+    loaded.problems = _unique(loaded.problems)
+    return loaded
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    # Defaults shared by many monitors would otherwise report one bad value once per monitor.
+    return list(dict.fromkeys(problems))
+
+
+class _Reader:
+    def __init__(self, project: Project, templates: Templates, loaded: Loaded) -> None:
+        self.project = project
+        self.templates = templates
+        self.loaded = loaded
+        self.project_defaults = self.checked_defaults(project.defaults)
+
+    def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = ()) -> None:
+        self.loaded.problems.append(Problem(position, code, message, via=via))
+
+    def read_file(self, path: Path) -> None:
+        name = _display(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            return self.problem(Position(name), "KP001", f"not UTF-8 text (byte {exc.start})")
+        data = self.parse(text, name)
+        if data is None:
+            return None
+        if not isinstance(data, LocatedMap):
+            return self.problem(getattr(data, "pos", Position(name)), "KP003",
+                                "a monitor file is a mapping with a `monitors:` list")
+        for key in data:
+            if key not in FILE_KEYS:
+                self.problem(data.position_of_key(key), "KP003",
+                             f"unknown top-level key '{key}'{did_you_mean(str(key), FILE_KEYS)}")
+        defaults = self.checked_defaults(data.get("defaults"), data.position_of_value("defaults"))
+        layers = [self.project_defaults, defaults]
+        for item, position in self.items(data, "monitors"):
+            self.read_item(item, position, path.parent, layers)
+        return None
+
+    def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
+        try:
+            return yamlpos.load(text, name)
+        except yamlpos.YamlError as exc:
+            self.problem(exc.position, "KP002", f"YAML syntax error: {exc.message}", via)
+        except RecursionError:
+            self.problem(Position(name), "KP002", "YAML is nested too deeply", via)
+        return None
+
+    def items(self, data: LocatedMap, key: str) -> Iterator[tuple[Any, Position]]:
+        value = data.get(key)
+        if value is None:
+            return
+        if not isinstance(value, LocatedList):
+            self.problem(data.position_of_value(key), "KP003", f"`{key}` must be a list")
+            return
+        yield from zip(value, value.item_pos)
+
+    def checked_defaults(self, defaults: Any, position: Position | None = None) -> LocatedMap:
+        if defaults is None or (isinstance(defaults, dict) and not defaults):
+            return _empty_map(position)
+        if not isinstance(defaults, LocatedMap):
+            self.problem(position or Position("?"), "KP003", "`defaults` must be a mapping")
+            return _empty_map(position)
+        for key in defaults:
+            if key not in DEFAULTABLE_KEYS:
+                self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
+                             f"unknown key '{key}' in defaults{did_you_mean(str(key), DEFAULTABLE_KEYS)}")
+        return defaults
+
+    def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],
+                  via: tuple[Position, ...] = ()) -> None:
+        if not isinstance(item, LocatedMap):
+            return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
+        if "template" in item:
+            return self.expand(item, layers, via)
+        monitor_type = item.get("type")
+        if monitor_type not in MONITOR_TYPES:
+            self.loaded.entries.append(Entry(item, base_dir, via))
+        if monitor_type is None:
+            return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
+        if monitor_type not in MONITOR_TYPES:
+            hint = did_you_mean(str(monitor_type), MONITOR_TYPES)
+            return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
+                                f"unknown monitor type '{monitor_type}'{hint}", via)
+        raw = _with_defaults(item, layers, fields_of(monitor_type))
+        self.loaded.entries.append(Entry(raw, base_dir, via))
+        try:
+            monitor: Monitor = MONITOR_TYPES[monitor_type].model_validate(raw)  # type: ignore[assignment]
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, raw, monitor_type, via))
+            return None
+        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor))
+        return None
+
+    def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
+        here = via + (instance.pos,)
+        for key in instance:
+            if key not in INSTANCE_KEYS:
+                self.problem(instance.position_of_key(key), "KP003",
+                             f"unknown key '{key}' in a template entry{did_you_mean(str(key), INSTANCE_KEYS)}")
+        name = str(instance["template"])
+        if not self.templates.exists(name):
+            hint = did_you_mean(name, self.templates.names())
+            return self.problem(instance.position_of_value("template"), "KP005",
+                                f"no template '{name}' in {_display(self.templates.directory)}{hint}", via)
+        variables = instance.get("vars") or {}
+        if not isinstance(variables, dict):
+            return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
+        try:
+            text = self.templates.render(name, variables)
+        except TemplateError as exc:
+            return self.problem(Position(_display(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        template_file = _display(self.templates.path(name))
+        data = self.parse(text, template_file, here)
+        if data is None:
+            return None
+        if not isinstance(data, LocatedMap) or "monitors" not in data:
+            return self.problem(Position(template_file), "KP003",
+                                "a template must render a mapping with a `monitors:` list", here)
+        for item, position in self.items(data, "monitors"):
+            self.read_item(item, position, self.templates.directory, layers, here)
+        return None
+
+
+def _with_defaults(item: LocatedMap, layers: list[LocatedMap], allowed: frozenset[str]) -> LocatedMap:
+    """The monitor's own keys over file defaults over project defaults, positions kept."""
+    merged = _empty_map(item.pos)
+    for layer in [*layers, item]:
+        own = layer is item
+        for key, value in layer.items():
+            if own or key in allowed:
+                merged[key] = value
+                merged.key_pos[key] = layer.position_of_key(key)
+                merged.value_pos[key] = layer.position_of_value(key)
+    return merged
+
+
+def _empty_map(position: Position | None) -> LocatedMap:
+    result = LocatedMap()
+    result.pos = position or Position("<defaults>")
+    result.key_pos = {}
+    result.value_pos = {}
+    return result
+
+
+def _display(path: Path) -> str:
+    """Paths relative to the working directory when possible: what editors and CI expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

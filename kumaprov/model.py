@@ -1,0 +1,168 @@
+"""The typed monitor model: one strict pydantic class per monitor type.
+
+Keys are readable snake_case names; `mapping.py` is the one place that turns
+them into Uptime Kuma's own field names. Every class forbids unknown keys and
+is strict about types, so `interval: "60"` or `expected_value: true` are
+errors that point at the value rather than surprises on the server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+from kumaprov.versions import MAX_INTERVAL
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
+StatusCodes = Annotated[str, StringConstraints(pattern=r"^[1-5]\d\d(-[1-5]\d\d)?$")]
+Seconds = Annotated[int, Field(ge=1, le=MAX_INTERVAL)]
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+JSON_OPERATORS = ("==", "!=", "contains", "<", "<=", ">", ">=")
+DNS_RECORD_TYPES = ("A", "AAAA", "CAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Sample(Strict):
+    """A recorded response and the verdict the monitor must give for it."""
+
+    file: str | None = Field(None, description="Path of a response body file, relative to the defining file.")
+    body: str | None = Field(None, description="The response body inline, instead of `file`.")
+    status: int = Field(200, ge=100, le=599, description="HTTP status of the sample response.")
+    expect: Literal["up", "down"] = Field(description="The verdict Uptime Kuma must give.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Sample:
+        if (self.file is None) == (self.body is None):
+            raise ValueError("a sample needs exactly one of `file` or `body`")
+        return self
+
+
+class BasicAuth(Strict):
+    username: str
+    password: str = Field(description="Use an environment reference such as ${API_PASSWORD}.")
+
+
+class MonitorBase(Strict):
+    # Which Uptime Kuma server version first offered this type.
+    min_version: ClassVar[str] = "1.23.0"
+
+    id: Slug = Field(description="Stable identity of the monitor, unique across all files.")
+    name: str = Field(min_length=1, max_length=150)
+    description: str | None = None
+    interval: Seconds = Field(60, description="Seconds between checks.")
+    retry_interval: Seconds | None = Field(None, description="Seconds between retries (default: interval).")
+    retries: int = Field(0, ge=0, le=1000, description="Retries before the monitor is marked DOWN.")
+    resend_interval: int = Field(0, ge=0, le=10000, description="Resend a DOWN notification every N beats (0: never).")
+    upside_down: bool = Field(False, description="Invert the status: reachable means DOWN.")
+
+
+class HttpMonitor(MonitorBase):
+    type: Literal["http"]
+    url: str = Field(pattern=r"^https?://\S+$")
+    method: Literal[HTTP_METHODS] = "GET"  # type: ignore[valid-type]
+    headers: dict[str, str] | None = None
+    body_encoding: Literal["json", "form", "xml"] = "json"
+    body: str | dict[str, Any] | list[Any] | None = None
+    accepted_status_codes: list[StatusCodes] = Field(default_factory=lambda: ["200-299"], min_length=1)
+    max_redirects: int = Field(10, ge=0, le=100)
+    timeout: float = Field(48, gt=0, le=3600, description="Request timeout in seconds.")
+    ignore_tls: bool = False
+    expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
+    basic_auth: BasicAuth | None = None
+    samples: list[Sample] = Field(default_factory=list, description="Responses to check the verdict on.")
+
+    @field_validator("body")
+    @classmethod
+    def _body_matches_encoding(cls, body: Any, info: ValidationInfo) -> Any:
+        # body_encoding is declared before body, so it has been validated already.
+        encoding = info.data.get("body_encoding", "json")
+        if isinstance(body, (dict, list)) and encoding != "json":
+            raise ValueError("a mapping or list body is sent as JSON; set body_encoding: json or give a string")
+        if isinstance(body, str) and encoding == "json" and "${" not in body:
+            try:
+                json.loads(body)
+            except ValueError as exc:
+                raise ValueError(f"body is not valid JSON but body_encoding is json: {exc}") from None
+        return body
+
+
+class KeywordMonitor(HttpMonitor):
+    type: Literal["keyword"]  # type: ignore[assignment]
+    keyword: str = Field(min_length=1, description="Case-sensitive text the response must contain.")
+    invert_keyword: bool = Field(False, description="UP when the keyword is absent.")
+
+
+class JsonQueryMonitor(HttpMonitor):
+    type: Literal["json-query"]  # type: ignore[assignment]
+    query: str = Field(min_length=1, description="JSONata expression evaluated on the response.")
+    expected_value: str = Field(description="Compared with the query result as a string.")
+    operator: Literal[JSON_OPERATORS] = Field("==", description="2.x only, except '=='.")  # type: ignore[valid-type]
+
+
+class PortMonitor(MonitorBase):
+    type: Literal["port"]
+    hostname: str = Field(min_length=1)
+    port: int = Field(ge=1, le=65535)
+
+
+class PingMonitor(MonitorBase):
+    type: Literal["ping"]
+    hostname: str = Field(min_length=1)
+    packet_size: int = Field(56, ge=1, le=65500)
+
+
+class DnsMonitor(MonitorBase):
+    type: Literal["dns"]
+    hostname: str = Field(min_length=1)
+    resolver: str = Field("1.1.1.1", min_length=1, description="DNS server to ask.")
+    record_type: Literal[DNS_RECORD_TYPES] = "A"  # type: ignore[valid-type]
+    port: int = Field(53, ge=1, le=65535)
+
+
+class PushMonitor(MonitorBase):
+    type: Literal["push"]
+    push_token: str = Field(min_length=8, description="The token in the push URL; use ${ENV} for a secret.")
+
+
+class GroupMonitor(MonitorBase):
+    type: Literal["group"]
+
+
+class DockerMonitor(MonitorBase):
+    type: Literal["docker"]
+    container: str = Field(min_length=1, description="Container name or id.")
+    docker_host: str = Field(min_length=1, description="Name of a docker host configured in Uptime Kuma.")
+
+
+MONITOR_TYPES: dict[str, type[MonitorBase]] = {
+    "http": HttpMonitor,
+    "keyword": KeywordMonitor,
+    "json-query": JsonQueryMonitor,
+    "port": PortMonitor,
+    "ping": PingMonitor,
+    "dns": DnsMonitor,
+    "push": PushMonitor,
+    "group": GroupMonitor,
+    "docker": DockerMonitor,
+}
+
+Monitor = (
+    HttpMonitor | KeywordMonitor | JsonQueryMonitor | PortMonitor | PingMonitor
+    | DnsMonitor | PushMonitor | GroupMonitor | DockerMonitor
+)
+
+# Keys that may appear in `defaults:` blocks: anything some monitor type accepts,
+# except identity, which must never be shared.
+DEFAULTABLE_KEYS: frozenset[str] = frozenset(
+    name for cls in MONITOR_TYPES.values() for name in cls.model_fields
+) - {"id", "name", "type", "samples"}
+
+
+def fields_of(monitor_type: str) -> frozenset[str]:
+    return frozenset(MONITOR_TYPES[monitor_type].model_fields)

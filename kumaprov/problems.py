@@ -1,0 +1,46 @@
+"""Problems: what lint and validation report, each tied to a place in a file."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file; line and column are 1-based, as editors show them."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    position: Position
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    # Where a templated value came from: the file and line that instantiated the template.
+    via: tuple[Position, ...] = field(default=())
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        p = self.position
+        return (p.file, p.line, p.column, self.code)
+
+    def text(self) -> str:
+        via = "".join(f" (used at {v})" for v in self.via)
+        level = "" if self.severity is Severity.ERROR else "warning: "
+        return f"{self.position}: {self.code} {level}{self.message}{via}"
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity is Severity.ERROR for p in problems)

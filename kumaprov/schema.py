@@ -1,0 +1,111 @@
+"""Turns pydantic validation errors into problems at the exact key or value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import ValidationError
+
+from kumaprov import yamlpos
+from kumaprov.model import MONITOR_TYPES
+from kumaprov.problems import Position, Problem
+from kumaprov.suggest import did_you_mean
+
+UNKNOWN_KEY = "KP101"
+MISSING_KEY = "KP102"
+WRONG_TYPE = "KP103"
+INVALID_VALUE = "KP104"
+UNKNOWN_TYPE = "KP105"
+
+_TYPE_NAMES = {
+    "string_type": "a string",
+    "int_type": "an integer",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "bool_type": "true or false",
+    "dict_type": "a mapping",
+    "list_type": "a list",
+    "model_type": "a mapping",
+}
+
+
+def problems(
+    error: ValidationError, raw: yamlpos.LocatedMap, monitor_type: str, via: tuple[Position, ...]
+) -> Iterator[Problem]:
+    model = MONITOR_TYPES[monitor_type]
+    for detail in error.errors(include_url=False):
+        loc = tuple(detail["loc"])
+        code, message = _describe(detail, loc, model, monitor_type)
+        locate = yamlpos.locate_key if code == UNKNOWN_KEY else yamlpos.locate
+        position = locate(raw, loc) or raw.pos
+        yield Problem(position, code, message, via=via)
+
+
+def _describe(detail: Any, loc: tuple[Any, ...], model: Any, monitor_type: str) -> tuple[str, str]:
+    kind = detail["type"]
+    where = ".".join(str(part) for part in loc)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        choices = _sibling_keys(model, loc[:-1])
+        return UNKNOWN_KEY, f"unknown key '{key}' for a {monitor_type} monitor{did_you_mean(key, choices)}"
+    if kind == "missing":
+        return MISSING_KEY, f"missing required key '{where}' for a {monitor_type} monitor"
+    if kind in _TYPE_NAMES:
+        got = detail.get("input")
+        hint = ""
+        if kind == "string_type" and isinstance(got, (bool, int, float)):
+            hint = f"; quote it: \"{_yaml_scalar(got)}\""
+        return WRONG_TYPE, f"{where}: expected {_TYPE_NAMES[kind]}, got {_describe_value(got)}{hint}"
+    message = str(detail["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error":
+        message = f"must be one of {detail['ctx']['expected']}, got {_describe_value(detail.get('input'))}"
+    elif kind == "string_pattern_mismatch":
+        message = _pattern_message(loc, detail.get("input"))
+    return INVALID_VALUE, f"{where}: {message}"
+
+
+def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
+    field = next((str(part) for part in reversed(loc) if isinstance(part, str)), "")
+    explanations = {
+        "id": "an id is a lowercase slug: letters, digits, '.', '_' or '-', starting with a letter or digit",
+        "accepted_status_codes": "a status code is '200' or a range such as '200-299'",
+        "url": "the URL must start with http:// or https://",
+    }
+    return f"{explanations.get(field, 'invalid format')} (got {_describe_value(value)})"
+
+
+def _describe_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"number {value}"
+    if isinstance(value, str):
+        return f"string {value!r}" if len(value) < 60 else "a long string"
+    if value is None:
+        return "null"
+    return type(value).__name__.replace("Located", "").lower()
+
+
+def _yaml_scalar(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _sibling_keys(model: Any, parent: tuple[Any, ...]) -> list[str]:
+    """The keys allowed next to an unknown one, for the suggestion."""
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        annotation = model.model_fields.get(part) if hasattr(model, "model_fields") else None
+        if annotation is None:
+            return []
+        model = _inner_model(annotation.annotation)
+    return list(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if hasattr(found, "model_fields"):
+            return found
+    return annotation

@@ -1,0 +1,74 @@
+"""Jinja templates that expand one short block of YAML into several monitors.
+
+A template is `templates/<name>.yaml.j2`; it renders YAML with a top-level
+`monitors:` list. Undefined variables are errors (StrictUndefined), and every
+error names the template file and line as well as the file that used it.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+SUFFIX = ".yaml.j2"
+
+
+class TemplateError(Exception):
+    def __init__(self, message: str, file: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.line = line
+
+
+def env_reference(name: str) -> str:
+    """`{{ env("API_KEY") }}` writes the reference `${API_KEY}` into the rendered YAML."""
+    return "${" + str(name) + "}"
+
+
+class Templates:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(directory)),
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+            autoescape=False,
+        )
+        self._env.globals["env"] = env_reference
+
+    def names(self) -> list[str]:
+        if not self.directory.is_dir():
+            return []
+        return sorted(p.name.removesuffix(SUFFIX) for p in self.directory.glob("*" + SUFFIX))
+
+    def path(self, name: str) -> Path:
+        return self.directory / (name + SUFFIX)
+
+    def exists(self, name: str) -> bool:
+        return "/" not in name and "\\" not in name and self.path(name).is_file()
+
+    def render(self, name: str, variables: Mapping[str, Any]) -> str:
+        file = str(self.path(name))
+        try:
+            template = self._env.get_template(name + SUFFIX)
+            return template.render(**variables)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(f"template syntax error: {exc.message}", file, exc.lineno) from None
+        except jinja2.UndefinedError as exc:
+            message = f"template variable error: {exc.message}; pass it under `vars`"
+            raise TemplateError(message, file, _template_line(exc, file)) from None
+        except RecursionError:
+            raise TemplateError("template recursion is too deep", file, None) from None
+        except Exception as exc:  # a filter or test raising: still the user's template at fault
+            raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
+
+
+def _template_line(exc: BaseException, file: str) -> int | None:
+    # Jinja rewrites tracebacks so that template frames carry the template's own file and line.
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == file]
+    return lines[-1] if lines else None
