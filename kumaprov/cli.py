@@ -6,17 +6,21 @@ Data goes to stdout; progress and errors to stderr.
 
 from __future__ import annotations
 
+import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from kumaprov import __version__, jsonschema, report
+from kumaprov import __version__, engine, jsonschema, planreport, report
 from kumaprov.errors import KumaprovError
 from kumaprov.lint import lint
+from kumaprov.plan import Plan, check_deletion_guard
 from kumaprov.problems import Severity, has_errors
 from kumaprov.project import Project, load_project
 from kumaprov.secrets import REDACTOR
@@ -97,3 +101,92 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> Non
 def schema_command() -> None:
     """Print the JSON Schema of monitor files (for editor completion)."""
     click.echo(jsonschema.dumps())
+
+
+def server_options(command: F) -> F:
+    options = [
+        click.option("--url", metavar="URL", help="Uptime Kuma base URL (default: $KUMA_URL)."),
+        click.option("--adopt", is_flag=True, help="Take over unmanaged monitors whose name matches a definition."),
+        click.option("--no-prune", is_flag=True, help="Keep managed monitors whose definition was removed."),
+        click.option("--timeout", type=float, default=15.0, show_default=True,
+                     help="Seconds to wait for the server."),
+        OUTPUT,
+        PATHS,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.command("diff")
+@server_options
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when in sync, 2 when there are changes, 1 on error.")
+@click.pass_context
+def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
+                 output: str, paths: tuple[Path, ...], detailed_exitcode: bool) -> None:
+    """Show what a sync would change, field by field, secrets masked."""
+    with _server_errors(detailed_exitcode):
+        project = _project(ctx)
+        engine.offline_check(project, list(paths) or None)
+        connection = engine.connection_from(url, os.environ, timeout)
+        with engine.session(connection) as client:
+            planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune)
+        server = {"url": connection.url, "version": planned.line.version}
+        _emit_plan(output, planned.plan, server)
+        try:
+            check_deletion_guard(planned.plan, allow_mass_delete=False)
+        except KumaprovError as exc:
+            click.echo(f"warning: sync would refuse this plan: {exc}", err=True)
+    sys.exit(2 if detailed_exitcode and planned.plan.has_changes else 0)
+
+
+@main.command("sync")
+@server_options
+@click.option("--allow-mass-delete", is_flag=True, help="Allow a plan that deletes many managed monitors.")
+@click.pass_context
+def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
+                 output: str, paths: tuple[Path, ...], allow_mass_delete: bool) -> None:
+    """Make the server match the files; a second run changes nothing."""
+    with _server_errors(False):
+        project = _project(ctx)
+        engine.offline_check(project, list(paths) or None)
+        connection = engine.connection_from(url, os.environ, timeout)
+        with engine.session(connection) as client:
+            planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune)
+            server = {"url": connection.url, "version": planned.line.version}
+            if output != "json":
+                _emit_plan(output, planned.plan, server)
+            result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
+                                 lambda done: click.echo(f"  {done}", err=True))
+        if output == "json":
+            document = {"plan": planreport.plan_document(planned.plan, server),
+                        "result": {"applied": result.applied, "failed": result.failed,
+                                   "not_applied": result.not_attempted}}
+            click.echo(REDACTOR(json.dumps(document, indent=2, ensure_ascii=False)))
+        elif planned.plan.has_changes:
+            click.echo(planreport.apply_text(result))
+    sys.exit(0 if result.ok else 1)
+
+
+def _emit_plan(output: str, plan: Plan, server: dict[str, str]) -> None:
+    text = planreport.PLAN_FORMATS[output](plan, server)
+    click.echo(text)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if output == "github" and summary_file:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(text)
+
+
+@contextmanager
+def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
+    """Invalid files print their problems; other known errors one line. With
+    --detailed-exitcode every error is 1, because 2 means "changes"."""
+    try:
+        yield
+    except engine.InvalidDefinitions as exc:
+        click.echo(report.problems_text(exc.problems, exc.files), err=True)
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except KumaprovError as exc:
+        click.echo(f"error: {REDACTOR(str(exc))}", err=True)
+        sys.exit(1 if detailed_exitcode else exc.exit_code)

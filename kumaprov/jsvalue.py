@@ -90,10 +90,12 @@ def is_js_function(value: object) -> bool:
 
 
 def _is_jsonata_callable(value: object) -> bool:
-    # Imported lazily: jsonata.jsonata is heavy and only needed for this check.
+    """jsonata function values: built-ins and lambdas (a lambda is an AST node)."""
+    # Imported lazily to keep this module's import light.
     from jsonata.jsonata import Jsonata
+    from jsonata.parser import Parser
 
-    return isinstance(value, Jsonata.JFunctionCallable)
+    return isinstance(value, (Jsonata.JFunctionCallable, Parser.Symbol))
 
 
 # ---------------------------------------------------------------- numbers
@@ -166,7 +168,7 @@ def js_string_number(text: str) -> float:
     if _DECIMAL_LITERAL.fullmatch(stripped):
         return float(stripped.replace("Infinity", "inf"))
     if _RADIX_LITERAL.fullmatch(stripped):
-        return float(int(stripped, 0))
+        return _js_double(int(stripped, 0))
     return math.nan
 
 

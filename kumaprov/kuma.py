@@ -1,10 +1,145 @@
-"""The only module that talks to Uptime Kuma (and the only importer of uptime_kuma_api)."""
+"""The only module that talks to Uptime Kuma, and the only importer of uptime_kuma_api.
+
+The library's convenience methods sleep while they wait for events (about
+1.5 s per add). This adapter uses it for what it does well, the socket.io
+connection, login and the event cache, and makes every write a single bare
+socket call: one login per run, the login-time monitor list as the only read,
+no sleeps on the write path.
+"""
 
 from __future__ import annotations
 
-from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from kumaprov.errors import ConnectionFailed
+from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
+from uptime_kuma_api.api import Event
+from uptime_kuma_api.exceptions import Timeout
+
+from kumaprov.errors import ConnectionFailed, ServerError
+
+_RATE_LIMITED = "Too frequently"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str | None = None
+    password: str | None = None
+    token: str | None = None  # a JWT from an earlier login: loginByToken is not rate limited
+    totp: str | None = None  # a current 2FA code
+
+
+class KumaClient:
+    """One logged-in session; close it (or use `with`) when done."""
+
+    def __init__(self, api: UptimeKumaApi, url: str) -> None:
+        self._api = api
+        self.url = url
+        self.token: str | None = None  # set by a password login, for reuse as KUMA_TOKEN
+
+    # -- session -------------------------------------------------------------
+
+    @classmethod
+    def connect(cls, url: str, credentials: Credentials, timeout: float = 15.0) -> KumaClient:
+        try:
+            api = UptimeKumaApi(url, timeout=timeout, wait_events=0)
+        except UptimeKumaException as exc:
+            raise ConnectionFailed(f"cannot reach Uptime Kuma at {url}: {_short(exc)}") from None
+        client = cls(api, url)
+        try:
+            client._login(credentials)
+            client._wait_for(Event.MONITOR_LIST, timeout)
+            client._wait_for(Event.INFO, timeout)
+        except BaseException:
+            client.close()
+            raise
+        return client
+
+    def _login(self, credentials: Credentials) -> None:
+        try:
+            if credentials.token:
+                self._api.login_by_token(credentials.token)
+                self.token = credentials.token
+                return
+            if not credentials.username or credentials.password is None:
+                raise ConnectionFailed("no credentials: set KUMA_USERNAME and KUMA_PASSWORD, or KUMA_TOKEN")
+            answer = self._api.login(credentials.username, credentials.password, credentials.totp or "")
+        except Timeout:
+            raise ConnectionFailed(f"Uptime Kuma at {self.url} did not answer the login in time") from None
+        except UptimeKumaException as exc:
+            raise ConnectionFailed(_login_failure(str(exc), bool(credentials.token))) from None
+        if isinstance(answer, dict) and answer.get("tokenRequired"):
+            raise ConnectionFailed("this account uses two-factor authentication: set KUMA_TOTP to a current "
+                                   "code or KUMA_TOTP_SECRET to the authenticator secret")
+        self.token = answer.get("token") if isinstance(answer, dict) else None
+
+    def _wait_for(self, event: Event, timeout: float) -> None:
+        """The server pushes these right after login; poll the library's cache, no fixed sleep."""
+        deadline = time.monotonic() + timeout
+        while self._api._event_data[event] is None:
+            if time.monotonic() > deadline:
+                raise ConnectionFailed(f"Uptime Kuma at {self.url} sent no {event.value} after login")
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        try:
+            self._api.disconnect()
+        except Exception:  # closing a dead connection must not mask the real error
+            pass
+
+    def __enter__(self) -> KumaClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reads (all from the login-time push) ---------------------------------
+
+    @property
+    def version(self) -> str:
+        return str(self._api._event_data[Event.INFO]["version"])
+
+    def monitors(self) -> list[dict[str, Any]]:
+        listed = self._api._event_data[Event.MONITOR_LIST] or {}
+        return [dict(monitor) for monitor in listed.values()]
+
+    def docker_hosts(self) -> list[dict[str, Any]]:
+        return list(self._api._event_data[Event.DOCKER_HOST_LIST] or [])
+
+    def tags(self) -> list[dict[str, Any]]:
+        return list(self._call("getTags")["tags"])
+
+    def heartbeats(self, kuma_id: int) -> list[dict[str, Any]]:
+        """Heartbeats received as events this session (getMonitorBeats fails on 2.5.3 + SQLite)."""
+        beats = self._api._event_data[Event.HEARTBEAT_LIST] or {}
+        return list(beats.get(kuma_id, beats.get(str(kuma_id), [])))
+
+    # -- writes: one bare socket call each ------------------------------------
+
+    def add_monitor(self, payload: Mapping[str, Any]) -> int:
+        return int(self._call("add", dict(payload))["monitorID"])
+
+    def edit_monitor(self, payload: Mapping[str, Any]) -> None:
+        self._call("editMonitor", dict(payload))
+
+    def delete_monitor(self, kuma_id: int) -> None:
+        self._call("deleteMonitor", kuma_id)
+
+    def add_tag(self, name: str, color: str) -> int:
+        return int(self._call("addTag", {"name": name, "color": color, "new": True})["tag"]["id"])
+
+    def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
+        self._call("addMonitorTag", (tag_id, kuma_id, value))
+
+    def _call(self, event: str, data: Any = None) -> Any:
+        try:
+            return self._api._call(event, data)
+        except Timeout:
+            raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s") from None
+        except UptimeKumaException as exc:
+            raise ServerError(f"{event}: {exc}") from None
 
 
 def create_admin(url: str, username: str, password: str, timeout: float = 10.0) -> None:
@@ -18,3 +153,16 @@ def create_admin(url: str, username: str, password: str, timeout: float = 10.0) 
             api.setup(username, password)
     finally:
         api.disconnect()
+
+
+def _login_failure(message: str, with_token: bool) -> str:
+    if _RATE_LIMITED in message:
+        return ("login refused: the server's login rate limit was reached (about 20 attempts a minute); "
+                "wait a minute, or log in once and reuse KUMA_TOKEN")
+    if with_token:
+        return f"login with KUMA_TOKEN failed ({message}); the token ends when the password changes"
+    return f"login failed: {message}"
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200]

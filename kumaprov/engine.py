@@ -1,0 +1,101 @@
+"""diff and sync as plain functions: validate everything, read once, plan, then (sync) apply.
+
+Nothing is written until every definition has passed lint against the real
+server's version and every environment reference has resolved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from kumaprov import versions
+from kumaprov.apply import ApplyReport, apply
+from kumaprov.errors import KumaprovError, UsageError
+from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.lint import lint
+from kumaprov.plan import Plan, check_deletion_guard, make_plan
+from kumaprov.problems import Problem, Severity
+from kumaprov.project import Project
+from kumaprov.state import desired_state, live_state
+from kumaprov.totp import totp_now
+
+
+class InvalidDefinitions(KumaprovError):
+    """Definitions failed validation; the problems say where."""
+
+    def __init__(self, problems: list[Problem], files: int) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the definitions; nothing was written")
+        self.problems = problems
+        self.files = files
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    credentials: Credentials
+    timeout: float = 15.0
+
+
+def connection_from(url: str | None, environ: Mapping[str, str], timeout: float = 15.0) -> Connection:
+    url = url or environ.get("KUMA_URL")
+    if not url:
+        raise UsageError("no server: pass --url or set KUMA_URL")
+    totp = environ.get("KUMA_TOTP") or None
+    if not totp and environ.get("KUMA_TOTP_SECRET"):
+        totp = totp_now(environ["KUMA_TOTP_SECRET"])
+    credentials = Credentials(environ.get("KUMA_USERNAME"), environ.get("KUMA_PASSWORD"),
+                              environ.get("KUMA_TOKEN") or None, totp)
+    return Connection(url, credentials, timeout)
+
+
+@dataclass(frozen=True)
+class Planned:
+    plan: Plan
+    line: versions.ServerLine
+    files: int
+
+
+@contextmanager
+def session(connection: Connection) -> Iterator[KumaClient]:
+    client = KumaClient.connect(connection.url, connection.credentials, connection.timeout)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | None, *,
+                 adopt: bool = False, prune: bool = True,
+                 environ: Mapping[str, str] | None = None) -> Planned:
+    env = os.environ if environ is None else environ
+    line = versions.server_line(client.version)
+    result = lint(project, paths, target=line.version)
+    _fail_on_errors(result.problems, len(result.files))
+    hosts = {str(h.get("name")): int(h["id"]) for h in client.docker_hosts() if "id" in h}
+    desired, problems = desired_state(result.definitions, line, env, hosts)
+    _fail_on_errors(problems, len(result.files))
+    live = live_state(client.monitors(), project.owner_tag)
+    plan = make_plan(desired, live, adopt=adopt, prune=prune)
+    return Planned(plan, line, len(result.files))
+
+
+def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,
+         progress: Callable[[str], None]) -> ApplyReport:
+    check_deletion_guard(planned.plan, allow_mass_delete)
+    return apply(planned.plan, client, owner_tag, planned.line, progress)
+
+
+def offline_check(project: Project, paths: Sequence[Path] | None) -> None:
+    """Lint before connecting, so broken files never cost a login (the server rate-limits them)."""
+    result = lint(project, paths)
+    _fail_on_errors(result.problems, len(result.files))
+
+
+def _fail_on_errors(problems: list[Problem], files: int) -> None:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidDefinitions(errors, files)

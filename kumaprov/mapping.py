@@ -1,0 +1,130 @@
+"""The one place where readable definition keys become Uptime Kuma's own fields.
+
+`kuma_fields` gives the fields kumaprov manages for a monitor on a given server
+line: everything the definition says or defaults, in the server's names and
+representations (headers and body as JSON strings, status codes as strings).
+Environment references are resolved here, through the resolver passed in, and
+every field that needed one is reported as sensitive.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from kumaprov import secrets
+from kumaprov.model import (
+    DnsMonitor, DockerMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, Monitor, PingMonitor,
+    PortMonitor, PushMonitor,
+)
+from kumaprov.versions import ServerLine
+
+Resolve = Callable[[str], str]
+
+# Fields whose values are credentials even when written without a reference.
+ALWAYS_SENSITIVE = frozenset({"basic_auth_pass", "pushToken"})
+
+
+@dataclass(frozen=True)
+class KumaFields:
+    values: dict[str, Any]
+    sensitive: frozenset[str]
+
+
+def kuma_fields(monitor: Monitor, line: ServerLine, resolve: Resolve = secrets.resolve) -> KumaFields:
+    sensitive: set[str] = set(ALWAYS_SENSITIVE)
+    values: dict[str, Any] = {}
+    for key, value in _fields(monitor, line).items():
+        if _has_reference(value):
+            sensitive.add(key)
+            value = _resolved(value, resolve)
+        values[key] = _serialised(key, value)
+    return KumaFields(values, frozenset(sensitive & values.keys()))
+
+
+def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "type": monitor.type,
+        "name": monitor.name,
+        "description": monitor.description or "",
+        "interval": monitor.interval,
+        "retryInterval": monitor.retry_interval or monitor.interval,
+        "maxretries": monitor.retries,
+        "resendInterval": monitor.resend_interval,
+        "upsideDown": monitor.upside_down,
+    }
+    if isinstance(monitor, HttpMonitor):
+        fields.update(_http_fields(monitor))
+    if isinstance(monitor, KeywordMonitor):
+        fields.update(keyword=monitor.keyword, invertKeyword=monitor.invert_keyword)
+    if isinstance(monitor, JsonQueryMonitor):
+        fields.update(jsonPath=monitor.query, expectedValue=monitor.expected_value)
+        if line.json_operators:
+            fields["jsonPathOperator"] = monitor.operator
+    if isinstance(monitor, (PortMonitor, PingMonitor, DnsMonitor)):
+        fields["hostname"] = monitor.hostname
+    if isinstance(monitor, PortMonitor):
+        fields["port"] = monitor.port
+    if isinstance(monitor, PingMonitor):
+        fields["packetSize"] = monitor.packet_size
+    if isinstance(monitor, DnsMonitor):
+        fields.update(dns_resolve_server=monitor.resolver, dns_resolve_type=monitor.record_type,
+                      port=monitor.port)
+    if isinstance(monitor, PushMonitor):
+        fields["pushToken"] = monitor.push_token
+    if isinstance(monitor, DockerMonitor):
+        # The host is named in files; the planner swaps in the server's numeric id.
+        fields.update(docker_container=monitor.container, docker_host=monitor.docker_host)
+    return fields
+
+
+def _http_fields(monitor: HttpMonitor) -> dict[str, Any]:
+    auth = monitor.basic_auth
+    return {
+        "url": monitor.url,
+        "method": monitor.method,
+        "headers": monitor.headers,
+        "body": monitor.body,
+        "httpBodyEncoding": monitor.body_encoding,
+        "accepted_statuscodes": list(monitor.accepted_status_codes),
+        "maxredirects": monitor.max_redirects,
+        "timeout": monitor.timeout,
+        "ignoreTls": monitor.ignore_tls,
+        "expiryNotification": monitor.expiry_notification,
+        "authMethod": "basic" if auth else "",
+        "basic_auth_user": auth.username if auth else "",
+        "basic_auth_pass": auth.password if auth else "",
+    }
+
+
+def _has_reference(value: Any) -> bool:
+    if isinstance(value, str):
+        return secrets.has_reference(value)
+    if isinstance(value, dict):
+        return any(_has_reference(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_reference(v) for v in value)
+    return False
+
+
+def _resolved(value: Any, resolve: Resolve) -> Any:
+    # Resolve inside the structure, before it becomes a JSON string, so a value
+    # holding quotes cannot break the JSON.
+    if isinstance(value, str):
+        return resolve(value)
+    if isinstance(value, dict):
+        return {k: _resolved(v, resolve) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolved(v, resolve) for v in value]
+    return value
+
+
+def _serialised(key: str, value: Any) -> Any:
+    """Headers and structured bodies travel as JSON strings (design notes, section 3)."""
+    if key in ("headers", "body") and isinstance(value, (dict, list)):
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    if key in ("headers", "body") and value is None:
+        return ""
+    return value

@@ -1,0 +1,178 @@
+"""The planner: a pure function from desired and live monitors to Create / Update / Delete.
+
+No client, no I/O. Identity is the ownership tag (its value is the definition id);
+monitors without it are never touched unless adoption by name is asked for.
+Comparison normalises the server's representations so that an unchanged
+definition plans nothing: an edit restarts the monitor on the server, so a
+needless one is a bug, not a cost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from kumaprov.errors import PlanRefused
+
+
+@dataclass(frozen=True)
+class Desired:
+    id: str
+    fields: Mapping[str, Any]  # Uptime Kuma field names, secrets resolved
+    sensitive: frozenset[str] = frozenset()
+
+    @property
+    def name(self) -> str:
+        return str(self.fields["name"])
+
+
+@dataclass(frozen=True)
+class Live:
+    kuma_id: int
+    name: str
+    owner: str | None  # the ownership tag's value, None when kumaprov does not own it
+    fields: Mapping[str, Any]  # the monitor as the server lists it
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: Any
+    new: Any
+    sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class Create:
+    desired: Desired
+
+
+@dataclass(frozen=True)
+class Update:
+    desired: Desired
+    live: Live
+    changes: tuple[Change, ...]
+    adopt: bool = False  # a hand-made monitor taken over by name: it gets the ownership tag
+
+
+@dataclass(frozen=True)
+class Delete:
+    live: Live
+    reason: str = "its definition was removed"
+
+
+@dataclass(frozen=True)
+class Plan:
+    creates: tuple[Create, ...] = ()
+    updates: tuple[Update, ...] = ()
+    deletes: tuple[Delete, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.creates or self.updates or self.deletes)
+
+    @property
+    def managed_count(self) -> int:
+        return len(self.updates) - sum(u.adopt for u in self.updates) + len(self.deletes) + \
+            len(self.unchanged) + len(self.kept)
+
+
+def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool = False,
+              prune: bool = True) -> Plan:
+    owned: dict[str, list[Live]] = defaultdict(list)
+    for monitor in sorted(live, key=lambda m: m.kuma_id):
+        if monitor.owner is not None:
+            owned[monitor.owner].append(monitor)
+    unowned_by_name: dict[str, list[Live]] = defaultdict(list)
+    for monitor in live:
+        if monitor.owner is None:
+            unowned_by_name[monitor.name].append(monitor)
+
+    creates: list[Create] = []
+    updates: list[Update] = []
+    deletes: list[Delete] = []
+    unchanged: list[str] = []
+    for want in desired:
+        matches = owned.pop(want.id, [])
+        current, duplicates = (matches[0], matches[1:]) if matches else (None, [])
+        # Two monitors owning one id can only come from an interrupted or concurrent
+        # run; keeping the oldest and deleting the rest converges.
+        deletes.extend(Delete(d, f"duplicate of monitor {current.kuma_id}") for d in duplicates if current)
+        adopting = False
+        if current is None and adopt:
+            current = _adoption_candidate(want, unowned_by_name.get(want.name, []))
+            adopting = current is not None
+        if current is None:
+            creates.append(Create(want))
+            continue
+        changes = diff_fields(want, current)
+        if changes or adopting:
+            updates.append(Update(want, current, changes, adopting))
+        else:
+            unchanged.append(want.id)
+
+    leftovers = [m for monitors in owned.values() for m in monitors]
+    if prune:
+        deletes.extend(Delete(m) for m in leftovers)
+    return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged),
+                () if prune else tuple(leftovers))
+
+
+def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:
+    if len(same_name) > 1:
+        listed = ", ".join(f"#{m.kuma_id}" for m in same_name)
+        raise PlanRefused(f"cannot adopt '{want.name}' for {want.id}: {len(same_name)} unmanaged monitors "
+                          f"have that name ({listed}); rename or delete all but one")
+    return same_name[0] if same_name else None
+
+
+def diff_fields(want: Desired, current: Live) -> tuple[Change, ...]:
+    changes = []
+    for key, new in want.fields.items():
+        old = current.fields.get(key)
+        if not same_value(key, old, new):
+            changes.append(Change(key, old, new, key in want.sensitive))
+    return tuple(changes)
+
+
+def same_value(key: str, old: Any, new: Any) -> bool:
+    """Equal as the server means it, whatever representation it lists the value in."""
+    if key in ("headers", "body"):
+        return _json_or_text(old) == _json_or_text(new)
+    if isinstance(new, bool):
+        return old is not None and bool(old) == new
+    if isinstance(new, (int, float)) and isinstance(old, (int, float)) and not isinstance(old, bool):
+        return float(old) == float(new)
+    if isinstance(new, str) and old is None:
+        return new == ""
+    if isinstance(new, list) and isinstance(old, str):
+        return _json_or_text(old) == new
+    return bool(old == new)
+
+
+def _json_or_text(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def check_deletion_guard(plan: Plan, allow_mass_delete: bool) -> None:
+    """Refuse a plan that deletes much of what kumaprov manages (a wrong path, an empty file)."""
+    if allow_mass_delete or not plan.deletes:
+        return
+    managed = plan.managed_count
+    removed = len(plan.deletes)
+    share = removed / managed if managed else 1.0
+    if (removed == managed and managed > 1) or (managed >= 10 and share > 0.3):
+        raise PlanRefused(f"the plan deletes {removed} of {managed} managed monitors ({share:.0%}); "
+                          "if that is intended, pass --allow-mass-delete (or --no-prune to keep them)")

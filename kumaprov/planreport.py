@@ -1,0 +1,140 @@
+"""Renderers for plans: text for terminals and logs, versioned JSON, GitHub markdown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from kumaprov.apply import ApplyReport
+from kumaprov.plan import Change, Create, Delete, Plan, Update
+from kumaprov.secrets import REDACTOR, SENSITIVE
+
+FORMAT_VERSION = 1
+
+
+def summary_line(plan: Plan) -> str:
+    if not plan.has_changes:
+        return f"No changes. {len(plan.unchanged)} monitor(s) in sync."
+    text = (f"Plan: {len(plan.creates)} to create, {len(plan.updates)} to update, "
+            f"{len(plan.deletes)} to delete, {len(plan.unchanged)} unchanged.")
+    if plan.kept:
+        text += f" {len(plan.kept)} kept by --no-prune."
+    return text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return json.dumps(value, ensure_ascii=False)
+        if isinstance(parsed, (dict, list)):
+            return json.dumps(parsed, ensure_ascii=False, separators=(", ", ": "))
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _change_text(change: Change) -> str:
+    if change.sensitive:
+        return f"    {change.field}: {SENSITIVE} -> {SENSITIVE}"
+    return f"    {change.field}: {_show(change.old)} -> {_show(change.new)}"
+
+
+def plan_text(plan: Plan) -> str:
+    lines: list[str] = []
+    for create in plan.creates:
+        lines.append(f"+ create {create.desired.id} {_show(create.desired.name)}")
+        for key, value in create.desired.fields.items():
+            if value == "" or value is None:
+                continue  # empty optional fields are noise in a review
+            shown = SENSITIVE if key in create.desired.sensitive else _show(value)
+            lines.append(f"    {key}: {shown}")
+    for update in plan.updates:
+        verb = "adopt " if update.adopt else "update"
+        lines.append(f"~ {verb} {update.desired.id} (#{update.live.kuma_id}) {_show(update.desired.name)}")
+        lines.extend(_change_text(change) for change in update.changes)
+        if update.adopt:
+            lines.append("    (takes the ownership tag; kumaprov manages it from now on)")
+    for delete in plan.deletes:
+        live = delete.live
+        lines.append(f"- delete {live.owner or '?'} (#{live.kuma_id}) {_show(live.name)}: {delete.reason}")
+    lines.append(summary_line(plan))
+    return REDACTOR("\n".join(lines))
+
+
+def _fields_json(fields: Any, sensitive: frozenset[str]) -> dict[str, Any]:
+    return {key: SENSITIVE if key in sensitive else value for key, value in fields.items()}
+
+
+def _change_json(change: Change) -> dict[str, Any]:
+    hidden = change.sensitive
+    return {"field": change.field, "old": SENSITIVE if hidden else change.old,
+            "new": SENSITIVE if hidden else change.new, "sensitive": hidden}
+
+
+def plan_document(plan: Plan, server: dict[str, str]) -> dict[str, Any]:
+    changes: list[dict[str, Any]] = []
+    for create in plan.creates:
+        changes.append({"action": "create", "id": create.desired.id, "name": create.desired.name,
+                        "fields": _fields_json(create.desired.fields, create.desired.sensitive)})
+    for update in plan.updates:
+        changes.append({"action": "update", "id": update.desired.id, "kuma_id": update.live.kuma_id,
+                        "name": update.desired.name, "adopt": update.adopt,
+                        "changes": [_change_json(c) for c in update.changes]})
+    for delete in plan.deletes:
+        changes.append({"action": "delete", "id": delete.live.owner, "kuma_id": delete.live.kuma_id,
+                        "name": delete.live.name, "reason": delete.reason})
+    return {
+        "format_version": FORMAT_VERSION,
+        "server": server,
+        "summary": {"create": len(plan.creates), "update": len(plan.updates),
+                    "delete": len(plan.deletes), "unchanged": len(plan.unchanged), "kept": len(plan.kept)},
+        "changes": changes,
+        "unchanged": list(plan.unchanged),
+    }
+
+
+def plan_json(plan: Plan, server: dict[str, str]) -> str:
+    return REDACTOR(json.dumps(plan_document(plan, server), indent=2, ensure_ascii=False))
+
+
+def plan_markdown(plan: Plan, server: dict[str, str]) -> str:
+    lines = [f"### kumaprov plan for {server.get('url', '')} (Uptime Kuma {server.get('version', '?')})", ""]
+    lines.append(summary_line(plan))
+    if plan.has_changes:
+        lines += ["", "| action | id | name | changes |", "| --- | --- | --- | --- |"]
+        for create in plan.creates:
+            lines.append(f"| create | `{create.desired.id}` | {_cell(create.desired.name)} | new |")
+        for update in plan.updates:
+            fields = ", ".join(f"`{c.field}`" for c in update.changes) or "ownership tag"
+            action = "adopt" if update.adopt else "update"
+            lines.append(f"| {action} | `{update.desired.id}` | {_cell(update.desired.name)} | {fields} |")
+        for delete in plan.deletes:
+            lines.append(f"| delete | `{delete.live.owner}` | {_cell(delete.live.name)} | {delete.reason} |")
+        lines += ["", "<details><summary>Full plan</summary>", "", "```diff", plan_text(plan), "```",
+                  "", "</details>"]
+    return REDACTOR("\n".join(lines) + "\n")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+PLAN_FORMATS: dict[str, Callable[[Plan, dict[str, str]], str]] = {
+    "text": lambda plan, server: plan_text(plan),
+    "json": plan_json,
+    "github": plan_markdown,
+}
+
+
+def apply_text(report: ApplyReport) -> str:
+    lines = [f"applied: {item}" for item in report.applied]
+    if report.failed:
+        lines.append(f"FAILED: {report.failed}")
+        lines += [f"not applied: {item}" for item in report.not_attempted]
+        lines.append(f"Sync incomplete: {len(report.applied)} change(s) applied, 1 failed, "
+                     f"{len(report.not_attempted)} not attempted. Run sync again to converge.")
+    else:
+        lines.append(f"Sync complete: {len(report.applied)} change(s) applied.")
+    return REDACTOR("\n".join(lines))
