@@ -27,6 +27,7 @@ search in the raw body, or in ``JSON.stringify`` of it when axios parsed it.
 
 from __future__ import annotations
 
+import decimal
 import enum
 import functools
 import math
@@ -146,6 +147,84 @@ def semantics_for(version: str) -> Semantics:
 
 
 # ------------------------------------------------------------------ compiling
+
+
+# jsonata-python 0.7.1 differs from jsonata-js in a few places the node
+# parity fuzz found; the fixes below are applied once, process-wide.  Each
+# only changes results where jsonata-python disagreed with jsonata-js, so any
+# other jsonata user in the process gets the reference behaviour too.
+
+
+def _null_aware_get_symbol(original: Callable[[Any, Any], str]) -> Callable[[Any, Any], str]:
+    """Signature typing: JSON null is ``l``, not ``m`` (missing).
+
+    Otherwise ``$count(null)`` is 0 and ``$uppercase(null)`` passes, where
+    jsonata-js gives 1 and a T0410 signature error.
+    """
+
+    def get_symbol(self: Any, value: Any) -> str:
+        if value is Utils.NULL_VALUE:
+            return "l"
+        return str(original(self, value))
+
+    return get_symbol
+
+
+def _to_precision_15(number: float) -> float:
+    """``Number(x.toPrecision(15))``: 15 significant digits, ties away from zero."""
+    exact = decimal.Decimal(number)
+    if exact == 0 or not exact.is_finite():
+        return number
+    step = decimal.Decimal(1).scaleb(exact.adjusted() - 14)
+    return float(exact.quantize(step, rounding=decimal.ROUND_HALF_UP))
+
+
+def _string_replacer(value: Any) -> Any:
+    # jsonata-js (2.1.1+) rounds non-integral numbers to 15 significant
+    # digits and prints functions as "".
+    if isinstance(value, float) and math.isfinite(value) and not value.is_integer():
+        return _to_precision_15(value)
+    if is_js_function(value):
+        return ""
+    return value
+
+
+def _jsonata_string(arg: Any, prettify: Any = None) -> Any:
+    """jsonata-js ``$string``, also used by the ``&`` operator.
+
+    jsonata-python prints numbers with Python's repr inside arrays and
+    objects (1e+16), escapes non-ASCII and mishandles exponents.
+    """
+    if arg is None:
+        return None  # undefined in, undefined out
+    if isinstance(arg, str):
+        return arg
+    if is_js_function(arg):
+        return ""
+    if isinstance(arg, (int, float)) and not isinstance(arg, bool) and not math.isfinite(arg):
+        raise JException("D3001", 0, arg)
+    if isinstance(arg, Utils.JList) and arg.outer_wrapper:
+        arg = arg[0]
+    return json_stringify(arg, indent=2 if prettify is True else 0, replacer=_string_replacer)
+
+
+def _apply_jsonata_fixes() -> None:
+    from jsonata.functions import Functions
+    from jsonata.signature import Signature
+
+    if getattr(Functions, "_kumaprov_fixed", False):
+        return
+    Signature.get_symbol = _null_aware_get_symbol(Signature.get_symbol)
+    # The & operator calls Functions.string; the $string built-in captured
+    # the method when jsonata-python registered it.
+    Functions.string = staticmethod(_jsonata_string)
+    native = Jsonata.static_frame.lookup("string")
+    if native is not None and hasattr(native, "method"):
+        native.method = _jsonata_string
+    Functions._kumaprov_fixed = True
+
+
+_apply_jsonata_fixes()
 
 
 class _Timeout(Exception):

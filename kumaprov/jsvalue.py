@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 from jsonata.utils import Utils
@@ -216,9 +216,17 @@ def to_js_string(value: object) -> str:
     return "[object Object]"
 
 
+def _elements(items: Sequence[Any]) -> Sequence[Any]:
+    # jsonata-python's lazy RangeList iterates one element short of its
+    # length; indexing is correct.
+    if isinstance(items, Utils.RangeList):
+        return [items[i] for i in range(len(items))]
+    return items
+
+
 def _join(items: Sequence[Any]) -> str:
     # Array.prototype.join renders null/undefined elements as "".
-    return ",".join("" if is_js_null(item) or item is UNDEFINED else to_js_string(item) for item in items)
+    return ",".join("" if is_js_null(item) or item is UNDEFINED else to_js_string(item) for item in _elements(items))
 
 
 def js_utf16_length(text: str) -> int:
@@ -264,8 +272,21 @@ def _quote(text: str) -> str:
     return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
 
 
-def json_stringify(value: object) -> str | None:
-    """``JSON.stringify(value)`` (compact); None where JS returns ``undefined``."""
+Replacer = Callable[[Any], Any]
+
+
+def json_stringify(value: object, *, indent: int = 0, replacer: Replacer | None = None) -> str | None:
+    """``JSON.stringify(value, replacer, indent)``; None where JS returns ``undefined``.
+
+    ``replacer`` sees every value (the root included) before it is
+    serialised, like a JS replacer function that ignores its key argument.
+    """
+    return _stringify(value, replacer, " " * min(max(indent, 0), 10), "")
+
+
+def _stringify(value: object, replacer: Replacer | None, indent: str, depth: str) -> str | None:
+    if replacer is not None:
+        value = replacer(value)
     if value is UNDEFINED or is_js_function(value):
         return None
     if is_js_null(value):
@@ -277,20 +298,27 @@ def json_stringify(value: object) -> str | None:
         return "null" if text in ("NaN", "Infinity", "-Infinity") else text
     if isinstance(value, str):
         return _quote(value)
+    inner = depth + indent
     if isinstance(value, Mapping):
-        return _stringify_object(value)
+        members = []
+        for key in js_ordered_keys([str(k) for k in value]):
+            item = _stringify(value[key], replacer, indent, inner)
+            if item is not None:  # undefined and function members are omitted
+                members.append(_quote(key) + (": " if indent else ":") + item)
+        return _wrap("{", members, "}", indent, depth)
     if isinstance(value, Sequence):
-        return "[" + ",".join(json_stringify(item) or "null" for item in value) + "]"
+        items = [_stringify(item, replacer, indent, inner) or "null" for item in _elements(value)]
+        return _wrap("[", items, "]", indent, depth)
     return "{}"
 
 
-def _stringify_object(value: Mapping[Any, Any]) -> str:
-    parts = []
-    for key in js_ordered_keys([str(k) for k in value]):
-        item = json_stringify(value[key])
-        if item is not None:  # undefined and function members are omitted
-            parts.append(_quote(key) + ":" + item)
-    return "{" + ",".join(parts) + "}"
+def _wrap(open_: str, parts: list[str], close: str, indent: str, depth: str) -> str:
+    if not parts:
+        return open_ + close
+    if not indent:
+        return open_ + ",".join(parts) + close
+    inner = depth + indent
+    return open_ + "\n" + inner + (",\n" + inner).join(parts) + "\n" + depth + close
 
 
 def _parse_int(text: str) -> int | float:

@@ -7,17 +7,26 @@ later runs reuse the cached install and start a server in ~10-30 s once per sess
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
 
+from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.dev.localkuma import Installation, LocalKuma, ensure_installed, start
 from kumaprov.dev.standin import StandIn, start_standin
 
 
 @pytest.fixture(scope="session")
-def kuma_install() -> Installation:
-    return ensure_installed()
+def kuma_install(pytestconfig: pytest.Config) -> Installation:
+    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
+
+    def log(message: str) -> None:
+        # Shown despite output capturing: a silent five-minute first install looks like a hang.
+        with capture.global_and_fixture_disabled():
+            print(f"\nlocalkuma: {message}", file=sys.stderr, flush=True)
+
+    return ensure_installed(log)
 
 
 @pytest.fixture(scope="session")
@@ -37,3 +46,23 @@ def standin() -> Iterator[StandIn]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def kuma_token(kuma_server: LocalKuma) -> str:
+    """One password login for the whole session: the server rate-limits logins (~20/minute),
+    while loginByToken is not limited, so every test connects with this token."""
+    with KumaClient.connect(kuma_server.url, Credentials(kuma_server.username, kuma_server.password)) as client:
+        assert client.token
+        return client.token
+
+
+@pytest.fixture
+def kuma_env(kuma_server: LocalKuma, kuma_token: str) -> dict[str, str]:
+    return {"KUMA_URL": kuma_server.url, "KUMA_TOKEN": kuma_token}
+
+
+@pytest.fixture
+def kuma_client(kuma_server: LocalKuma, kuma_token: str) -> Iterator[KumaClient]:
+    with KumaClient.connect(kuma_server.url, Credentials(token=kuma_token)) as client:
+        yield client

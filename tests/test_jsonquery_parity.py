@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import subprocess
 import threading
@@ -163,7 +164,12 @@ def test_agreement_summary(node_verdicts: dict[str, dict[str, Any]], capsys: pyt
 
 # ------------------------------------------------------------------ fuzzing against node
 
-_FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# KUMAPROV_FUZZ_EXAMPLES raises the budget for a deliberate hunt for differences.
+_FUZZ = settings(
+    max_examples=int(os.environ.get("KUMAPROV_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 @_FUZZ

@@ -212,6 +212,52 @@ def test_server_that_exits_is_reported_with_its_log(tmp_path: Path) -> None:
     assert f"boom: {tmp_path / 'data'}/" in message  # DATA_DIR has its trailing slash
 
 
+def test_busy_port_is_named_in_the_error(tmp_path: Path) -> None:
+    # What the real server prints and does when its port is taken (it even exits 0).
+    installation = fake_installation(
+        tmp_path,
+        'console.log("Cannot listen: listen EADDRINUSE: address already in use 127.0.0.1:4242");\n'
+        "process.exit(0);\n",
+    )
+    with pytest.raises(LocalServerError) as err:
+        start(tmp_path / "data", port=4242, installation=installation, log=lambda message: None)
+    first_line = str(err.value).splitlines()[0]
+    assert "exited with code 0" in first_line and "EADDRINUSE" in first_line
+
+
+def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
+    """A killed test run must not leave node servers behind."""
+    installation = fake_installation(tmp_path, "setInterval(() => {}, 1000);\n")
+    data = tmp_path / "data"
+    data.mkdir()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from kumaprov.dev import localkuma\n"
+        f"inst = localkuma.Installation.at(Path({str(installation.prefix)!r}))\n"
+        f"data = Path({str(data)!r})\n"
+        "p = localkuma._spawn(inst, data, localkuma.free_port(), data / 'server.log', detached=False)\n"
+        "print(p.pid, flush=True)\n"
+        "sys.stdin.read()\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    pid = int(parent.stdout.readline())
+    try:
+        assert localkuma._is_alive(pid)
+        parent.kill()
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while localkuma._is_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not localkuma._is_alive(pid)
+    finally:
+        if localkuma._is_alive(pid):
+            os.kill(pid, 9)
+
+
 def test_server_that_never_answers_times_out_and_is_stopped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

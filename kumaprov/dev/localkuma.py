@@ -34,7 +34,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -297,7 +297,7 @@ class LocalKuma:
     username: str
     password: str
     process: subprocess.Popen[bytes]
-    log_path: Path = field(default_factory=Path)
+    log_path: Path
 
     @property
     def pid(self) -> int:
@@ -373,16 +373,6 @@ def start(
     return kuma
 
 
-@contextmanager
-def running(data_dir: Path, **kwargs: object) -> Iterator[LocalKuma]:
-    """`with running(dir) as kuma:` - start() plus a guaranteed stop()."""
-    kuma = start(data_dir, **kwargs)  # type: ignore[arg-type]
-    try:
-        yield kuma
-    finally:
-        kuma.stop()
-
-
 def _server_env(data_dir: Path, port: int) -> dict[str, str]:
     # Drop the caller's UPTIME_KUMA_* settings: e.g. UPTIME_KUMA_DB_TYPE would
     # override db-config.json and point the throwaway server at a real database.
@@ -413,7 +403,7 @@ def _spawn(
                 env=_server_env(data_dir, port),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=detached,
-                preexec_fn=None if detached else _parent_death_signal(),
+                preexec_fn=None,
             )
         except OSError as exc:
             raise LocalServerError(f"cannot start node: {exc}") from None
@@ -446,9 +436,10 @@ def wait_ready(kuma: LocalKuma, timeout: float = READY_TIMEOUT) -> None:
     while True:
         code = kuma.process.poll()
         if code is not None:
+            reason = _startup_failure_reason(kuma.log_path)
             raise LocalServerError(
-                f"Uptime Kuma exited with code {code} during startup (log: {kuma.log_path}):\n"
-                f"{tail(kuma.log_path)}"
+                f"Uptime Kuma exited with code {code} during startup{reason} "
+                f"(log: {kuma.log_path}):\n{tail(kuma.log_path)}"
             )
         if _answers(probe):
             return
@@ -458,6 +449,18 @@ def wait_ready(kuma: LocalKuma, timeout: float = READY_TIMEOUT) -> None:
                 f"(log: {kuma.log_path}):\n{tail(kuma.log_path)}"
             )
         time.sleep(0.25)
+
+
+def _startup_failure_reason(log_path: Path) -> str:
+    """The server's own one-line reason, e.g. a busy port; it exits 0 even then."""
+    try:
+        lines = log_path.read_text(errors="replace").splitlines()
+    except OSError:
+        return ""
+    for line in lines:
+        if line.startswith("Cannot listen:"):
+            return f" ({line.strip()})"
+    return ""
 
 
 def _answers(url: str) -> bool:

@@ -1,0 +1,242 @@
+"""diff and sync against the real Uptime Kuma: create, update, rename, delete, no-op,
+adoption, the guards, and bad input that must write nothing."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.workspace import Workspace
+
+SECRET = "canary-Zq8mK3vT9pL2"
+
+TWO_MONITORS = """\
+    monitors:
+      - id: shop-health
+        name: Shop health
+        type: http
+        url: http://127.0.0.1:9/health
+        interval: 300
+      - id: shop-api
+        name: Shop API
+        type: keyword
+        url: http://127.0.0.1:9/api
+        interval: 300
+        keyword: ok
+        headers:
+          Authorization: "Bearer ${SHOP_TOKEN}"
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    yield Workspace(tmp_path, {**kuma_env, "SHOP_TOKEN": SECRET}, monkeypatch)
+
+
+def test_first_sync_creates_and_second_sync_changes_nothing(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+
+    diff = ws.run("diff", "--detailed-exitcode")
+    assert diff.exit_code == 2, diff.output
+    assert "+ create shop-health" in diff.stdout
+    assert "Plan: 2 to create, 0 to update, 0 to delete, 0 unchanged." in diff.stdout
+
+    sync = ws.run("sync")
+    assert sync.exit_code == 0, sync.output
+    live = ws.managed()
+    assert set(live) == {"shop-health", "shop-api"}
+    assert live["shop-api"]["keyword"] == "ok"
+    assert json.loads(live["shop-api"]["headers"]) == {"Authorization": f"Bearer {SECRET}"}
+
+    again = ws.run("sync")
+    assert again.exit_code == 0, again.output
+    assert "No changes. 2 monitor(s) in sync." in again.stdout
+    assert "applied:" not in again.output
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0
+    assert ws.managed() == live  # not even a restart: nothing was sent
+
+
+def test_update_shows_each_changed_field_and_masks_secrets(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    before = ws.managed()
+
+    ws.write(TWO_MONITORS.replace("interval: 300\n        keyword", "interval: 600\n        keyword"))
+    diff = ws.run("diff", SHOP_TOKEN="canary-rotated-Yw7xR4")
+    assert "~ update shop-api" in diff.stdout
+    assert "    interval: 300 -> 600" in diff.stdout
+    assert "    headers: (sensitive) -> (sensitive)" in diff.stdout
+    assert SECRET not in diff.output and "canary-rotated-Yw7xR4" not in diff.output
+
+    sync = ws.run("sync", SHOP_TOKEN="canary-rotated-Yw7xR4")
+    assert sync.exit_code == 0, sync.output
+    after = ws.managed()
+    assert after["shop-api"]["interval"] == 600
+    assert after["shop-api"]["id"] == before["shop-api"]["id"]  # edited in place, not recreated
+    assert after["shop-health"] == before["shop-health"]
+
+
+def test_rename_keeps_the_monitor(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    kuma_id = ws.managed()["shop-health"]["id"]
+
+    ws.write(TWO_MONITORS.replace("name: Shop health", "name: Storefront health"))
+    sync = ws.run("sync")
+    assert '    name: "Shop health" -> "Storefront health"' in sync.stdout
+    assert ws.managed()["shop-health"]["id"] == kuma_id
+    assert ws.managed()["shop-health"]["name"] == "Storefront health"
+
+
+def test_removed_definition_is_deleted_unless_no_prune(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    ws.write(TWO_MONITORS.split("      - id: shop-api")[0])
+
+    kept = ws.run("sync", "--no-prune")
+    assert kept.exit_code == 0, kept.output
+    assert set(ws.managed()) == {"shop-health", "shop-api"}
+
+    diff = ws.run("diff")
+    assert "- delete shop-api" in diff.stdout
+    assert ws.run("sync").exit_code == 0
+    assert set(ws.managed()) == {"shop-health"}
+
+
+def test_deleting_everything_needs_an_explicit_flag(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    ws.write("monitors: []\n")
+
+    refused = ws.run("sync")
+    assert refused.exit_code == 1
+    assert "--allow-mass-delete" in refused.stderr
+    assert set(ws.managed()) == {"shop-health", "shop-api"}
+
+    allowed = ws.run("sync", "--allow-mass-delete")
+    assert allowed.exit_code == 0, allowed.output
+    assert ws.managed() == {}
+
+
+def test_unmanaged_monitors_are_never_touched_and_adoption_is_explicit(ws: Workspace) -> None:
+    with ws.client() as client:
+        hand_made = client.add_monitor({"type": "http", "name": "Hand made", "url": "http://127.0.0.1:9/",
+                                        "interval": 300, "accepted_statuscodes": ["200-299"],
+                                        "notificationIDList": {}})
+    ws.write("""\
+        monitors:
+          - id: hand-made
+            name: Hand made
+            type: http
+            url: http://127.0.0.1:9/
+            interval: 120
+    """)
+
+    plain = ws.run("diff")
+    assert "+ create hand-made" in plain.stdout  # without --adopt a same-name monitor is not ours
+
+    adopted = ws.run("sync", "--adopt")
+    assert adopted.exit_code == 0, adopted.output
+    assert f"~ adopt  hand-made (#{hand_made})" in adopted.stdout
+    assert "    interval: 300 -> 120" in adopted.stdout
+    live = ws.managed()
+    assert live["hand-made"]["id"] == hand_made
+    assert len(ws.all_named("Hand made")) == 1
+    assert ws.run("diff", "--detailed-exitcode", "--adopt").exit_code == 0
+
+
+def test_ambiguous_adoption_is_refused_with_both_monitors_listed(ws: Workspace) -> None:
+    name = f"Twin {ws.owner_tag}"
+    with ws.client() as client:
+        ids = [client.add_monitor({"type": "http", "name": name, "url": "http://127.0.0.1:9/",
+                                   "interval": 300, "accepted_statuscodes": ["200-299"],
+                                   "notificationIDList": {}}) for _ in range(2)]
+    ws.write(f"""\
+        monitors:
+          - id: twin
+            name: {name}
+            type: http
+            url: http://127.0.0.1:9/
+    """)
+    result = ws.run("sync", "--adopt")
+    assert result.exit_code == 1
+    assert f"#{ids[0]}" in result.stderr and f"#{ids[1]}" in result.stderr
+    assert ws.managed() == {}
+
+
+def test_invalid_definitions_write_nothing(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    ws.write("""\
+        monitors:
+          - id: broken
+            name: Broken
+            type: http
+            url: http://127.0.0.1:9/
+            intervall: 60
+    """, name="broken.yaml")
+    result = ws.run("sync")
+    assert result.exit_code == 1
+    assert "monitors/broken.yaml:6:5: KP101 unknown key 'intervall'" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert ws.managed() == {}
+
+
+def test_missing_environment_variable_names_the_place_and_writes_nothing(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    env_without_secret = {k: v for k, v in ws.env.items() if k != "SHOP_TOKEN"}
+    ws.env = env_without_secret
+    result = ws.run("sync")
+    assert result.exit_code == 1
+    assert "monitors/monitors.yaml:14:22: KP403 environment variable SHOP_TOKEN is not set" in result.stderr
+    assert ws.managed() == {}
+
+
+def test_json_output_is_versioned_and_masks_secrets(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    result = ws.run("diff", "--output", "json")
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["format_version"] == 1
+    assert document["summary"] == {"create": 2, "update": 0, "delete": 0, "unchanged": 0, "kept": 0}
+    api = next(c for c in document["changes"] if c["id"] == "shop-api")
+    assert api["fields"]["headers"] == "(sensitive)"
+    assert SECRET not in result.output
+
+
+def test_github_output_writes_a_step_summary(ws: Workspace, tmp_path: Path) -> None:
+    ws.write(TWO_MONITORS)
+    summary = tmp_path / "summary.md"
+    result = ws.run("diff", "--output", "github", GITHUB_STEP_SUMMARY=str(summary))
+    assert result.exit_code == 0, result.output
+    text = summary.read_text()
+    assert "| create | `shop-api` | Shop API | new |" in text
+    assert SECRET not in text
+
+
+def test_wrong_password_is_one_clear_line(ws: Workspace) -> None:
+    env = {k: v for k, v in ws.env.items() if k != "KUMA_TOKEN"}
+    ws.env = {**env, "KUMA_USERNAME": "admin", "KUMA_PASSWORD": "not-the-password"}
+    ws.write(TWO_MONITORS)
+    result = ws.run("diff")
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith("error: login failed: ")
+    assert "Traceback" not in result.output
+
+
+def test_unreachable_server_is_one_clear_line(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    result = ws.run("diff", "--url", "http://127.0.0.1:9", "--timeout", "3")
+    assert result.exit_code == 2
+    assert "error: cannot reach Uptime Kuma at http://127.0.0.1:9" in result.stderr
+    assert ws.run("diff", "--url", "http://127.0.0.1:9", "--detailed-exitcode", "--timeout", "3").exit_code == 1
+
+
+def test_no_server_configured_is_a_usage_error(ws: Workspace) -> None:
+    ws.env = {}
+    ws.write(TWO_MONITORS)
+    result = ws.run("diff")
+    assert result.exit_code == 2
+    assert "pass --url or set KUMA_URL" in result.stderr

@@ -1,0 +1,60 @@
+"""A throwaway kumaprov project pointed at the test server, driven through the real CLI."""
+
+from __future__ import annotations
+
+import textwrap
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from kumaprov.cli import main
+from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.state import owner_of
+
+
+@dataclass
+class Workspace:
+    root: Path
+    env: dict[str, str]
+    monkeypatch: pytest.MonkeyPatch
+    # A tag of its own per test keeps tests from seeing each other's monitors as managed.
+    owner_tag: str = field(default_factory=lambda: f"kp-{uuid.uuid4().hex[:8]}")
+
+    def __post_init__(self) -> None:
+        (self.root / "monitors").mkdir(parents=True, exist_ok=True)
+        self.project("")
+
+    def project(self, extra: str) -> None:
+        text = f"owner_tag: {self.owner_tag}\n" + textwrap.dedent(extra)
+        (self.root / "kumaprov.yaml").write_text(text)
+
+    def write(self, text: str, name: str = "monitors.yaml") -> Path:
+        path = self.root / "monitors" / name
+        path.write_text(textwrap.dedent(text))
+        return path
+
+    def run(self, *args: str, **env: str) -> Result:
+        self.monkeypatch.chdir(self.root)
+        return CliRunner().invoke(main, list(args), env={**self.env, **env}, catch_exceptions=False)
+
+    def client(self) -> KumaClient:
+        return KumaClient.connect(self.env["KUMA_URL"], Credentials(token=self.env["KUMA_TOKEN"]))
+
+    def managed(self) -> dict[str, dict[str, Any]]:
+        """The server's monitors owned by this workspace, by definition id (a fresh read)."""
+        with self.client() as client:
+            monitors = client.monitors()
+        owned = {}
+        for monitor in monitors:
+            owner = owner_of(monitor, self.owner_tag)
+            if owner is not None:
+                owned[owner] = monitor
+        return owned
+
+    def all_named(self, name: str) -> list[dict[str, Any]]:
+        with self.client() as client:
+            return [m for m in client.monitors() if m["name"] == name]
