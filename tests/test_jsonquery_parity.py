@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kumaprov.dev.localkuma import Installation
-from kumaprov.jsonquery import Semantics, check_json_query, check_keyword
+from kumaprov.jsonquery import OPERATORS, Semantics, check_json_query, check_keyword
 from kumaprov.jsvalue import json_stringify, parse_body, to_js_string
 
 PARITY_DIR = Path(__file__).with_name("parity")
@@ -213,14 +213,23 @@ def test_stringify_and_keyword_match_node(oracle: NodeOracle, values: list[Any])
         assert disagreement(case, answer, python_verdict(case)) is None, case
 
 
-_QUERIES = st.sampled_from(["$", "a", "a.b", "a[0]", "$count($)", "*", "**", "$keys($)", "a = 1", "$string($)"])
+_QUERIES = st.sampled_from(
+    [
+        "$", "a", "a.b", "a[0]", "a[-1]", "*", "**", "*.a", "$count($)", "$count(**)", "$keys($)",
+        "$string($)", "$string(a, true)", "$type($)", "$exists(a)", "$boolean($)", "a = 1", "a != null",
+        "$ & ''", "a[$ = 1]", "$[0]", "$reverse($)", "$sort($)", "$distinct($)", "$each($, function($v){$v})",
+        "$spread($)", "$lookup($, 'a')", "$count(*[$type($) = 'number'])", "$sum(*[$type($) = 'number'])",
+        "$number(a)", "$not(a)", "$contains($string($), '1')", "$length($string($))", "$[a]", "a.$",
+    ]
+)  # fmt: skip
+_EXPECTED = st.sampled_from(["1", "", "true", "false", "0", "[object Object]", "a"])
 
 
 @_FUZZ
-@given(st.lists(st.tuples(_JSON, _QUERIES, st.sampled_from(["==", ">", "contains"])), min_size=1, max_size=20))
-def test_random_json_queries_match_node(oracle: NodeOracle, items: list[tuple[Any, str, str]]) -> None:
+@given(st.lists(st.tuples(_JSON, _QUERIES, st.sampled_from(OPERATORS), _EXPECTED), min_size=1, max_size=20))
+def test_random_json_queries_match_node(oracle: NodeOracle, items: list[tuple[Any, str, str, str]]) -> None:
     cases: list[dict[str, Any]] = []
-    for i, (value, query, operator) in enumerate(items):
+    for i, (value, query, operator, expected) in enumerate(items):
         body = json.dumps(value, ensure_ascii=False)
         for semantics in ("1.23", "2.0-dev", "2.x"):
             cases.append(
@@ -229,7 +238,7 @@ def test_random_json_queries_match_node(oracle: NodeOracle, items: list[tuple[An
                     "kind": "json-query",
                     "body": body,
                     "query": query,
-                    "expected": "1",
+                    "expected": expected,
                     "operator": operator,
                     "semantics": semantics,
                 }

@@ -403,7 +403,7 @@ def _spawn(
                 env=_server_env(data_dir, port),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
                 start_new_session=detached,
-                preexec_fn=None,
+                preexec_fn=None if detached else _parent_death_signal(),
             )
         except OSError as exc:
             raise LocalServerError(f"cannot start node: {exc}") from None
