@@ -129,12 +129,12 @@ PLAN_FORMATS: dict[str, Callable[[Plan, dict[str, str]], str]] = {
 
 
 def apply_text(report: ApplyReport) -> str:
+    if report.failed is None:
+        return f"Sync complete: {len(report.applied)} change(s) applied."
+    # On failure, say exactly what did and did not happen: the next run starts from there.
     lines = [f"applied: {item}" for item in report.applied]
-    if report.failed:
-        lines.append(f"FAILED: {report.failed}")
-        lines += [f"not applied: {item}" for item in report.not_attempted]
-        lines.append(f"Sync incomplete: {len(report.applied)} change(s) applied, 1 failed, "
-                     f"{len(report.not_attempted)} not attempted. Run sync again to converge.")
-    else:
-        lines.append(f"Sync complete: {len(report.applied)} change(s) applied.")
+    lines.append(f"FAILED: {report.failed}")
+    lines += [f"not applied: {item}" for item in report.not_attempted]
+    lines.append(f"Sync incomplete: {len(report.applied)} change(s) applied, 1 failed, "
+                 f"{len(report.not_attempted)} not attempted. Run sync again to converge.")
     return REDACTOR("\n".join(lines))
