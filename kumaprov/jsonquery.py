@@ -208,6 +208,84 @@ def _jsonata_string(arg: Any, prettify: Any = None) -> Any:
     return json_stringify(arg, indent=2 if prettify is True else 0, replacer=_string_replacer)
 
 
+def _js_strict_equal(left: Any, right: Any) -> bool:
+    """``left === right`` on jsonata-python values (Python has 1 == True, [1] == [1])."""
+    if isinstance(left, (dict, list)) or isinstance(right, (dict, list)):
+        return left is right
+    if isinstance(left, bool) != isinstance(right, bool):
+        return False
+    return bool(left == right)
+
+
+def _jsonata_includes(_self: Any, lhs: Any, rhs: Any) -> bool:
+    """The ``in`` operator: jsonata-js tests membership with ``===``."""
+    if lhs is None or rhs is None:
+        return False
+    items = rhs if isinstance(rhs, list) else [rhs]
+    return any(_js_strict_equal(item, lhs) for item in items)
+
+
+def _jsonata_distinct(arr: Any) -> Any:
+    """``$distinct`` with jsonata-js deepEquals (true and 1 are different values)."""
+    if arr is None or not isinstance(arr, list) or len(arr) <= 1:
+        return arr
+    results: list[Any] = Utils.create_sequence() if isinstance(arr, Utils.JList) else []
+    for item in arr:
+        if not any(Utils.is_deep_equal(item, kept) for kept in results):
+            results.append(item)
+    return results
+
+
+def _utf16_key(text: str) -> bytes:
+    # V8 orders strings by UTF-16 code units, Python by code points.
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def _sort_fix(original: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``$sort`` without a comparator only accepts all-number or all-string arrays (D3070)."""
+
+    def sort(arr: Any, comparator: Any) -> Any:
+        if arr is None or len(arr) <= 1 or comparator is not None:
+            return original(arr, comparator)
+        if Utils.is_array_of_strings(arr):
+            return sorted(arr, key=_utf16_key)
+        if not Utils.is_array_of_numbers(arr):
+            raise JException("D3070", -1)
+        return original(arr, comparator)
+
+    return sort
+
+
+def _jsonata_sum(args: Any) -> Any:
+    """``$sum`` adding left to right like jsonata-js (Python 3.12's sum() compensates)."""
+    if args is None:
+        return None
+    total: float = 0
+    for item in args:
+        total += item
+    return total
+
+
+def _jsonata_lowercase(text: Any) -> Any:
+    """``$lowercase`` as String.prototype.toLowerCase (jsonata-python casefolds: ß became ss)."""
+    if text is None:
+        return None
+    if text is Utils.NULL_VALUE:
+        raise JException("T0410", -1)
+    return str(text).lower()
+
+
+def _replace_builtin(name: str, implementation: Callable[..., Any]) -> None:
+    from jsonata.functions import Functions
+
+    # Internal callers go through the class attribute; the registered
+    # built-in captured the original method when jsonata-python started.
+    setattr(Functions, name, staticmethod(implementation))
+    native = Jsonata.static_frame.lookup(name)
+    if native is not None and hasattr(native, "method"):
+        native.method = implementation
+
+
 def _apply_jsonata_fixes() -> None:
     from jsonata.functions import Functions
     from jsonata.signature import Signature
@@ -215,12 +293,12 @@ def _apply_jsonata_fixes() -> None:
     if getattr(Functions, "_kumaprov_fixed", False):
         return
     Signature.get_symbol = _null_aware_get_symbol(Signature.get_symbol)
-    # The & operator calls Functions.string; the $string built-in captured
-    # the method when jsonata-python registered it.
-    Functions.string = staticmethod(_jsonata_string)
-    native = Jsonata.static_frame.lookup("string")
-    if native is not None and hasattr(native, "method"):
-        native.method = _jsonata_string
+    Jsonata.evaluate_includes_expression = _jsonata_includes
+    _replace_builtin("string", _jsonata_string)
+    _replace_builtin("distinct", _jsonata_distinct)
+    _replace_builtin("sum", _jsonata_sum)
+    _replace_builtin("lowercase", _jsonata_lowercase)
+    _replace_builtin("sort", _sort_fix(Functions.sort))
     Functions._kumaprov_fixed = True
 
 
