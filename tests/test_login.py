@@ -1,0 +1,74 @@
+"""Login failures against a real server: each is one clear line and exit 2, never a hang."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kumaprov.cli import main
+from kumaprov.dev.localkuma import Installation, LocalKuma, start
+
+
+@pytest.fixture(scope="module")
+def spare_server(kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
+    """A server of its own: tripping the login rate limit must not lock out other tests."""
+    kuma = start(tmp_path_factory.mktemp("kuma-ratelimit"), installation=kuma_install)
+    try:
+        yield kuma
+    finally:
+        kuma.stop()
+
+
+def test_two_factor_login_needs_a_code_and_accepts_the_secret(spare_server: LocalKuma, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = enable_two_factor(spare_server)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "monitors" / "m.yaml").write_text("monitors: []\n")
+    env = {"KUMA_URL": spare_server.url, "KUMA_USERNAME": spare_server.username,
+           "KUMA_PASSWORD": spare_server.password}
+
+    without = CliRunner().invoke(main, ["diff"], env=env, catch_exceptions=False)
+    assert without.exit_code == 2
+    assert "two-factor authentication" in without.stderr and "KUMA_TOTP" in without.stderr
+
+    with_secret = CliRunner().invoke(main, ["diff"], env={**env, "KUMA_TOTP_SECRET": secret},
+                                     catch_exceptions=False)
+    assert with_secret.exit_code == 0, with_secret.output
+    assert "No changes. 0 monitor(s) in sync." in with_secret.stdout
+
+
+def enable_two_factor(kuma: LocalKuma) -> str:
+    """Turn on 2FA the way the web UI does; returns the authenticator secret."""
+    from urllib.parse import parse_qs, urlparse
+
+    from uptime_kuma_api import UptimeKumaApi  # test set-up only; the product uses kumaprov.kuma
+
+    with UptimeKumaApi(kuma.url, wait_events=0) as api:
+        api.login(kuma.username, kuma.password)
+        uri = api.prepare_2fa(kuma.password)["uri"]
+        secret = parse_qs(urlparse(uri).query)["secret"][0]
+        api.save_2fa(kuma.password)
+    return secret
+
+
+def test_the_login_rate_limit_is_reported_plainly(spare_server: LocalKuma, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "monitors" / "m.yaml").write_text("monitors: []\n")
+    env = {"KUMA_URL": spare_server.url, "KUMA_USERNAME": "admin", "KUMA_PASSWORD": "wrong"}
+    messages = []
+    for _ in range(30):
+        result = CliRunner().invoke(main, ["diff"], env=env, catch_exceptions=False)
+        assert result.exit_code == 2
+        assert "Traceback" not in result.output
+        messages.append(result.stderr.strip())
+        if "rate limit" in messages[-1]:
+            break
+    assert messages[0] == "error: login failed: Incorrect username or password."
+    assert "login refused: the server's login rate limit was reached" in messages[-1]
+    assert "KUMA_TOKEN" in messages[-1]
