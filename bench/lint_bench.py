@@ -223,25 +223,29 @@ def main() -> None:
                 raise SystemExit(f"in-process lint exited {result.exit_code}: {result.output[-2000:]}")
 
         cold = timed(lint_in_process, 1)[0]
-        results: dict[str, list[float]] = {}
-        results["kumaprov lint, in-process (CliRunner, warm)"] = timed(lint_in_process, args.runs)
-        if args.target:
-            results[f"kumaprov lint --target {args.target}, in-process"] = timed(
-                lambda: lint_in_process(("--target", args.target)), args.runs)
-        results["kumaprov lint, subprocess (python -m kumaprov lint)"] = timed(
-            lambda: run_checked([PYTHON, "-m", "kumaprov", "lint"], root), args.runs)
-        results["  python -c pass (interpreter start-up)"] = timed(
-            lambda: run_checked([PYTHON, "-c", "pass"], root), args.runs)
-        results["  python -c 'import kumaprov.cli' (start-up + imports)"] = timed(
-            lambda: run_checked([PYTHON, "-c", "import kumaprov.cli"], root), args.runs)
         yamllint = str(VENV_BIN / "yamllint")
-        # yamllint exits 1 when it reports errors; the default config flags the
-        # missing `---` (warning) and nothing else here, but accept 1 all the same.
-        results["yamllint -d relaxed (subprocess, same files)"] = timed(
-            lambda: run_checked([yamllint, "-d", "relaxed", *rel_files], root, (0, 1, 2)), args.runs)
-        results["yamllint, default config (subprocess)"] = timed(
-            lambda: run_checked([yamllint, *rel_files], root, (0, 1, 2)), args.runs)
-
+        # yamllint exits 1 when it reports errors (the default config's document-start
+        # rule only warns here); any of 0/1 is a completed run.
+        cases: dict[str, Callable[[], object]] = {
+            "kumaprov lint, in-process (CliRunner, warm)": lint_in_process,
+            "kumaprov lint, subprocess (python -m kumaprov lint)":
+                lambda: run_checked([PYTHON, "-m", "kumaprov", "lint"], root),
+            "  python -c pass (interpreter start-up)": lambda: run_checked([PYTHON, "-c", "pass"], root),
+            "  python -c 'import kumaprov.cli' (start-up + imports)":
+                lambda: run_checked([PYTHON, "-c", "import kumaprov.cli"], root),
+            "yamllint -d relaxed (subprocess, same files)":
+                lambda: run_checked([yamllint, "-d", "relaxed", *rel_files], root, (0, 1)),
+            "yamllint, default config (subprocess)": lambda: run_checked([yamllint, *rel_files], root, (0, 1)),
+        }
+        if args.target:
+            cases[f"kumaprov lint --target {args.target}, in-process"] = \
+                lambda: lint_in_process(("--target", args.target))
+        # Round-robin rather than one case after another: the machine's load drifts,
+        # and interleaving keeps the ratios fair.
+        results: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for name, fn in cases.items():
+                results[name].extend(timed(fn, 1))
         print()
         print(f"{'what':62} {'median':>11}")
         print(f"  (cold first in-process call, imports already done: {cold * 1000:.0f} ms)")
@@ -263,6 +267,7 @@ def main() -> None:
               f"(faster than yamllint: {'yes' if lint_sub < yl else 'NO'})")
         print(f"  ratio lint/yamllint (in-process vs subprocess, relaxed): {lint_in / yl:5.2f}x")
 
+        print(f"  loadavg at end {os.getloadavg()[0]:.2f} (other work on the machine inflates every row)")
         if args.profile:
             profile_lint(root)
     finally:
@@ -273,31 +278,113 @@ def main() -> None:
 
 
 def profile_lint(root: Path) -> None:
-    """cProfile one warm in-process lint (library call, no click) and print the hot spots."""
+    """Where the time goes: a phase breakdown without a profiler, import costs, then cProfile."""
+    from kumaprov import loader
+    from kumaprov.checks import LintContext, registry
     from kumaprov.lint import lint
     from kumaprov.project import load_project
+    from kumaprov.templating import Templates
+    from kumaprov.versions import lines_for
 
     with chdir(root):
         project, _ = load_project(None, root)
         lint(project)  # warm
+        # 1. phases, timed plainly (median of 3): what lint() does, step by step.
+        phases: dict[str, list[float]] = {}
+
+        def add(name: str, seconds: float) -> None:
+            phases.setdefault(name, []).append(seconds)
+
+        for _ in range(3):
+            t0 = time.perf_counter()
+            loaded = loader.load(project)
+            add("loader.load (YAML, templates, defaults, pydantic)", time.perf_counter() - t0)
+            context = LintContext(lines_for(project.target), loaded.entries)
+            for check in registry():
+                t0 = time.perf_counter()
+                list(check(loaded.definitions, context))
+                add(f"check {check.__module__.rsplit('.', 1)[-1]}", time.perf_counter() - t0)
+        # 2. inside loader.load, by re-doing its steps separately.
+        from kumaprov import yamlpos
+        from kumaprov.model import MONITOR_TYPES
+
+        texts = [(p, p.read_text(encoding="utf-8")) for p in loaded.files]
+        templates = Templates(project.templates_dir)
+        instances = [item for _, text in texts for item in yamlpos.load(text, "x")["monitors"]
+                     if "template" in item]
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for path, text in texts:
+                yamlpos.load(text, str(path))
+            add("  - parse the 20 monitor files (yamlpos.load)", time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            rendered = [templates.render(i["template"], i["vars"]) for i in instances]
+            add(f"  - render {len(instances)} template instances (jinja2)", time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for text in rendered:
+                yamlpos.load(text, "templates/openwebui.yaml.j2")
+            add(f"  - parse {len(rendered)} rendered template outputs (yamlpos.load)", time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for definition in loaded.definitions:
+                MONITOR_TYPES[definition.monitor.type].model_validate(definition.raw)
+            add(f"  - pydantic model_validate x {len(loaded.definitions)}", time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            for path, _ in texts:
+                loader._display(path)
+            for _ in instances:
+                loader._display(templates.path("openwebui"))
+            add(f"  - loader._display (Path.resolve) x {len(texts) + len(instances)}", time.perf_counter() - t0)
+        samples = [(d.base_dir / s.file) for d in loaded.definitions
+                   for s in getattr(d.monitor, "samples", []) if s.file]
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for path in samples:
+                path.resolve()
+            add(f"  - Path.resolve() of sample paths x {len(samples)} (SampleFiles.read's cache key)",
+                time.perf_counter() - t0)
+    print()
+    print("phase breakdown of one warm lint (plain perf_counter, median of 3; the two checks that")
+    print("read samples share a SampleFiles cache, as in lint(); indented rows re-do parts of loader.load):")
+    for name, times in phases.items():
+        print(f"  {name:72} {statistics.median(times) * 1000:7.0f} ms")
+
+    # 3. import cost of the CLI (what the subprocess pays before linting).
+    result = subprocess.run([PYTHON, "-X", "importtime", "-c", "import kumaprov.cli"],
+                            capture_output=True, text=True, cwd=root)
+    cumulative: dict[str, int] = {}
+    for line in result.stderr.splitlines():
+        parts = [part.strip() for part in line.split("|")]
+        if len(parts) == 3 and parts[1].isdigit():
+            cumulative.setdefault(parts[2], int(parts[1]))
+    print()
+    print("import time of `import kumaprov.cli` (python -X importtime, cumulative, one run):")
+    for module in ("kumaprov.cli", "kumaprov.engine", "kumaprov.kuma", "uptime_kuma_api.api", "socketio",
+                   "requests", "kumaprov.lint", "kumaprov.loader", "kumaprov.model", "pydantic",
+                   "kumaprov.templating", "jinja2", "kumaprov.checks", "kumaprov.jsonquery", "jsonata",
+                   "yaml", "click"):
+        if module in cumulative:
+            print(f"  {module:28} {cumulative[module] / 1000:7.0f} ms")
+
+    # 4. cProfile (inflates pure-Python code ~2x; read the shares, not the absolute numbers).
+    with chdir(root):
         profiler = cProfile.Profile()
         profiler.enable()
         start = time.perf_counter()
-        result = lint(project)
+        result_lint = lint(project)
         elapsed = time.perf_counter() - start
         profiler.disable()
     print()
-    print(f"profile of one warm kumaprov.lint.lint() call: {elapsed * 1000:.0f} ms under cProfile, "
-          f"{len(result.definitions)} definitions, {len(result.problems)} problems")
+    print(f"cProfile of one warm kumaprov.lint.lint() call: {elapsed * 1000:.0f} ms under the profiler, "
+          f"{len(result_lint.definitions)} definitions, {len(result_lint.problems)} problems")
     for key, title in (("cumulative", "by cumulative time"), ("tottime", "by own time")):
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out)
-        stats.strip_dirs().sort_stats(key).print_stats(22)
+        stats.sort_stats(key).print_stats(25)
         print(f"--- {title} ---")
         lines = out.getvalue().splitlines()
         start_at = next((i for i, line in enumerate(lines) if line.lstrip().startswith("ncalls")), 0)
-        print("\n".join(lines[start_at:]))
-
+        for line in lines[start_at:]:
+            print(line.replace(str(REPO) + "/", "").replace(str(Path(PYTHON).parent.parent) + "/lib/python3.11/site-packages/", ""))
 
 if __name__ == "__main__":
     main()

@@ -74,7 +74,12 @@ def _perform(action: Action, writer: Writer, tag_id: int | None, line: ServerLin
     if isinstance(action, Create):
         kuma_id = writer.add_monitor(add_payload(action.desired.fields, line))
         assert tag_id is not None
-        writer.add_monitor_tag(tag_id, kuma_id, action.desired.id)
+        try:
+            writer.add_monitor_tag(tag_id, kuma_id, action.desired.id)
+        except KumaprovError as exc:
+            # Without its tag the new monitor is not ours: say how to take it over.
+            raise type(exc)(f"{exc}; monitor #{kuma_id} was created without its ownership tag, "
+                            "`kumaprov sync --adopt` takes it over") from None
     elif isinstance(action, Update):
         if action.changes:
             writer.edit_monitor(edit_payload(action))

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kumaprov import versions
-from kumaprov.apply import ApplyReport, apply
+from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import KumaprovError, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import lint
-from kumaprov.plan import Plan, check_deletion_guard, make_plan
+from kumaprov.plan import Plan, check_deletion_guard, duplicate_deletes, make_plan
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import desired_state, live_state
@@ -86,7 +86,27 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
 def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,
          progress: Callable[[str], None]) -> ApplyReport:
     check_deletion_guard(planned.plan, allow_mass_delete)
-    return apply(planned.plan, client, owner_tag, planned.line, progress)
+    report = apply(planned.plan, client, owner_tag, planned.line, progress)
+    if report.ok and planned.plan.creates:
+        created = {create.desired.id for create in planned.plan.creates}
+        report.applied += converge(client, owner_tag, created, progress)
+    return report
+
+
+def converge(client: KumaClient, owner_tag: str, ids: set[str], progress: Callable[[str], None]) -> list[str]:
+    """Remove what a concurrent sync created for the same ids.
+
+    Two syncs started together can both see a definition missing and both create
+    it. Each run re-reads the server after tagging its own creations and deletes
+    every copy but the oldest; whichever run tags last sees both copies, so the
+    instance always ends with one monitor per definition, without a lock.
+    """
+    with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
+        duplicates = duplicate_deletes(live_state(fresh.monitors(), owner_tag), ids)
+        for delete in duplicates:
+            fresh.delete_monitor(delete.live.kuma_id)
+            progress(f"{describe(delete)}: {delete.reason}")
+    return [f"{describe(d)}: {d.reason}" for d in duplicates]
 
 
 def offline_check(project: Project, paths: Sequence[Path] | None) -> None:

@@ -325,7 +325,7 @@ def _parse_int(text: str) -> int | float:
     # Keep exact ints where V8 is exact; beyond that V8 rounds to a double
     # (float() of the digit string rounds the same way, and avoids int()'s
     # digit-count limit on absurd inputs).
-    if len(text) <= 16:
+    if len(text) <= 15:  # below 10**15 < 2**53: exact either way
         return int(text)
     number = float(text)
     return int(number) if abs(number) <= _MAX_SAFE else number

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import socketio.exceptions
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 from uptime_kuma_api.api import Event
 from uptime_kuma_api.exceptions import Timeout
@@ -140,6 +141,9 @@ class KumaClient:
             raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s") from None
         except UptimeKumaException as exc:
             raise ServerError(f"{event}: {exc}") from None
+        except socketio.exceptions.SocketIOError as exc:
+            # A dropped connection: the write may or may not have reached the server.
+            raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
 
 
 def create_admin(url: str, username: str, password: str, timeout: float = 10.0) -> None:

@@ -99,10 +99,8 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
     unchanged: list[str] = []
     for want in desired:
         matches = owned.pop(want.id, [])
-        current, duplicates = (matches[0], matches[1:]) if matches else (None, [])
-        # Two monitors owning one id can only come from an interrupted or concurrent
-        # run; keeping the oldest and deleting the rest converges.
-        deletes.extend(Delete(d, f"duplicate of monitor {current.kuma_id}") for d in duplicates if current)
+        current = matches[0] if matches else None
+        deletes.extend(_duplicates(matches))
         adopting = False
         if current is None and adopt:
             current = _adoption_candidate(want, unowned_by_name.get(want.name, []))
@@ -121,6 +119,21 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         deletes.extend(Delete(m) for m in leftovers)
     return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged),
                 () if prune else tuple(leftovers))
+
+
+def _duplicates(same_owner: list[Live]) -> list[Delete]:
+    """Two monitors owning one id can only come from an interrupted or concurrent run;
+    keeping the oldest (lowest id) and deleting the rest converges, whoever does it."""
+    oldest = min(same_owner, key=lambda m: m.kuma_id, default=None)
+    return [Delete(m, f"duplicate of monitor {oldest.kuma_id}") for m in same_owner if oldest and m is not oldest]
+
+
+def duplicate_deletes(live: Sequence[Live], ids: set[str]) -> list[Delete]:
+    by_owner: dict[str, list[Live]] = defaultdict(list)
+    for monitor in live:
+        if monitor.owner in ids:
+            by_owner[monitor.owner].append(monitor)
+    return [delete for group in by_owner.values() for delete in _duplicates(group)]
 
 
 def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:

@@ -240,3 +240,40 @@ def test_no_server_configured_is_a_usage_error(ws: Workspace) -> None:
     result = ws.run("diff")
     assert result.exit_code == 2
     assert "pass --url or set KUMA_URL" in result.stderr
+
+
+def test_edits_made_in_the_web_ui_show_as_drift_and_are_reverted(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    monitor = ws.managed()["shop-health"]
+    with ws.client() as client:  # what the web UI sends when someone edits the interval
+        client.edit_monitor({**monitor, "interval": 45, "url": "http://127.0.0.1:9/changed"})
+
+    drift = ws.run("diff", "--detailed-exitcode")
+    assert drift.exit_code == 2
+    assert "    interval: 45 -> 300" in drift.stdout
+    assert '    url: "http://127.0.0.1:9/changed" -> "http://127.0.0.1:9/health"' in drift.stdout
+
+    assert ws.run("sync").exit_code == 0
+    assert ws.managed()["shop-health"]["interval"] == 300
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0
+
+
+def test_two_syncs_started_at_once_leave_one_monitor_per_definition(ws: Workspace) -> None:
+    import os
+    import subprocess
+    import sys
+
+    ws.write("monitors:\n" + "".join(
+        f"  - {{id: c{i}, name: Concurrent {i}, type: http, url: 'http://127.0.0.1:9/{i}', interval: 300}}\n"
+        for i in range(8)))
+    env = {**os.environ, **ws.env}
+    runs = [subprocess.Popen([sys.executable, "-m", "kumaprov", "sync"], cwd=ws.root, env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+
+    with ws.client() as client:
+        owned = [m for m in client.monitors() if any(t["name"] == ws.owner_tag for t in m.get("tags") or [])]
+    assert sorted(m["name"] for m in owned) == [f"Concurrent {i}" for i in range(8)]
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0
