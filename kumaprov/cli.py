@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from kumaprov import __version__, engine, jsonschema, planreport, report
-from kumaprov.errors import KumaprovError
+from kumaprov import __version__, engine, jsonschema, planreport, report, savedplan
+from kumaprov.errors import KumaprovError, UsageError
 from kumaprov.lint import lint
 from kumaprov.plan import Plan, check_deletion_guard
 from kumaprov.problems import Severity, has_errors
@@ -121,9 +121,11 @@ def server_options(command: F) -> F:
 @main.command("diff")
 @server_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when in sync, 2 when there are changes, 1 on error.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also save the plan to FILE, for `sync --plan FILE` (holds no secret values).")
 @click.pass_context
 def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
-                 output: str, paths: tuple[Path, ...], detailed_exitcode: bool) -> None:
+                 output: str, paths: tuple[Path, ...], detailed_exitcode: bool, out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
     with _server_errors(detailed_exitcode):
         project = _project(ctx)
@@ -133,6 +135,8 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune)
         server = {"url": connection.url, "version": planned.line.version}
         _emit_plan(output, planned.plan, server)
+        if out is not None:
+            _save_plan(out, savedplan.to_document(planned.plan, server, planned.live))
         try:
             check_deletion_guard(planned.plan, allow_mass_delete=False)
         except KumaprovError as exc:
@@ -143,16 +147,24 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 @main.command("sync")
 @server_options
 @click.option("--allow-mass-delete", is_flag=True, help="Allow a plan that deletes many managed monitors.")
+@click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Apply exactly the plan saved by `diff --out FILE` (refused if the server changed since).")
 @click.pass_context
 def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
-                 output: str, paths: tuple[Path, ...], allow_mass_delete: bool) -> None:
+                 output: str, paths: tuple[Path, ...], allow_mass_delete: bool, plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
     with _server_errors(False):
         project = _project(ctx)
-        engine.offline_check(project, list(paths) or None)
+        document = _load_plan(plan_file) if plan_file else None
+        if document is None:
+            engine.offline_check(project, list(paths) or None)
         connection = engine.connection_from(url, os.environ, timeout)
         with engine.session(connection) as client:
-            planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune)
+            if document is not None:
+                planned = engine.saved_plan(client, project, document)
+            else:
+                planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt,
+                                              prune=not no_prune)
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)
@@ -166,6 +178,18 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
         elif planned.plan.has_changes:
             click.echo(planreport.apply_text(result))
     sys.exit(0 if result.ok else 1)
+
+
+def _save_plan(path: Path, document: dict[str, Any]) -> None:
+    path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    click.echo(f"plan saved to {path}; apply it with: kumaprov sync --plan {path}", err=True)
+
+
+def _load_plan(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(f"cannot read plan file {path}: {exc}") from None
 
 
 def _emit_plan(output: str, plan: Plan, server: dict[str, str]) -> None:

@@ -12,12 +12,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from kumaprov import versions
+from kumaprov import savedplan, versions
 from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import KumaprovError, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import lint
-from kumaprov.plan import Plan, check_deletion_guard, duplicate_deletes, make_plan
+from kumaprov.plan import Live, Plan, check_deletion_guard, duplicate_deletes, make_plan
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import desired_state, live_state
@@ -57,6 +57,7 @@ class Planned:
     plan: Plan
     line: versions.ServerLine
     files: int
+    live: list[Live]
 
 
 @contextmanager
@@ -80,7 +81,16 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     _fail_on_errors(problems, len(result.files))
     live = live_state(client.monitors(), project.owner_tag)
     plan = make_plan(desired, live, adopt=adopt, prune=prune)
-    return Planned(plan, line, len(result.files))
+    return Planned(plan, line, len(result.files), live)
+
+
+def saved_plan(client: KumaClient, project: Project, document: object,
+               environ: Mapping[str, str] | None = None) -> Planned:
+    """The plan saved by `diff --out`, checked against the server as it is now."""
+    line = versions.server_line(client.version)
+    live = live_state(client.monitors(), project.owner_tag)
+    plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
+    return Planned(plan, line, 0, live)
 
 
 def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,

@@ -146,8 +146,7 @@ def semantics_for(version: str) -> Semantics:
     return Semantics.V1_23
 
 
-# ------------------------------------------------------------------ compiling
-
+# ------------------------------------------------------------------ jsonata-python fixes
 
 # jsonata-python 0.7.1 differs from jsonata-js in a few places the node
 # parity fuzz found; the fixes below are applied once, process-wide.  Each
@@ -305,6 +304,9 @@ def _apply_jsonata_fixes() -> None:
 _apply_jsonata_fixes()
 
 
+# ------------------------------------------------------------------ compiling
+
+
 class _Timeout(Exception):
     """Raised from the evaluation hook when the time budget is spent."""
 
@@ -326,8 +328,8 @@ class CompiledQuery:
         ``Utils.NULL_VALUE`` is null.  Raises whatever jsonata raises, and
         ``_Timeout`` when ``timeout_ms`` is exceeded.
         """
-        deadline = time.monotonic() + timeout_ms / 1000.0
         with self._lock:
+            deadline = time.monotonic() + timeout_ms / 1000.0
             # jsonata-python evaluates through the instance most recently
             # *constructed* on this thread ($now, $eval read it); point it here.
             Jsonata.CURRENT.jsonata = self._engine
@@ -493,7 +495,7 @@ def _json_parse_again(data: Any) -> Any:
 
 
 def _require_primitive(response: Any) -> None:
-    if response is None or response is UNDEFINED or is_js_null(response):
+    if is_js_null(response) or response is UNDEFINED:
         raise _Down("query returned null or nothing (undefined); 2.x requires a value")
     if isinstance(response, (list, tuple)):
         raise _Down("query returned an array, 2.x requires a primitive", json_stringify(response))

@@ -25,9 +25,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from jsonata import Jsonata
+from jsonata.parser import Parser
 from jsonata.utils import Utils
 
 __all__ = [
+    "JS_WHITESPACE",
     "UNDEFINED",
     "is_js_array_index",
     "is_js_function",
@@ -91,10 +94,6 @@ def is_js_function(value: object) -> bool:
 
 def _is_jsonata_callable(value: object) -> bool:
     """jsonata function values: built-ins and lambdas (a lambda is an AST node)."""
-    # Imported lazily to keep this module's import light.
-    from jsonata.jsonata import Jsonata
-    from jsonata.parser import Parser
-
     return isinstance(value, (Jsonata.JFunctionCallable, Parser.Symbol))
 
 

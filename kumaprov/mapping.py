@@ -39,8 +39,8 @@ def kuma_fields(monitor: Monitor, line: ServerLine, resolve: Resolve = secrets.r
     for key, value in _fields(monitor, line).items():
         if _has_reference(value):
             sensitive.add(key)
-            value = _resolved(value, resolve)
-        values[key] = _serialised(key, value)
+            value = resolved(value, resolve)
+        values[key] = serialised(key, value)
     return KumaFields(values, frozenset(sensitive & values.keys()))
 
 
@@ -109,19 +109,19 @@ def _has_reference(value: Any) -> bool:
     return False
 
 
-def _resolved(value: Any, resolve: Resolve) -> Any:
+def resolved(value: Any, resolve: Resolve) -> Any:
     # Resolve inside the structure, before it becomes a JSON string, so a value
     # holding quotes cannot break the JSON.
     if isinstance(value, str):
         return resolve(value)
     if isinstance(value, dict):
-        return {k: _resolved(v, resolve) for k, v in value.items()}
+        return {k: resolved(v, resolve) for k, v in value.items()}
     if isinstance(value, list):
-        return [_resolved(v, resolve) for v in value]
+        return [resolved(v, resolve) for v in value]
     return value
 
 
-def _serialised(key: str, value: Any) -> Any:
+def serialised(key: str, value: Any) -> Any:
     """Headers and structured bodies travel as JSON strings (design notes, section 3)."""
     if key in ("headers", "body") and isinstance(value, (dict, list)):
         return json.dumps(value, indent=2, ensure_ascii=False)

@@ -23,6 +23,8 @@ class Desired:
     id: str
     fields: Mapping[str, Any]  # Uptime Kuma field names, secrets resolved
     sensitive: frozenset[str] = frozenset()
+    # The sensitive fields before resolution (with ${VAR} references): what a saved plan stores.
+    unresolved: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def name(self) -> str:

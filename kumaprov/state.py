@@ -54,7 +54,11 @@ def desired_state(definitions: Sequence[Definition], line: ServerLine, environ: 
                                         f"server (known: {known})", via=definition.via))
                 continue
             values["docker_host"] = host
-        desired.append(Desired(definition.id, values, mapped.sensitive))
+        unresolved = {}
+        if mapped.sensitive:
+            written = kuma_fields(definition.monitor, line, resolve=lambda text: text).values
+            unresolved = {key: written[key] for key in mapped.sensitive}
+        desired.append(Desired(definition.id, values, mapped.sensitive, unresolved))
     return desired, problems
 
 

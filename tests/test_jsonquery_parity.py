@@ -74,11 +74,6 @@ class NodeOracle:
         self._proc.wait(timeout=30)
 
 
-@pytest.fixture(scope="session")
-def kuma_install() -> Installation:  # TEMPORARY: probe install while the real one is being built
-    return Installation.at(Path.home() / ".cache/kumaprov/probe")
-
-
 @pytest.fixture(scope="module")
 def oracle(kuma_install: Installation) -> Iterator[NodeOracle]:
     node = NodeOracle(kuma_install.package_dir)

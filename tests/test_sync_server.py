@@ -277,3 +277,34 @@ def test_two_syncs_started_at_once_leave_one_monitor_per_definition(ws: Workspac
         owned = [m for m in client.monitors() if any(t["name"] == ws.owner_tag for t in m.get("tags") or [])]
     assert sorted(m["name"] for m in owned) == [f"Concurrent {i}" for i in range(8)]
     assert ws.run("diff", "--detailed-exitcode").exit_code == 0
+
+
+def test_a_saved_plan_is_applied_exactly_and_holds_no_secret(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    plan_file = ws.root / "plan.json"
+    assert ws.run("diff", "--out", str(plan_file)).exit_code == 0
+    assert SECRET not in plan_file.read_text()
+    assert "${SHOP_TOKEN}" in plan_file.read_text()
+
+    ws.write(TWO_MONITORS.replace("Shop health", "Edited after review"))  # not in the plan
+    applied = ws.run("sync", "--plan", str(plan_file))
+    assert applied.exit_code == 0, applied.output
+    live = ws.managed()
+    assert live["shop-health"]["name"] == "Shop health"
+    assert json.loads(live["shop-api"]["headers"]) == {"Authorization": f"Bearer {SECRET}"}
+
+
+def test_a_saved_plan_is_refused_when_the_server_changed(ws: Workspace) -> None:
+    ws.write(TWO_MONITORS)
+    assert ws.run("sync").exit_code == 0
+    ws.write(TWO_MONITORS.replace("interval: 300", "interval: 600"))
+    plan_file = ws.root / "plan.json"
+    assert ws.run("diff", "--out", str(plan_file)).exit_code == 0
+    monitor = ws.managed()["shop-health"]
+    with ws.client() as client:
+        client.edit_monitor({**monitor, "interval": 45})
+
+    refused = ws.run("sync", "--plan", str(plan_file))
+    assert refused.exit_code == 1
+    assert "changed since the plan was made" in refused.stderr
+    assert ws.managed()["shop-health"]["interval"] == 45

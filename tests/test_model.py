@@ -1,0 +1,356 @@
+"""The typed monitor model, and how its validation errors read for a user.
+
+Each monitor type has a minimal valid example below; the tests check that
+it validates, that every key in it is really required, and that a misspelt
+key is reported at the key with a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from kumaprov import schema, yamlpos
+from kumaprov.model import (
+    DEFAULTABLE_KEYS,
+    MONITOR_TYPES,
+    HttpMonitor,
+    JsonQueryMonitor,
+    Sample,
+    fields_of,
+)
+from kumaprov.problems import Position, Problem
+from kumaprov.versions import MAX_INTERVAL
+
+MINIMAL: dict[str, str] = {
+    "http": """
+        id: web
+        name: Web
+        type: http
+        url: https://www.example.com
+        """,
+    "keyword": """
+        id: page
+        name: Page
+        type: keyword
+        url: https://www.example.com
+        keyword: Welcome
+        """,
+    "json-query": """
+        id: api
+        name: API
+        type: json-query
+        url: https://api.example.com/health
+        query: status
+        expected_value: ok
+        """,
+    "port": """
+        id: db
+        name: Database
+        type: port
+        hostname: db.internal
+        port: 5432
+        """,
+    "ping": """
+        id: gateway
+        name: Gateway
+        type: ping
+        hostname: gateway.internal
+        """,
+    "dns": """
+        id: dns
+        name: DNS
+        type: dns
+        hostname: example.com
+        """,
+    "push": """
+        id: backup
+        name: Backup job
+        type: push
+        push_token: ${BACKUP_PUSH_TOKEN}
+        """,
+    "group": """
+        id: production
+        name: Production
+        type: group
+        """,
+    "docker": """
+        id: nginx
+        name: nginx container
+        type: docker
+        container: nginx
+        docker_host: local
+        """,
+}
+
+# A typo of a key only that type has (or a common one), and what it should suggest.
+TYPOS: dict[str, tuple[str, str]] = {
+    "http": ("methd", "method"),
+    "keyword": ("keywrd", "keyword"),
+    "json-query": ("expected", "expected_value"),
+    "port": ("prot", "port"),
+    "ping": ("packet_sise", "packet_size"),
+    "dns": ("record", "record_type"),
+    "push": ("push_tokn", "push_token"),
+    "group": ("descripton", "description"),
+    "docker": ("containr", "container"),
+}
+
+
+def located(text: str) -> yamlpos.LocatedMap:
+    data = yamlpos.load(textwrap.dedent(text).lstrip("\n"), "m.yaml")
+    assert isinstance(data, yamlpos.LocatedMap)
+    return data
+
+
+def validate(text: str) -> tuple[Any, list[Problem]]:
+    """Validate one monitor mapping as the loader does: the model, or the user-facing problems."""
+    raw = located(text)
+    monitor_type = raw["type"]
+    try:
+        return MONITOR_TYPES[monitor_type].model_validate(raw), []
+    except ValidationError as exc:
+        return None, list(schema.problems(exc, raw, monitor_type, ()))
+
+
+def with_line(text: str, line: str) -> str:
+    """The example with one more line, or with that key's line replaced if it has the key."""
+    lines = textwrap.dedent(text).strip().splitlines()
+    key = line.split(":")[0] + ":"
+    replaced = [line if old.startswith(key) else old for old in lines]
+    if replaced == lines:
+        replaced.append(line)
+    return "\n".join(replaced) + "\n"
+
+
+def line_of(text: str, key: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(key + ":"))
+
+
+def test_every_monitor_type_has_examples() -> None:
+    assert set(MINIMAL) == set(MONITOR_TYPES) == set(TYPOS)
+
+
+@pytest.mark.parametrize("monitor_type", sorted(MINIMAL))
+def test_minimal_example_validates(monitor_type: str) -> None:
+    monitor, problems = validate(MINIMAL[monitor_type])
+
+    assert problems == []
+    assert isinstance(monitor, MONITOR_TYPES[monitor_type])
+    assert monitor.type == monitor_type
+    assert monitor.interval == 60 and monitor.retries == 0  # the shared defaults
+
+
+@pytest.mark.parametrize("monitor_type", sorted(MINIMAL))
+def test_every_key_of_the_minimal_example_is_required(monitor_type: str) -> None:
+    lines = textwrap.dedent(MINIMAL[monitor_type]).strip().splitlines()
+    for index, line in enumerate(lines):
+        key = line.split(":")[0]
+        if key == "type":
+            continue  # without a type the model is not even chosen (the loader reports KP102)
+        _, problems = validate("\n".join(lines[:index] + lines[index + 1:]))
+        assert [(p.code, p.message) for p in problems] == [
+            ("KP102", f"missing required key '{key}' for a {monitor_type} monitor")
+        ]
+
+
+@pytest.mark.parametrize("monitor_type", sorted(MINIMAL))
+def test_unknown_key_is_reported_at_the_key_with_a_suggestion(monitor_type: str) -> None:
+    typo, meant = TYPOS[monitor_type]
+    text = with_line(MINIMAL[monitor_type], f"{typo}: 1")
+    last_line = len(text.splitlines())
+
+    _, problems = validate(text)
+
+    assert problems == [Problem(
+        Position("m.yaml", last_line, 1), "KP101",
+        f"unknown key '{typo}' for a {monitor_type} monitor (did you mean '{meant}'?)",
+    )]
+
+
+def test_unknown_key_far_from_any_field_gets_no_suggestion() -> None:
+    _, problems = validate(with_line(MINIMAL["http"], "zzzz: 1"))
+
+    assert [p.message for p in problems] == ["unknown key 'zzzz' for a http monitor"]
+
+
+def test_nested_unknown_keys_suggest_the_nested_fields() -> None:
+    _, problems = validate(with_line(MINIMAL["http"], "samples: [{body: ok, expected: up}]"))
+
+    assert [(p.code, p.message) for p in problems] == [
+        ("KP102", "missing required key 'samples.0.expect' for a http monitor"),
+        ("KP101", "unknown key 'expected' for a http monitor (did you mean 'expect'?)"),
+    ]
+    assert problems[1].position == Position("m.yaml", 5, 22)
+
+
+def test_types_are_strict() -> None:
+    _, problems = validate(with_line(MINIMAL["json-query"], 'interval: "60"').replace(
+        "expected_value: ok", "expected_value: true"))
+
+    assert sorted((p.position.line, p.code, p.message) for p in problems) == [
+        (6, "KP103", "expected_value: expected a string, got boolean true; quote it: \"true\""),
+        (7, "KP103", "interval: expected an integer, got string '60'"),
+    ]
+
+
+def test_booleans_are_not_integers_but_integers_are_numbers() -> None:
+    _, problems = validate(with_line(MINIMAL["http"], "retries: true"))
+    monitor, no_problems = validate(with_line(MINIMAL["http"], "timeout: 30"))
+
+    assert [p.message for p in problems] == ["retries: expected an integer, got boolean true"]
+    assert no_problems == [] and monitor.timeout == 30.0
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("method: get", "method: must be one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD' or 'OPTIONS', "
+                    "got string 'get'"),
+    ("url: www.example.com", "url: the URL must start with http:// or https:// (got string 'www.example.com')"),
+    ("interval: 0", "interval: Input should be greater than or equal to 1"),
+    (f"interval: {MAX_INTERVAL + 1}", f"interval: Input should be less than or equal to {MAX_INTERVAL}"),
+    ("timeout: 0", "timeout: Input should be greater than 0"),
+    ("body_encoding: yaml", "body_encoding: must be one of 'json', 'form' or 'xml', got string 'yaml'"),
+    ("headers: {X-Retries: 3}", "headers.X-Retries: expected a string, got number 3; quote it: \"3\""),
+    ("headers: [Accept]", "headers: expected a mapping, got list"),
+])
+def test_invalid_http_values(line: str, message: str) -> None:
+    text = with_line(MINIMAL["http"], line)
+    _, problems = validate(text)
+
+    assert [p.message for p in problems] == [message]
+    assert problems[0].position.line == line_of(text, line.split(":")[0])
+
+
+@pytest.mark.parametrize("codes", [["200"], ["200-299"], ["200-299", "301", "401-403"], ["599"]])
+def test_accepted_status_codes_valid(codes: list[str]) -> None:
+    monitor, problems = validate(with_line(MINIMAL["http"], f"accepted_status_codes: {codes}"))
+
+    assert problems == [] and monitor.accepted_status_codes == codes
+
+
+@pytest.mark.parametrize(("value", "code"), [
+    ('["2xx"]', "KP104"), ('["200-"]', "KP104"), ('["600"]', "KP104"), ('["200 - 299"]', "KP104"),
+    ("[200]", "KP103"), ('"200-299"', "KP103"), ("[]", "KP104"),
+])
+def test_accepted_status_codes_invalid(value: str, code: str) -> None:
+    _, problems = validate(with_line(MINIMAL["http"], f"accepted_status_codes: {value}"))
+
+    assert [p.code for p in problems] == [code]
+
+
+@pytest.mark.parametrize("slug", ["web", "web-1", "api.v2", "a_b", "0day"])
+def test_ids_are_slugs(slug: str) -> None:
+    monitor, problems = validate(MINIMAL["http"].replace("id: web", f"id: {slug}"))
+
+    assert problems == [] and monitor.id == slug
+
+
+@pytest.mark.parametrize("slug", ["Web", "-web", "web site", "web/1", "x" * 101])
+def test_ids_that_are_not_slugs(slug: str) -> None:
+    _, problems = validate(MINIMAL["http"].replace("id: web", f"id: {slug!r}"))
+
+    assert [p.code for p in problems] == ["KP104"]
+    assert problems[0].message.startswith("id: an id is a lowercase slug")
+
+
+def test_json_body_strings_must_be_json() -> None:
+    post = with_line(MINIMAL["http"], "method: POST")
+
+    assert validate(with_line(post, """body: '{"name": "probe"}'"""))[1] == []
+    assert validate(with_line(post, "body: {name: probe}"))[1] == []
+    # A reference is resolved later: the string cannot be judged yet.
+    assert validate(with_line(post, "body: '${REQUEST_BODY}'"))[1] == []
+    _, problems = validate(with_line(post, "body: \"{'name': 'probe'}\""))
+    assert [(p.code, p.position.line) for p in problems] == [("KP104", 6)]
+    assert problems[0].message.startswith("body: body is not valid JSON but body_encoding is json: ")
+
+
+def test_form_and_xml_bodies_are_strings() -> None:
+    form = with_line(with_line(MINIMAL["http"], "method: POST"), "body_encoding: form")
+
+    assert validate(with_line(form, "body: a=1&b=2"))[1] == []
+    _, problems = validate(with_line(form, "body: {a: 1}"))
+    assert [p.message for p in problems] == [
+        "body: a mapping or list body is sent as JSON; set body_encoding: json or give a string"]
+
+
+def test_operator_values() -> None:
+    for operator in ("==", "!=", "contains", "<", "<=", ">", ">="):
+        monitor, problems = validate(with_line(MINIMAL["json-query"], f"operator: {operator!r}"))
+        assert problems == [] and monitor.operator == operator
+    _, problems = validate(with_line(MINIMAL["json-query"], "operator: '='"))
+    assert [p.code for p in problems] == ["KP104"]
+
+
+def test_json_query_defaults() -> None:
+    monitor, _ = validate(MINIMAL["json-query"])
+
+    assert isinstance(monitor, JsonQueryMonitor)
+    assert (monitor.operator, monitor.method, monitor.accepted_status_codes) == ("==", "GET", ["200-299"])
+
+
+# ------------------------------------------------------------------ samples
+
+
+@pytest.mark.parametrize("sample", [{"body": "ok", "expect": "up"}, {"file": "a.json", "expect": "down"},
+                                    {"body": "", "status": 503, "expect": "down"}])
+def test_valid_samples(sample: dict[str, Any]) -> None:
+    parsed = Sample.model_validate(sample)
+
+    assert parsed.expect == sample["expect"]
+    assert parsed.status == sample.get("status", 200)
+
+
+@pytest.mark.parametrize("sample", [
+    {"expect": "up"},
+    {"body": "ok", "file": "a.json", "expect": "up"},
+    {"body": "ok", "expect": "UP"},
+    {"body": "ok", "expect": True},
+    {"body": "ok", "status": 99, "expect": "up"},
+    {"body": "ok", "status": 600, "expect": "up"},
+    {"body": "ok"},
+    {"body": "ok", "expect": "up", "content_type": "text/plain"},
+])
+def test_invalid_samples(sample: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        Sample.model_validate(sample)
+
+
+def test_sample_source_message_points_at_the_sample() -> None:
+    _, problems = validate(with_line(MINIMAL["http"], "samples:\n  - {expect: up}"))
+
+    assert [(str(p.position), p.message) for p in problems] == [
+        ("m.yaml:6:5", "samples.0: a sample needs exactly one of `file` or `body`")]
+
+
+# ------------------------------------------------------------------ keys of the model
+
+
+def test_defaultable_keys_exclude_identity() -> None:
+    assert {"id", "name", "type", "samples"}.isdisjoint(DEFAULTABLE_KEYS)
+    assert {"interval", "retries", "timeout", "headers", "keyword", "hostname", "port"} <= DEFAULTABLE_KEYS
+    assert DEFAULTABLE_KEYS == set().union(*(fields_of(t) for t in MONITOR_TYPES)) - {"id", "name", "type", "samples"}
+
+
+def test_fields_of_a_type() -> None:
+    assert "timeout" in fields_of("http") and "timeout" not in fields_of("ping")
+    assert "keyword" in fields_of("keyword") and "keyword" not in fields_of("http")
+    assert fields_of("json-query") >= fields_of("http")
+
+
+def test_monitors_are_immutable() -> None:
+    monitor, _ = validate(MINIMAL["http"])
+
+    with pytest.raises(ValidationError):
+        monitor.interval = 30
+
+
+def test_model_dump_round_trips() -> None:
+    monitor, _ = validate(with_line(MINIMAL["http"], "headers: {Accept: text/html}"))
+
+    dumped = monitor.model_dump(mode="json", exclude_none=True)
+    assert HttpMonitor.model_validate(yaml.safe_load(yaml.safe_dump(dumped))) == monitor
