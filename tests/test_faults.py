@@ -1,0 +1,80 @@
+"""The server dies in the middle of a sync: kumaprov says what was and was not applied,
+exits non-zero, and the next sync converges with no duplicates and nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kumaprov import engine
+from kumaprov.dev.localkuma import Installation, start
+from kumaprov.errors import ServerError
+from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.project import load_project
+from kumaprov.state import owner_of
+
+COUNT = 12
+
+
+def write_project(root: Path) -> None:
+    (root / "monitors").mkdir()
+    (root / "monitors" / "m.yaml").write_text("monitors:\n" + "".join(
+        f"  - {{id: f{i}, name: Fault {i}, type: http, url: 'http://127.0.0.1:9/{i}', interval: 300}}\n"
+        for i in range(COUNT)))
+
+
+def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
+    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    data_dir = tmp_path_factory.mktemp("kuma-faults")
+    root = tmp_path_factory.mktemp("project")
+    write_project(root)
+    project, _ = load_project(None, root)
+    kuma = start(data_dir, installation=kuma_install)
+    try:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+            token = client.token
+            planned = engine.plan_against(client, project, None)
+
+            def kill_after_five(done: str) -> None:
+                if done == "create f4":
+                    kuma.process.kill()
+                    kuma.process.wait()
+
+            report = engine.sync(client, planned, project.owner_tag, False, kill_after_five)
+        assert not report.ok
+        assert report.applied == [f"create f{i}" for i in range(5)]
+        assert report.failed is not None and report.failed.startswith("create f5: ")
+        assert report.not_attempted == [f"create f{i}" for i in range(6, COUNT)]
+    finally:
+        kuma.stop()
+
+    restarted = start(data_dir, installation=kuma_install)  # same data, a new port
+    try:
+        credentials = Credentials(token=token)
+        with KumaClient.connect(restarted.url, credentials) as client:
+            planned = engine.plan_against(client, project, None)
+            assert len(planned.plan.creates) == COUNT - 5 and planned.plan.unchanged
+            assert engine.sync(client, planned, project.owner_tag, False, lambda _: None).ok
+        with KumaClient.connect(restarted.url, credentials) as client:
+            owners = sorted(owner_of(m, project.owner_tag) or "" for m in client.monitors())
+            assert owners == sorted(f"f{i}" for i in range(COUNT))
+            assert not engine.plan_against(client, project, None).plan.has_changes
+    finally:
+        restarted.stop()
+
+
+def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_install: Installation,
+                                                           tmp_path_factory: pytest.TempPathFactory) -> None:
+    kuma = start(tmp_path_factory.mktemp("kuma-drop"), installation=kuma_install)
+    try:
+        client = KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5)
+        kuma.process.kill()
+        kuma.process.wait()
+        with pytest.raises(ServerError, match="add: "):
+            client.add_monitor({"type": "http", "name": "x", "url": "http://127.0.0.1:9/",
+                                "accepted_statuscodes": ["200-299"], "notificationIDList": {}})
+        client.close()
+    finally:
+        kuma.stop()
