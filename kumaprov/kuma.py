@@ -9,6 +9,7 @@ no sleeps on the write path.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,9 +50,10 @@ class KumaClient:
         except UptimeKumaException as exc:
             raise ConnectionFailed(f"cannot reach Uptime Kuma at {url}: {_short(exc)}") from None
         client = cls(api, url)
+        full_list = client._watch_full_monitor_list()
         try:
             client._login(credentials)
-            client._wait_for(Event.MONITOR_LIST, timeout)
+            client._wait_for(Event.MONITOR_LIST, timeout, full_list)
             client._wait_for(Event.INFO, timeout)
         except BaseException:
             client.close()
@@ -76,10 +78,28 @@ class KumaClient:
                                    "code or KUMA_TOTP_SECRET to the authenticator secret")
         self.token = answer.get("token") if isinstance(answer, dict) else None
 
-    def _wait_for(self, event: Event, timeout: float) -> None:
+    def _watch_full_monitor_list(self) -> threading.Event:
+        """Set once the complete `monitorList` push has arrived.
+
+        The library also fills its monitor cache from incremental
+        `updateMonitorIntoList` events (2.x), so a cache that is merely not empty may
+        hold one monitor someone else just edited: reading that as the whole list
+        would make every other monitor look absent.
+        """
+        arrived = threading.Event()
+        store = self._api._event_monitor_list
+
+        def on_monitor_list(data: Any) -> None:
+            store(data)
+            arrived.set()
+
+        self._api.sio.on(Event.MONITOR_LIST.value, on_monitor_list)
+        return arrived
+
+    def _wait_for(self, event: Event, timeout: float, arrived: threading.Event | None = None) -> None:
         """The server pushes these right after login; poll the library's cache, no fixed sleep."""
         deadline = time.monotonic() + timeout
-        while self._api._event_data[event] is None:
+        while self._api._event_data[event] is None or (arrived is not None and not arrived.is_set()):
             if time.monotonic() > deadline:
                 raise ConnectionFailed(f"Uptime Kuma at {self.url} sent no {event.value} after login")
             time.sleep(0.005)
