@@ -158,7 +158,7 @@ def diff_fields(want: Desired, current: Live) -> tuple[Change, ...]:
 def same_value(key: str, old: Any, new: Any) -> bool:
     """Equal as the server means it, whatever representation it lists the value in."""
     if key in ("headers", "body"):
-        return _json_or_text(old) == _json_or_text(new)
+        return bool(_json_or_text(old) == _json_or_text(new))
     if isinstance(new, bool):
         return old is not None and bool(old) == new
     if isinstance(new, (int, float)) and isinstance(old, (int, float)) and not isinstance(old, bool):
@@ -166,7 +166,7 @@ def same_value(key: str, old: Any, new: Any) -> bool:
     if isinstance(new, str) and old is None:
         return new == ""
     if isinstance(new, list) and isinstance(old, str):
-        return _json_or_text(old) == new
+        return bool(_json_or_text(old) == new)
     return bool(old == new)
 
 
