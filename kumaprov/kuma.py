@@ -23,6 +23,11 @@ from uptime_kuma_api.exceptions import Timeout
 from kumaprov.errors import ConnectionFailed, ServerError
 
 _RATE_LIMITED = "Too frequently"
+RETRY_DELAYS = (1.0, 2.0)  # seconds before the second and third connection attempts
+
+
+class Unavailable(ConnectionFailed):
+    """The server could not be reached or stopped answering (worth a retry)."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +49,26 @@ class KumaClient:
     # -- session -------------------------------------------------------------
 
     @classmethod
-    def connect(cls, url: str, credentials: Credentials, timeout: float = 15.0) -> KumaClient:
+    def connect(cls, url: str, credentials: Credentials, timeout: float = 15.0,
+                retry_delays: tuple[float, ...] = RETRY_DELAYS) -> KumaClient:
+        """Connect, log in once and wait for the login-time pushes.
+
+        Transport failures (refused, dropped, timed out) are retried a bounded number
+        of times; a refused login is not, as retrying it only feeds the rate limit.
+        """
+        for delay in retry_delays:
+            try:
+                return cls._connect_once(url, credentials, timeout)
+            except Unavailable:
+                time.sleep(delay)
+        return cls._connect_once(url, credentials, timeout)
+
+    @classmethod
+    def _connect_once(cls, url: str, credentials: Credentials, timeout: float) -> KumaClient:
         try:
             api = UptimeKumaApi(url, timeout=timeout, wait_events=0)
         except UptimeKumaException as exc:
-            raise ConnectionFailed(f"cannot reach Uptime Kuma at {url}: {_short(exc)}") from None
+            raise Unavailable(f"cannot reach Uptime Kuma at {url}: {_short(exc)}") from None
         client = cls(api, url)
         full_list = client._watch_full_monitor_list()
         try:
@@ -70,7 +90,7 @@ class KumaClient:
                 raise ConnectionFailed("no credentials: set KUMA_USERNAME and KUMA_PASSWORD, or KUMA_TOKEN")
             answer = self._api.login(credentials.username, credentials.password, credentials.totp or "")
         except Timeout:
-            raise ConnectionFailed(f"Uptime Kuma at {self.url} did not answer the login in time") from None
+            raise Unavailable(f"Uptime Kuma at {self.url} did not answer the login in time") from None
         except UptimeKumaException as exc:
             raise ConnectionFailed(_login_failure(str(exc), bool(credentials.token))) from None
         if isinstance(answer, dict) and answer.get("tokenRequired"):
@@ -101,7 +121,7 @@ class KumaClient:
         deadline = time.monotonic() + timeout
         while self._api._event_data[event] is None or (arrived is not None and not arrived.is_set()):
             if time.monotonic() > deadline:
-                raise ConnectionFailed(f"Uptime Kuma at {self.url} sent no {event.value} after login")
+                raise Unavailable(f"Uptime Kuma at {self.url} sent no {event.value} after login")
             time.sleep(0.005)
 
     def close(self) -> None:
