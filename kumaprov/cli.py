@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kumaprov import __version__, engine, jsonschema, planreport, report, savedplan
+from kumaprov import __version__, engine, jsonschema, planreport, report, savedplan, versions
 from kumaprov.errors import KumaprovError, UsageError
 from kumaprov.lint import lint
 from kumaprov.plan import Plan, check_deletion_guard
@@ -30,7 +30,16 @@ F = TypeVar("F", bound=Callable[..., Any])
 OUTPUT = click.option("--output", "-o", type=click.Choice(["text", "json", "github"]), default="text",
                       show_default=True, help="Report format.")
 PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-TARGET = click.option("--target", metavar="VERSION",
+def _valid_target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None:
+        try:
+            versions.server_line(value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
+
+
+TARGET = click.option("--target", metavar="VERSION", callback=_valid_target,
                       help="Uptime Kuma version to check against (default: the project's, else every supported line).")
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
 from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
-from kumaprov.problems import Position, Problem
+from kumaprov.problems import Position, Problem, display_path
 from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
@@ -75,7 +75,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
         elif path.exists():
             files.append(path)
         else:
-            problems.append(Problem(Position(str(path)), "KP001", "no such file or directory"))
+            problems.append(Problem(Position(display_path(path)), "KP001", "no such file or directory"))
     return files, problems
 
 
@@ -105,7 +105,7 @@ class _Reader:
         self.loaded.problems.append(Problem(position, code, message, via=via))
 
     def read_file(self, path: Path) -> None:
-        name = _display(path)
+        name = display_path(path)
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
@@ -193,15 +193,15 @@ class _Reader:
         if not self.templates.exists(name):
             hint = did_you_mean(name, self.templates.names())
             return self.problem(instance.position_of_value("template"), "KP005",
-                                f"no template '{name}' in {_display(self.templates.directory)}{hint}", via)
+                                f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
         try:
             text = self.templates.render(name, variables)
         except TemplateError as exc:
-            return self.problem(Position(_display(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
-        template_file = _display(self.templates.path(name))
+            return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        template_file = display_path(self.templates.path(name))
         data = self.parse(text, template_file, here)
         if data is None:
             return None
@@ -232,11 +232,3 @@ def _empty_map(position: Position | None) -> LocatedMap:
     result.key_pos = {}
     result.value_pos = {}
     return result
-
-
-def _display(path: Path) -> str:
-    """Paths relative to the working directory when possible: what editors and CI expect."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 class Severity(enum.Enum):
@@ -44,3 +45,11 @@ class Problem:
 
 def has_errors(problems: list[Problem]) -> bool:
     return any(p.severity is Severity.ERROR for p in problems)
+
+
+def display_path(path: Path) -> str:
+    """Paths relative to the working directory when possible: what editors and CI expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov import versions, yamlpos
-from kumaprov.problems import Position, Problem
+from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
 PROJECT_FILE = "kumaprov.yaml"
@@ -31,7 +31,7 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
     base = Project(root=root, monitor_paths=(root / "monitors",), templates_dir=root / "templates")
     if config is None and not path.is_file():
         return base, []
-    name = str(path)
+    name = display_path(path)
     try:
         data = yamlpos.load(path.read_text(encoding="utf-8"), name)
     except OSError as exc:

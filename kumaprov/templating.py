@@ -40,6 +40,9 @@ class Templates:
             autoescape=False,
         )
         self._env.globals["env"] = env_reference
+        # `tojson` would otherwise report an undefined variable as "Object of type
+        # StrictUndefined is not JSON serializable" instead of naming the variable.
+        self._env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _undefined_is_an_error}
 
     def names(self) -> list[str]:
         if not self.directory.is_dir():
@@ -66,6 +69,12 @@ class Templates:
             raise TemplateError("template recursion is too deep", file, None) from None
         except Exception as exc:  # a filter or test raising: still the user's template at fault
             raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
+
+
+def _undefined_is_an_error(value: Any) -> Any:
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def _template_line(exc: BaseException, file: str) -> int | None:

@@ -53,14 +53,31 @@ def load(text: str, filename: str) -> Any:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise YamlError(message or "invalid YAML", _position(filename, mark)) from None
+        raise YamlError(*_explain(exc, text, filename)) from None
     except yaml.YAMLError as exc:
         raise YamlError(str(exc), Position(filename)) from None
     if node is None:
         return None
     return _Builder(filename).build(node)
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str, filename: str) -> tuple[str, Position]:
+    """The parser's message and position, adjusted to where a person should look."""
+    mark = exc.problem_mark or exc.context_mark
+    message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "invalid YAML"
+    if "could not find expected ':'" in message and exc.context_mark is not None:
+        # libyaml notices the missing colon on the next line; the key without it is here.
+        return "a key is not followed by ':'", _position(filename, exc.context_mark)
+    if mark is not None and _char_at(text, mark) == "\t":
+        return "a tab character: YAML indentation must use spaces", _position(filename, mark)
+    return message, _position(filename, mark)
+
+
+def _char_at(text: str, mark: Any) -> str:
+    lines = text.splitlines()
+    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+        return lines[mark.line][mark.column]
+    return ""
 
 
 def locate(root: Any, path: Sequence[Any]) -> Position | None:

@@ -233,9 +233,6 @@ def test_bad_options_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arg
     assert result.stdout == ""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "kumaprov/cli.py lint_command passes --target unchecked to lint(); versions.server_line raises "
-    "ValueError, which escapes as a traceback with exit 1 instead of a usage error (exit 2)"))
 @pytest.mark.parametrize("target", ["foo", "1.2"])
 def test_invalid_target_option_is_a_usage_error(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str) -> None:
