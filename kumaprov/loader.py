@@ -22,6 +22,7 @@ from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
 FILE_KEYS = ("defaults", "monitors")
+IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -111,7 +112,9 @@ class _Reader:
         except OSError as exc:
             return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
         except UnicodeDecodeError as exc:
-            return self.problem(Position(name), "KP001", f"not UTF-8 text (byte {exc.start})")
+            raw = path.read_bytes()[:exc.start]
+            line, column = raw.count(b"\n") + 1, exc.start - (raw.rfind(b"\n") + 1) + 1
+            return self.problem(Position(name, line, column), "KP001", "not UTF-8 text")
         data = self.parse(text, name)
         if data is None:
             return None
@@ -153,7 +156,10 @@ class _Reader:
             self.problem(position or Position("?"), "KP003", "`defaults` must be a mapping")
             return _empty_map(position)
         for key in defaults:
-            if key not in DEFAULTABLE_KEYS:
+            if key in IDENTITY_KEYS:
+                self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
+                             f"'{key}' cannot be a default: id, name, type and samples belong to each monitor")
+            elif key not in DEFAULTABLE_KEYS:
                 self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
                              f"unknown key '{key}' in defaults{did_you_mean(str(key), DEFAULTABLE_KEYS)}")
         return defaults
@@ -170,7 +176,7 @@ class _Reader:
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
         if monitor_type not in MONITOR_TYPES:
-            hint = did_you_mean(str(monitor_type), MONITOR_TYPES)
+            hint = did_you_mean(str(monitor_type), MONITOR_TYPES) or f" (one of: {', '.join(MONITOR_TYPES)})"
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)
         raw = _with_defaults(item, layers, fields_of(monitor_type))
@@ -191,7 +197,9 @@ class _Reader:
                              f"unknown key '{key}' in a template entry{did_you_mean(str(key), INSTANCE_KEYS)}")
         name = str(instance["template"])
         if not self.templates.exists(name):
-            hint = did_you_mean(name, self.templates.names())
+            bare = name.removesuffix(".j2").removesuffix(".yaml")
+            hint = f" (write the name without the suffix: '{bare}')" if self.templates.exists(bare) \
+                else did_you_mean(name, self.templates.names())
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
         variables = instance.get("vars") or {}

@@ -90,7 +90,7 @@ def _http_fields(monitor: HttpMonitor) -> dict[str, Any]:
         "httpBodyEncoding": monitor.body_encoding,
         "accepted_statuscodes": list(monitor.accepted_status_codes),
         "maxredirects": monitor.max_redirects,
-        "timeout": monitor.timeout,
+        "timeout": monitor.effective_timeout,
         "ignoreTls": monitor.ignore_tls,
         "expiryNotification": monitor.expiry_notification,
         "authMethod": "basic" if auth else "",

@@ -71,7 +71,8 @@ class HttpMonitor(MonitorBase):
     body: str | dict[str, Any] | list[Any] | None = None
     accepted_status_codes: list[StatusCodes] = Field(default_factory=lambda: ["200-299"], min_length=1)
     max_redirects: int = Field(10, ge=0, le=100)
-    timeout: float = Field(48, gt=0, le=3600, description="Request timeout in seconds.")
+    timeout: float | None = Field(None, gt=0, le=3600,
+                                  description="Request timeout in seconds (default: 48, at most 80% of the interval).")
     ignore_tls: bool = False
     expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
     basic_auth: BasicAuth | None = None
@@ -90,6 +91,12 @@ class HttpMonitor(MonitorBase):
             except ValueError as exc:
                 raise ValueError(f"body is not valid JSON but body_encoding is json: {exc}") from None
         return body
+
+
+    @property
+    def effective_timeout(self) -> float:
+        """The web UI's default: 48 s, clamped to 80 % of the interval."""
+        return self.timeout if self.timeout is not None else min(48.0, self.interval * 0.8)
 
 
 class KeywordMonitor(HttpMonitor):

@@ -44,25 +44,42 @@ def problems(
 
 def _describe(detail: Any, loc: tuple[Any, ...], model: Any, monitor_type: str) -> tuple[str, str]:
     kind = detail["type"]
-    where = ".".join(str(part) for part in loc)
+    where = key_path(loc)
+    a_monitor = f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"
     if kind == "extra_forbidden":
         key = str(loc[-1])
         choices = _sibling_keys(model, loc[:-1])
-        return UNKNOWN_KEY, f"unknown key '{key}' for a {monitor_type} monitor{did_you_mean(key, choices)}"
+        return UNKNOWN_KEY, f"unknown key '{key}' for {a_monitor}{did_you_mean(key, choices)}"
     if kind == "missing":
-        return MISSING_KEY, f"missing required key '{where}' for a {monitor_type} monitor"
+        return MISSING_KEY, f"missing required key '{where}' for {a_monitor}"
     if kind in _TYPE_NAMES:
         got = detail.get("input")
-        hint = ""
-        if kind == "string_type" and isinstance(got, (bool, int, float)):
-            hint = f"; quote it: \"{_yaml_scalar(got)}\""
-        return WRONG_TYPE, f"{where}: expected {_TYPE_NAMES[kind]}, got {_describe_value(got)}{hint}"
+        return WRONG_TYPE, f"{where}: expected {_TYPE_NAMES[kind]}, got {_describe_value(got)}{_type_hint(kind, got)}"
     message = str(detail["msg"]).removeprefix("Value error, ")
     if kind == "literal_error":
-        message = f"must be one of {detail['ctx']['expected']}, got {_describe_value(detail.get('input'))}"
+        got = detail.get("input")
+        message = f"must be one of {detail['ctx']['expected']}, got {_describe_value(got)}"
+        if isinstance(got, str) and f"'{got.upper()}'" in detail["ctx"]["expected"]:
+            message += f" (upper case: '{got.upper()}')"
     elif kind == "string_pattern_mismatch":
         message = _pattern_message(loc, detail.get("input"))
     return INVALID_VALUE, f"{where}: {message}"
+
+
+def key_path(loc: tuple[Any, ...]) -> str:
+    """`samples[0].expect`, as people write paths into YAML."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _type_hint(kind: str, got: Any) -> str:
+    if kind == "string_type" and isinstance(got, (bool, int, float)):
+        return f"; quote it: \"{_yaml_scalar(got)}\""
+    if kind in ("int_type", "float_type", "bool_type") and isinstance(got, str):
+        return "; remove the quotes"
+    return ""
 
 
 def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:

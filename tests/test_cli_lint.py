@@ -111,7 +111,7 @@ def test_json_output_lists_every_problem_with_its_place(tmp_path: Path, monkeypa
     assert set(by_code) == {"KP103", "KP304", "KP501"}
     assert by_code["KP103"] == {
         "file": "monitors/api.yaml", "line": 14, "column": 15, "code": "KP103", "severity": "error",
-        "message": "interval: expected an integer, got string '60'", "via": [],
+        "message": "interval: expected an integer, got string '60'; remove the quotes", "via": [],
     }
     assert by_code["KP304"]["severity"] == "warning"
     assert (by_code["KP304"]["file"], by_code["KP304"]["line"], by_code["KP304"]["column"]) == \
@@ -155,7 +155,7 @@ def test_github_output_annotates_each_problem(tmp_path: Path, monkeypatch: pytes
         ("error", "monitors/api.yaml", "14", "15", "KP103"),
         ("error", "templates/host.yaml.j2", "6", "15", "KP501"),
     ]
-    assert annotations[1].endswith("::interval: expected an integer, got string '60'")
+    assert annotations[1].endswith("::interval: expected an integer, got string '60'; remove the quotes")
     assert annotations[2].endswith(" (used at monitors/hosts.yaml:2:5)")
 
 

@@ -173,7 +173,7 @@ def test_problems_in_merged_keys_are_reported_once(tmp_path: Path, monkeypatch: 
             id: blog
         """}, monkeypatch)
 
-    assert messages(loaded) == ["monitors/web.yaml:7:15: KP103 interval: expected an integer, got string '120'"]
+    assert messages(loaded) == ["monitors/web.yaml:7:15: KP103 interval: expected an integer, got string '120'; remove the quotes"]
 
 
 # ------------------------------------------------------------------ defaults
@@ -269,16 +269,17 @@ def test_a_bad_default_is_reported_once_at_the_default(tmp_path: Path, monkeypat
             hostname: b.internal
         """}, monkeypatch)
 
-    assert messages(loaded) == ["monitors/a.yaml:2:13: KP103 interval: expected an integer, got string '60'"]
+    assert messages(loaded) == ["monitors/a.yaml:2:13: KP103 interval: expected an integer, got string '60'; remove the quotes"]
     assert loaded.definitions == []
 
 
 @pytest.mark.parametrize(("defaults", "message"), [
     ("defaults:\n  intervall: 60\n", "monitors/a.yaml:2:3: KP101 unknown key 'intervall' in defaults "
                                      "(did you mean 'interval'?)"),
-    # (the message goes on with a misleading "did you mean 'hostname'?": reported, not pinned here)
-    ("defaults:\n  name: Same for all\n", "monitors/a.yaml:2:3: KP101 unknown key 'name' in defaults"),
-    ("defaults:\n  id: shared\n", "monitors/a.yaml:2:3: KP101 unknown key 'id' in defaults"),
+    ("defaults:\n  name: Same for all\n", "monitors/a.yaml:2:3: KP101 'name' cannot be a default: "
+                                          "id, name, type and samples belong to each monitor"),
+    ("defaults:\n  id: shared\n", "monitors/a.yaml:2:3: KP101 'id' cannot be a default: "
+                                  "id, name, type and samples belong to each monitor"),
     ("defaults: [interval]\n", "monitors/a.yaml:1:11: KP003 `defaults` must be a mapping"),
 ])
 def test_invalid_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, defaults: str, message: str) -> None:

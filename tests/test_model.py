@@ -154,7 +154,7 @@ def test_every_key_of_the_minimal_example_is_required(monitor_type: str) -> None
             continue  # without a type the model is not even chosen (the loader reports KP102)
         _, problems = validate("\n".join(lines[:index] + lines[index + 1:]))
         assert [(p.code, p.message) for p in problems] == [
-            ("KP102", f"missing required key '{key}' for a {monitor_type} monitor")
+            ("KP102", f"missing required key '{key}' for {article(monitor_type)} {monitor_type} monitor")
         ]
 
 
@@ -168,22 +168,22 @@ def test_unknown_key_is_reported_at_the_key_with_a_suggestion(monitor_type: str)
 
     assert problems == [Problem(
         Position("m.yaml", last_line, 1), "KP101",
-        f"unknown key '{typo}' for a {monitor_type} monitor (did you mean '{meant}'?)",
+        f"unknown key '{typo}' for {article(monitor_type)} {monitor_type} monitor (did you mean '{meant}'?)",
     )]
 
 
 def test_unknown_key_far_from_any_field_gets_no_suggestion() -> None:
     _, problems = validate(with_line(MINIMAL["http"], "zzzz: 1"))
 
-    assert [p.message for p in problems] == ["unknown key 'zzzz' for a http monitor"]
+    assert [p.message for p in problems] == ["unknown key 'zzzz' for an http monitor"]
 
 
 def test_nested_unknown_keys_suggest_the_nested_fields() -> None:
     _, problems = validate(with_line(MINIMAL["http"], "samples: [{body: ok, expected: up}]"))
 
     assert [(p.code, p.message) for p in problems] == [
-        ("KP102", "missing required key 'samples.0.expect' for a http monitor"),
-        ("KP101", "unknown key 'expected' for a http monitor (did you mean 'expect'?)"),
+        ("KP102", "missing required key 'samples[0].expect' for an http monitor"),
+        ("KP101", "unknown key 'expected' for an http monitor (did you mean 'expect'?)"),
     ]
     assert problems[1].position == Position("m.yaml", 5, 22)
 
@@ -194,7 +194,7 @@ def test_types_are_strict() -> None:
 
     assert sorted((p.position.line, p.code, p.message) for p in problems) == [
         (6, "KP103", "expected_value: expected a string, got boolean true; quote it: \"true\""),
-        (7, "KP103", "interval: expected an integer, got string '60'"),
+        (7, "KP103", "interval: expected an integer, got string '60'; remove the quotes"),
     ]
 
 
@@ -208,7 +208,7 @@ def test_booleans_are_not_integers_but_integers_are_numbers() -> None:
 
 @pytest.mark.parametrize(("line", "message"), [
     ("method: get", "method: must be one of 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD' or 'OPTIONS', "
-                    "got string 'get'"),
+                    "got string 'get' (upper case: 'GET')"),
     ("url: www.example.com", "url: the URL must start with http:// or https:// (got string 'www.example.com')"),
     ("interval: 0", "interval: Input should be greater than or equal to 1"),
     (f"interval: {MAX_INTERVAL + 1}", f"interval: Input should be less than or equal to {MAX_INTERVAL}"),
@@ -324,7 +324,7 @@ def test_sample_source_message_points_at_the_sample() -> None:
     _, problems = validate(with_line(MINIMAL["http"], "samples:\n  - {expect: up}"))
 
     assert [(str(p.position), p.message) for p in problems] == [
-        ("m.yaml:6:5", "samples.0: a sample needs exactly one of `file` or `body`")]
+        ("m.yaml:6:5", "samples[0]: a sample needs exactly one of `file` or `body`")]
 
 
 # ------------------------------------------------------------------ keys of the model
@@ -354,3 +354,7 @@ def test_model_dump_round_trips() -> None:
 
     dumped = monitor.model_dump(mode="json", exclude_none=True)
     assert HttpMonitor.model_validate(yaml.safe_load(yaml.safe_dump(dumped))) == monitor
+
+
+def article(monitor_type: str) -> str:
+    return "an" if monitor_type == "http" else "a"

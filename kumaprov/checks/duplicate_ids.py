@@ -19,5 +19,6 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
             continue
         earlier = first.setdefault(monitor_id, entry)
         if earlier is not entry:
-            yield Problem(entry.position_of("id"), CODE, f"duplicate id '{monitor_id}' (first defined at "
-                          f"{earlier.position_of('id')})", via=entry.via)
+            where = "".join([str(earlier.position_of("id"))] + [f", used at {v}" for v in earlier.via])
+            yield Problem(entry.position_of("id"), CODE, f"duplicate id '{monitor_id}' (first defined at {where})",
+                          via=entry.via)

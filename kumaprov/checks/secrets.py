@@ -40,20 +40,23 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
 def _check_string(definition: Entry, path: tuple[Any, ...], value: str) -> Iterator[Problem]:
     for ref in secrets.malformed(value):
         yield Problem(definition.position_of(*path), MALFORMED,
-                      f"'${{{ref.name}}}' is not a valid environment reference: use ${{NAME}} with "
-                      "letters, digits and '_' (write $${ for a literal '${')", via=definition.via)
+                      f"'${{{ref.name}}}' is not a valid environment reference: a name starts with a letter "
+                      "or '_' and has only letters, digits and '_' (write $${ for a literal '${')",
+                      via=definition.via)
     reason = plaintext_reason(path, value)
     if reason:
+        advice = "" if "${NAME}" in reason else "; put it in an environment variable and write ${NAME} instead"
         yield Problem(definition.position_of(*path), PLAINTEXT,
-                      f"{'.'.join(map(str, path))}: {reason}; put it in an environment variable and "
-                      "write ${NAME} instead", via=definition.via)
+                      f"{'.'.join(map(str, path))}: {reason}{advice}", via=definition.via)
 
 
 def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
     if _KNOWN_TOKENS.search(value.replace("$${", "")) and not secrets.has_reference(value):
         return "this looks like an API token written in plain text"
     if path and path[0] == "url" and _URL_CREDENTIALS.match(value):
-        return "the URL carries a password in plain text"
+        # Even as a reference: Uptime Kuma shows the URL in its UI and notifications.
+        return ("the URL carries a password, which Uptime Kuma shows in its UI and notifications; "
+                "use basic_auth with a ${NAME} password")
     if secrets.has_reference(value) or not value.strip():
         return None
     key = str(path[-1]) if path else ""

@@ -15,7 +15,8 @@ CODE = "KP502"
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
     for definition in definitions:
         monitor = definition.monitor
-        if isinstance(monitor, HttpMonitor) and monitor.timeout >= monitor.interval:
+        # Only a timeout someone wrote: the default is already kept below the interval.
+        if isinstance(monitor, HttpMonitor) and monitor.timeout is not None and monitor.timeout >= monitor.interval:
             yield Problem(definition.position_of("timeout"), CODE,
                           f"timeout ({monitor.timeout:g} s) should be shorter than the interval "
                           f"({monitor.interval} s)", Severity.WARNING, definition.via)
