@@ -25,6 +25,7 @@ FILE_KEYS = ("defaults", "monitors")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,9 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
+            # A dangling link is kept, so that it is reported rather than silently skipped.
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
-                                and p.name != PROJECT_FILE and p.is_file()))
+                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())))
         elif path.exists():
             files.append(path)
         else:
@@ -108,6 +110,8 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = display_path(path)
         try:
+            if path.stat().st_size > MAX_FILE_SIZE:
+                return self.problem(Position(name), "KP001", f"file is larger than {MAX_FILE_SIZE // 1_000_000} MB")
             text = path.read_text(encoding="utf-8")
         except OSError as exc:
             return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")

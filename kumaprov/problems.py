@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,7 +50,8 @@ def has_errors(problems: list[Problem]) -> bool:
 
 def display_path(path: Path) -> str:
     """Paths relative to the working directory when possible: what editors and CI expect."""
+    # abspath, not resolve(): a symlink is shown as the link the user wrote.
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
     except ValueError:
         return str(path)

@@ -77,9 +77,20 @@ def key_path(loc: tuple[Any, ...]) -> str:
 def _type_hint(kind: str, got: Any) -> str:
     if kind == "string_type" and isinstance(got, (bool, int, float)):
         return f"; quote it: \"{_yaml_scalar(got)}\""
-    if kind in ("int_type", "float_type", "bool_type") and isinstance(got, str):
+    if kind in ("int_type", "float_type", "bool_type") and isinstance(got, str) and _reads_as(kind, got.strip()):
         return "; remove the quotes"
     return ""
+
+
+def _reads_as(kind: str, text: str) -> bool:
+    """Whether the unquoted text would have been the expected type."""
+    if kind == "bool_type":
+        return text.lower() in ("true", "false")
+    try:
+        (int if kind == "int_type" else float)(text)
+    except ValueError:
+        return False
+    return kind != "int_type" or text.lstrip("+-").isdigit()
 
 
 def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:

@@ -8,11 +8,12 @@ error names the template file and line as well as the file that used it.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 SUFFIX = ".yaml.j2"
 
@@ -33,7 +34,9 @@ def env_reference(name: str) -> str:
 class Templates:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._env = jinja2.Environment(
+        # The sandbox bounds `range()` and blocks attribute tricks: a template is code,
+        # and lint runs it on every commit.
+        self._env = jinja2.sandbox.SandboxedEnvironment(
             loader=jinja2.FileSystemLoader(str(directory)),
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -59,7 +62,7 @@ class Templates:
         file = str(self.path(name))
         try:
             template = self._env.get_template(name + SUFFIX)
-            return template.render(**variables)
+            return _bounded(template.generate(**variables))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message}", file, exc.lineno) from None
         except jinja2.UndefinedError as exc:
@@ -67,8 +70,28 @@ class Templates:
             raise TemplateError(message, file, _template_line(exc, file)) from None
         except RecursionError:
             raise TemplateError("template recursion is too deep", file, None) from None
+        except (TemplateOutputTooLarge, jinja2.sandbox.SecurityError) as exc:
+            raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
         except Exception as exc:  # a filter or test raising: still the user's template at fault
             raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
+
+
+MAX_OUTPUT = 5_000_000  # characters; a runaway loop must end as an error, not fill memory
+
+
+def _bounded(chunks: Iterator[str]) -> str:
+    parts: list[str] = []
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise TemplateOutputTooLarge(f"template output exceeds {MAX_OUTPUT:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+class TemplateOutputTooLarge(Exception):
+    pass
 
 
 def _undefined_is_an_error(value: Any) -> Any:
