@@ -1,0 +1,74 @@
+"""A canary secret goes through every command and output format; it must appear nowhere."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.workspace import Workspace
+
+CANARY = "canary-7f3Kq9ZxW2vLm8Rt"
+
+MONITORS = """\
+    monitors:
+      - id: secret-api
+        name: Secret API
+        type: json-query
+        method: POST
+        url: http://127.0.0.1:9/api
+        interval: 300
+        headers:
+          Authorization: "Bearer ${CANARY_TOKEN}"
+        body:
+          api_key: "${CANARY_TOKEN}"
+        basic_auth:
+          username: monitor
+          password: "${CANARY_TOKEN}"
+        query: status
+        expected_value: ok
+      - id: secret-push
+        name: Secret push
+        type: push
+        push_token: "${CANARY_TOKEN}"
+"""
+
+
+@pytest.fixture
+def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Workspace:
+    workspace = Workspace(tmp_path / "project", {**kuma_env, "CANARY_TOKEN": CANARY}, monkeypatch)
+    workspace.write(MONITORS)
+    return workspace
+
+
+def test_the_canary_appears_in_no_output(ws: Workspace, tmp_path: Path) -> None:
+    summary = tmp_path / "summary.md"
+    plan = tmp_path / "plan.json"
+    outputs = []
+    for args in (
+        ["lint"], ["lint", "--output", "json"], ["lint", "--output", "github"],
+        ["render"], ["render", "--format", "json"],
+        ["diff"], ["diff", "--output", "json"], ["diff", "--output", "github"], ["diff", "--out", str(plan)],
+        ["sync", "--plan", str(plan)], ["diff", "--detailed-exitcode"],
+    ):
+        result = ws.run(*args, GITHUB_STEP_SUMMARY=str(summary))
+        assert result.exit_code in (0, 2), (args, result.output)
+        outputs.append(result.output)
+
+    ws.write(MONITORS.replace("interval: 300", "interval: 600"))
+    for args in (["sync"], ["sync", "--output", "json"], ["sync", "--output", "github"]):
+        outputs.append(ws.run(*args, CANARY_TOKEN=CANARY + "-rotated").output)
+
+    # Error paths: invalid files, an unreachable server, a wrong token.
+    ws.write(MONITORS + "      - {id: broken, name: B, type: http, url: 'http://127.0.0.1:9/', intervall: 1}\n",
+             name="broken.yaml")
+    outputs.append(ws.run("sync").output)
+    (ws.root / "monitors" / "broken.yaml").unlink()
+    outputs.append(ws.run("diff", "--url", "http://127.0.0.1:9", "--timeout", "1").output)
+    outputs.append(ws.run("diff", KUMA_TOKEN=CANARY).output)
+
+    for text in [*outputs, summary.read_text(), plan.read_text()]:
+        assert CANARY not in text
+    assert "(sensitive)" in outputs[5]  # the text diff did show the fields, masked
+    live = ws.managed()["secret-api"]
+    assert live["basic_auth_pass"] == CANARY + "-rotated"  # and the server did get the value
