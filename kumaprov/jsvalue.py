@@ -4,8 +4,9 @@ Uptime Kuma runs in Node: the verdict of a keyword or JSON-query monitor
 depends on how V8 parses a body (``JSON.parse`` via axios), prints numbers
 (``Number.prototype.toString``), joins arrays and serialises values
 (``JSON.stringify``).  The linter predicts those verdicts offline, so this
-module reproduces those rules on the values that :func:`parse_body` and
-jsonata-python produce.
+module reproduces those rules on the values that
+:func:`kumaprov.jsjson.parse_body` and jsonata-python produce; JSON itself
+(``JSON.parse``, ``JSON.stringify``, the axios body) is in :mod:`kumaprov.jsjson`.
 
 Value model (what the functions here accept):
 
@@ -19,10 +20,9 @@ Value model (what the functions here accept):
 
 from __future__ import annotations
 
-import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from jsonata import Jsonata
@@ -31,19 +31,16 @@ from jsonata.utils import Utils
 
 __all__ = [
     "JS_WHITESPACE",
+    "MAX_EXACT_INT",
     "UNDEFINED",
-    "is_js_array_index",
+    "array_elements",
     "is_js_function",
     "is_js_null",
-    "js_json_parse",
     "js_number",
-    "js_ordered_keys",
     "js_string_number",
     "js_substring",
     "js_utf16_length",
-    "json_stringify",
     "number_to_js_string",
-    "parse_body",
     "to_js_string",
 ]
 
@@ -69,9 +66,7 @@ UNDEFINED: Final = _Undefined()
 
 # Largest integer a double holds exactly; JSON integers beyond it are rounded
 # exactly as V8 rounds them, so they must become floats.
-_MAX_SAFE: Final = 2**53
-# 2**32 - 2 is the largest array index; V8 orders such keys numerically first.
-_MAX_ARRAY_INDEX: Final = 2**32 - 2
+MAX_EXACT_INT: Final = 2**53
 # ECMAScript WhiteSpace + LineTerminator (what String.prototype.trim and the
 # regex class \s match); Python's str.isspace differs (e.g. \x1c-\x1f).
 JS_WHITESPACE: Final = (
@@ -126,7 +121,7 @@ def _shortest_digits(x: float) -> tuple[str, int]:
 
 def number_to_js_string(value: int | float) -> str:
     """``Number.prototype.toString()`` (radix 10), per ECMA-262 Number::toString."""
-    if isinstance(value, int) and abs(value) <= _MAX_SAFE:
+    if isinstance(value, int) and abs(value) <= MAX_EXACT_INT:
         return str(value)
     x = _js_double(value)
     if math.isnan(x):
@@ -215,7 +210,8 @@ def to_js_string(value: object) -> str:
     return "[object Object]"
 
 
-def _elements(items: Sequence[Any]) -> Sequence[Any]:
+def array_elements(items: Sequence[Any]) -> Sequence[Any]:
+    """The elements of an array value, as JavaScript would iterate them."""
     # jsonata-python's lazy RangeList iterates one element short of its
     # length; indexing is correct.
     if isinstance(items, Utils.RangeList):
@@ -225,7 +221,9 @@ def _elements(items: Sequence[Any]) -> Sequence[Any]:
 
 def _join(items: Sequence[Any]) -> str:
     # Array.prototype.join renders null/undefined elements as "".
-    return ",".join("" if is_js_null(item) or item is UNDEFINED else to_js_string(item) for item in _elements(items))
+    return ",".join(
+        "" if is_js_null(item) or item is UNDEFINED else to_js_string(item) for item in array_elements(items)
+    )
 
 
 def js_utf16_length(text: str) -> int:
@@ -237,148 +235,3 @@ def js_substring(text: str, start: int, end: int) -> str:
     """``text.substring(start, end)`` on UTF-16 code units (may split a pair, as JS does)."""
     units = text.encode("utf-16-le", "surrogatepass")
     return units[start * 2 : end * 2].decode("utf-16-le", "surrogatepass")
-
-
-# ---------------------------------------------------------------- JSON
-
-
-def is_js_array_index(key: str) -> bool:
-    """True for keys V8 stores as array indices (and so enumerates first, ascending)."""
-    if not key.isascii() or not key.isdigit():
-        return False
-    if len(key) > 1 and key[0] == "0":
-        return False
-    return int(key) <= _MAX_ARRAY_INDEX
-
-
-def js_ordered_keys(keys: Sequence[str]) -> list[str]:
-    """Property enumeration order of a JS object created with ``keys`` in that order."""
-    indices = sorted((k for k in keys if is_js_array_index(k)), key=int)
-    return indices + [k for k in keys if not is_js_array_index(k)]
-
-
-_ESCAPES: Final = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-# Characters JSON.stringify escapes: quote, backslash, C0 controls and lone
-# surrogates (well-formed JSON.stringify, Node 12+).  Non-ASCII stays literal.
-_NEEDS_ESCAPE: Final = re.compile('["\\\\\x00-\x1f\ud800-\udfff]')
-
-
-def _quote(text: str) -> str:
-    def escape(match: re.Match[str]) -> str:
-        char = match.group()
-        return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
-
-    return '"' + _NEEDS_ESCAPE.sub(escape, text) + '"'
-
-
-Replacer = Callable[[Any], Any]
-
-
-def json_stringify(value: object, *, indent: int = 0, replacer: Replacer | None = None) -> str | None:
-    """``JSON.stringify(value, replacer, indent)``; None where JS returns ``undefined``.
-
-    ``replacer`` sees every value (the root included) before it is
-    serialised, like a JS replacer function that ignores its key argument.
-    """
-    return _stringify(value, replacer, " " * min(max(indent, 0), 10), "")
-
-
-def _stringify(value: object, replacer: Replacer | None, indent: str, depth: str) -> str | None:
-    if replacer is not None:
-        value = replacer(value)
-    if value is UNDEFINED or is_js_function(value):
-        return None
-    if is_js_null(value):
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        text = number_to_js_string(value)
-        return "null" if text in ("NaN", "Infinity", "-Infinity") else text
-    if isinstance(value, str):
-        return _quote(value)
-    inner = depth + indent
-    if isinstance(value, Mapping):
-        members = []
-        for key in js_ordered_keys([str(k) for k in value]):
-            item = _stringify(value[key], replacer, indent, inner)
-            if item is not None:  # undefined and function members are omitted
-                members.append(_quote(key) + (": " if indent else ":") + item)
-        return _wrap("{", members, "}", indent, depth)
-    if isinstance(value, Sequence):
-        items = [_stringify(item, replacer, indent, inner) or "null" for item in _elements(value)]
-        return _wrap("[", items, "]", indent, depth)
-    return "{}"
-
-
-def _wrap(open_: str, parts: list[str], close: str, indent: str, depth: str) -> str:
-    if not parts:
-        return open_ + close
-    if not indent:
-        return open_ + ",".join(parts) + close
-    inner = depth + indent
-    return open_ + "\n" + inner + (",\n" + inner).join(parts) + "\n" + depth + close
-
-
-def _parse_int(text: str) -> int | float:
-    # Keep exact ints where V8 is exact; beyond that V8 rounds to a double
-    # (float() of the digit string rounds the same way, and avoids int()'s
-    # digit-count limit on absurd inputs).
-    if len(text) <= 15:  # below 10**15 < 2**53: exact either way
-        return int(text)
-    number = float(text)
-    return int(number) if abs(number) <= _MAX_SAFE else number
-
-
-def _parse_float(text: str) -> int | float:
-    # Integral doubles become ints so jsonata-python treats 100.0 like 100,
-    # as JS has a single number type.
-    number = float(text)
-    if number.is_integer() and abs(number) <= _MAX_SAFE:
-        return int(number)
-    return number
-
-
-def _reject_constant(name: str) -> Any:
-    # json.loads accepts NaN/Infinity; JSON.parse does not.
-    raise ValueError(f"Unexpected token {name[0]} in JSON")
-
-
-def _js_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # dict(pairs) keeps the first position and the last value of a duplicate
-    # key, exactly like JSON.parse; then apply V8's index-keys-first order.
-    merged = dict(pairs)
-    return {key: merged[key] for key in js_ordered_keys(list(merged))}
-
-
-def js_json_parse(text: str) -> Any:
-    """``JSON.parse(text)``; raises ValueError where V8 throws SyntaxError.
-
-    May raise RecursionError on absurdly deep nesting (V8 parses those).
-    """
-    return json.loads(
-        text,
-        parse_int=_parse_int,
-        parse_float=_parse_float,
-        parse_constant=_reject_constant,
-        object_pairs_hook=_js_object,
-    )
-
-
-def parse_body(text: str) -> tuple[bool, Any]:
-    """What axios puts in ``res.data`` for a response body ``text``.
-
-    axios (0.27-0.32, the versions Uptime Kuma ships) strips one leading
-    BOM, then with its default ``forcedJSONParsing`` tries ``JSON.parse`` on
-    any non-empty string and silently keeps the string when that fails.
-    Returns ``(True, value)`` when the body parsed as JSON (value may itself
-    be a string for a JSON string literal), else ``(False, text)``.
-    """
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if text == "":
-        return False, text
-    try:
-        return True, js_json_parse(text)
-    except ValueError:
-        return False, text

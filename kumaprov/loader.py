@@ -175,11 +175,12 @@ class _Reader:
         if "template" in item:
             return self.expand(item, layers, via)
         monitor_type = item.get("type")
-        if monitor_type not in MONITOR_TYPES:
+        known = isinstance(monitor_type, str) and monitor_type in MONITOR_TYPES
+        if not known:
             self.loaded.entries.append(Entry(item, base_dir, via))
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
-        if monitor_type not in MONITOR_TYPES:
+        if not known:
             hint = did_you_mean(str(monitor_type), MONITOR_TYPES) or f" (one of: {', '.join(MONITOR_TYPES)})"
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.exceptions
 import jinja2.sandbox
 
 SUFFIX = ".yaml.j2"
@@ -70,7 +71,7 @@ class Templates:
             raise TemplateError(message, file, _template_line(exc, file)) from None
         except RecursionError:
             raise TemplateError("template recursion is too deep", file, None) from None
-        except (TemplateOutputTooLarge, jinja2.sandbox.SecurityError) as exc:
+        except (TemplateOutputTooLarge, jinja2.exceptions.SecurityError) as exc:
             raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
         except Exception as exc:  # a filter or test raising: still the user's template at fault
             raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None

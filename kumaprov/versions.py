@@ -1,18 +1,44 @@
-"""What each Uptime Kuma server line accepts, keyed by the version string `info()` reports.
+"""Uptime Kuma versions: the one parser, and what each server line lets kumaprov do.
 
 Three lines differ in ways that decide correctness (design notes section 3):
 1.23.x, the npm dev build 2.0.0-dev.0 (1.23-like columns), and 2.x releases
 (2.0.0-beta.0 onwards: `conditions`, `jsonPathOperator`; 2.1+: 1 s intervals).
+A version is what the server's `info()` reports or what a user writes as
+`target`, Docker tag variants included (`2-slim`, `1.23.17-debian`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
+
+from kumaprov.semantics import Semantics
 
 MAX_INTERVAL = 2_073_600  # 24 days, every line
 
-_VERSION = re.compile(r"^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?\s*$")
+_VERSION: Final = re.compile(
+    r"v?(?P<major>\d+)(?:\.(?P<minor>\d+))?(?:\.(?P<patch>\d+))?"
+    r"(?:-(?P<pre>(?:alpha|beta|rc|dev)(?:[.-][0-9A-Za-z]+)*))?"
+    # Docker image variants (louislam/uptime-kuma:2-slim, :1.23.17-debian ...)
+    r"(?:-(?:slim|rootless|alpine|debian))?"
+)
+
+
+@dataclass(frozen=True)
+class Version:
+    """A parsed version; a component left out (`1.23`, `2`) is None."""
+
+    major: int
+    minor: int | None
+    patch: int | None
+    prerelease: str | None  # "beta.2", "dev.0"; a Docker variant is not kept
+
+    @property
+    def is_2_0_0_dev(self) -> bool:
+        """The npm `2.0.0-dev.*` builds: 2.0 code, but 1.23's columns and no operators."""
+        is_2_0_0 = (self.major, self.minor or 0, self.patch or 0) == (2, 0, 0)
+        return is_2_0_0 and self.prerelease is not None and self.prerelease.startswith("dev")
 
 
 @dataclass(frozen=True)
@@ -23,31 +49,68 @@ class ServerLine:
     json_operators: bool  # the jsonPathOperator column exists (and must be sent)
     conditions: bool  # the conditions column exists and is NOT NULL
     min_interval: int
-    json_semantics: str  # a kumaprov.jsonquery.Semantics value
+    json_semantics: Semantics
 
     @property
     def label(self) -> str:
         return f"Uptime Kuma {self.version}"
 
 
-def parse(version: str) -> tuple[int, int, int, str]:
-    match = _VERSION.match(version)
-    if not match:
+def parse(version: str) -> Version:
+    """Parse `1.23.17`, `v2.5.3`, `2.0.0-beta.2`, `2-slim` ...; ValueError for anything else."""
+    match = _VERSION.fullmatch(version.strip())
+    if match is None:
         raise ValueError(f"not an Uptime Kuma version: {version!r} (expected e.g. 1.23.17 or 2.5.3)")
-    major, minor, patch, pre = match.groups()
-    return int(major), int(minor or 0), int(patch or 0), pre or ""
+    minor, patch = match["minor"], match["patch"]
+    return Version(
+        major=int(match["major"]),
+        minor=int(minor) if minor is not None else None,
+        patch=int(patch) if patch is not None else None,
+        prerelease=match["pre"],
+    )
+
+
+def semantics_for(version: str) -> Semantics:
+    """Semantics of a server version such as ``1.23.17``, ``2.0.0-dev.0``, ``2.5.3`` or ``2``.
+
+    Missing components mean the newest release of that line (``1.23`` is
+    1.23.17).  Every 2.0.0 beta already has ``jsonPathOperator`` (it arrived
+    in efb1642, before 2.0.0-beta.0), so only ``-dev`` builds are
+    ``V2_0_DEV``.  1.23.0 - 1.23.11 predate upstream fix #4425 and parse
+    bodies exactly like the 2.0.0-dev build.  JSON-query monitors do not
+    exist before 1.23.0; older versions map to ``V1_23``, whose keyword
+    checks are identical.  Raises ValueError for anything else.
+    """
+    return _semantics(parse(version))
+
+
+def _semantics(parsed: Version) -> Semantics:
+    if parsed.major >= 2:
+        return Semantics.V2_0_DEV if parsed.is_2_0_0_dev else Semantics.V2
+    if (parsed.major, parsed.minor) == (1, 23) and parsed.patch is not None and parsed.patch < 12:
+        return Semantics.V2_0_DEV
+    return Semantics.V1_23
 
 
 def server_line(version: str) -> ServerLine:
-    major, minor, _patch, pre = parse(version)
-    if major < 2:
-        if (major, minor) < (1, 23):
-            raise ValueError(f"Uptime Kuma {version} is not supported; kumaprov needs 1.23 or newer")
-        return ServerLine(version, False, False, 20, "1.23")
-    if (major, minor) == (2, 0) and pre.startswith("dev"):
-        return ServerLine(version, False, False, 20, "2.0-dev")
-    min_interval = 20 if (major, minor) == (2, 0) else 1
-    return ServerLine(version, True, True, min_interval, "2.x")
+    """What `version` accepts; ValueError for garbage and for versions before 1.23."""
+    parsed = parse(version)
+    if (parsed.major, parsed.minor or 0) < (1, 23):
+        raise ValueError(f"Uptime Kuma {version} is not supported; kumaprov needs 1.23 or newer")
+    has_2x_columns = parsed.major >= 2 and not parsed.is_2_0_0_dev
+    return ServerLine(
+        version=version,
+        json_operators=has_2x_columns,
+        conditions=has_2x_columns,
+        min_interval=_min_interval(parsed),
+        json_semantics=_semantics(parsed),
+    )
+
+
+def _min_interval(parsed: Version) -> int:
+    # Unlike for the JSON semantics, a left-out minor counts as 0 here: a bare
+    # `2` target keeps 2.0's stricter 20 s minimum.
+    return 1 if (parsed.major, parsed.minor or 0) >= (2, 1) else 20
 
 
 # What lint checks against when the project names no target: every supported line.

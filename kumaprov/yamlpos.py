@@ -75,8 +75,10 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, filename: str) -> tuple[str, 
 
 def _char_at(text: str, mark: Any) -> str:
     lines = text.splitlines()
-    if mark.line < len(lines) and mark.column < len(lines[mark.line]):
-        return lines[mark.line][mark.column]
+    line: int = mark.line
+    column: int = mark.column
+    if line < len(lines) and column < len(lines[line]):
+        return lines[line][column]
     return ""
 
 

@@ -3,6 +3,7 @@ and sync stops before it connects, so nothing can be written. Plus fuzzing of th
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -22,6 +23,7 @@ CASES = sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".yaml")
 PROBLEM_LINE = re.compile(r"^monitors/[\w.-]+\.yaml:\d+:\d+: KP\d{3} |^templates/[\w.-]+\.j2:\d+:\d+: KP004 ", re.M)
 # Cases that are only wrong once a server is involved.
 NEEDS_SERVER = {"missing-env.yaml"}
+FUZZ_EXAMPLES = int(os.environ.get("KUMAPROV_FUZZ_EXAMPLES", "300"))
 
 
 @pytest.fixture
@@ -66,7 +68,7 @@ def test_sync_refuses_broken_input_before_connecting(project: Path, case: str) -
     assert "Traceback" not in result.output
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=400))
 def test_any_text_either_parses_or_is_a_yaml_error(text: str) -> None:
     try:
@@ -86,7 +88,7 @@ yaml_values = st.recursive(yaml_scalars, lambda inner: st.one_of(
     max_leaves=20)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(document=st.dictionaries(st.sampled_from(["monitors", "defaults", "extra"]), yaml_values, max_size=3))
 def test_any_structure_loads_into_definitions_or_problems(tmp_path: Path, document: dict) -> None:
     import yaml

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from kumaprov import jsonquery, versions
+from kumaprov import versions
 from kumaprov.dev.standin import StandIn
 from kumaprov.kuma import KumaClient
 from kumaprov.lint import lint
@@ -73,7 +73,7 @@ def test_three_levels_go_up_and_down_as_lint_predicts(
 
     # Connected before the sync, so the first check's heartbeat is not missed.
     with ws.client() as watcher:
-        semantics = jsonquery.Semantics(versions.server_line(watcher.version).json_semantics)
+        semantics = versions.server_line(watcher.version).json_semantics
 
         def predicted_up(level: str) -> bool:
             monitor = monitors[f"owui-{level}"]

@@ -1,4 +1,5 @@
-"""kumaprov.jsonquery: offline keyword / JSON-query verdicts (node parity is in test_jsonquery_parity)."""
+"""Offline keyword / JSON-query verdicts: kumaprov.jsonquery, httpchecks, querynames and versions.semantics_for
+(node parity is in test_jsonquery_parity)."""
 
 from __future__ import annotations
 
@@ -11,18 +12,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kumaprov.httpchecks import check_keyword, status_code_accepted
 from kumaprov.jsonquery import (
     OPERATORS,
     QuerySyntaxError,
     Semantics,
     Verdict,
-    bare_path_names,
     check_json_query,
-    check_keyword,
     compile_query,
-    semantics_for,
-    status_code_accepted,
 )
+from kumaprov.querynames import bare_path_names
+from kumaprov.versions import semantics_for
 
 V1, DEV, V2 = Semantics.V1_23, Semantics.V2_0_DEV, Semantics.V2
 MODELS = json.dumps({"data": [{"id": "a", "status": "active"}, {"id": "b"}, {"id": "c", "status": "down"}]})

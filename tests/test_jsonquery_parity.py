@@ -28,9 +28,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kumaprov.dev.localkuma import Installation
-from kumaprov.jsonquery import OPERATORS, Semantics, check_json_query, check_keyword
-from kumaprov.jsvalue import json_stringify, parse_body, to_js_string
+from kumaprov.dev.install import Installation
+from kumaprov.httpchecks import check_keyword
+from kumaprov.jsjson import json_stringify, parse_body
+from kumaprov.jsonquery import OPERATORS, Semantics, check_json_query
+from kumaprov.jsvalue import to_js_string
 
 PARITY_DIR = Path(__file__).with_name("parity")
 SCRIPT = PARITY_DIR / "kuma_eval.js"

@@ -1,4 +1,4 @@
-"""kumaprov.jsvalue: JavaScript value semantics (expected values checked in node)."""
+"""kumaprov.jsvalue and kumaprov.jsjson: JavaScript value and JSON semantics (expected values checked in node)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonata.utils import Utils
 
+from kumaprov.jsjson import is_js_array_index, js_json_parse, js_ordered_keys, json_stringify, parse_body
 from kumaprov.jsvalue import (
     UNDEFINED,
-    is_js_array_index,
-    js_json_parse,
     js_number,
-    js_ordered_keys,
     js_string_number,
     js_substring,
     js_utf16_length,
-    json_stringify,
     number_to_js_string,
-    parse_body,
     to_js_string,
 )
 

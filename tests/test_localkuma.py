@@ -16,17 +16,16 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.dev import localkuma
-from kumaprov.dev.localkuma import (
+from kumaprov.dev import install, localkuma, nodeprocess
+from kumaprov.dev.install import (
     KUMA_VERSION,
     MARKER_NAME,
     Installation,
-    LocalKuma,
     check_sqlite,
     ensure_installed,
     fix_migrations,
-    start,
 )
+from kumaprov.dev.localkuma import LocalKuma, start
 from kumaprov.errors import LocalServerError
 
 
@@ -75,7 +74,7 @@ def test_second_ensure_installed_is_fast_and_identical(kuma_install: Installatio
 
 
 def test_install_lives_in_the_cache_not_the_checkout(kuma_install: Installation) -> None:
-    assert kuma_install.prefix == localkuma.install_dir()
+    assert kuma_install.prefix == install.install_dir()
     assert Path(__file__).resolve().parents[1] not in kuma_install.prefix.resolve().parents
 
 
@@ -91,9 +90,9 @@ def test_real_install_has_migrations_fixed_and_sqlite_built(kuma_install: Instal
 def test_cache_location_honours_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KUMAPROV_CACHE", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert localkuma.install_dir() == tmp_path / "xdg" / "kumaprov" / f"uptime-kuma-{KUMA_VERSION}"
+    assert install.install_dir() == tmp_path / "xdg" / "kumaprov" / f"uptime-kuma-{KUMA_VERSION}"
     monkeypatch.setenv("KUMAPROV_CACHE", str(tmp_path / "mine"))
-    assert localkuma.install_dir() == tmp_path / "mine" / f"uptime-kuma-{KUMA_VERSION}"
+    assert install.install_dir() == tmp_path / "mine" / f"uptime-kuma-{KUMA_VERSION}"
 
 
 def test_missing_node_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -107,7 +106,7 @@ def test_missing_node_is_reported(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
 def test_missing_npm_is_reported_before_any_work(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     real_which = shutil.which
     monkeypatch.setattr(
-        localkuma.shutil, "which", lambda name, *a, **k: None if name == "npm" else real_which(name, *a, **k)
+        shutil, "which", lambda name, *a, **k: None if name == "npm" else real_which(name, *a, **k)
     )
     monkeypatch.setenv("KUMAPROV_CACHE", str(tmp_path / "cache"))
     with pytest.raises(LocalServerError) as err:
@@ -142,19 +141,19 @@ def fake_npm(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
     monkeypatch.setenv("KUMAPROV_CACHE", str(tmp_path / "cache"))
     calls: list[Path] = []
 
-    def fake_install(prefix: Path, npm: str, log: localkuma.Log) -> None:
+    def fake_install(prefix: Path, npm: str, log: install.Log) -> None:
         calls.append(prefix)
         time.sleep(0.2)  # long enough for a concurrent caller to hit the lock
         make_package(prefix / "node_modules" / "uptime-kuma")
 
-    monkeypatch.setattr(localkuma, "_npm_install", fake_install)
-    monkeypatch.setattr(localkuma, "_npm_rebuild_sqlite", lambda prefix, npm, log: None)
-    monkeypatch.setattr(localkuma, "check_sqlite", lambda installation: None)
+    monkeypatch.setattr(install, "_npm_install", fake_install)
+    monkeypatch.setattr(install, "_npm_rebuild_sqlite", lambda prefix, npm, log: None)
+    monkeypatch.setattr(install, "check_sqlite", lambda installation: None)
     return calls
 
 
 def test_interrupted_install_is_redone(fake_npm: list[Path]) -> None:
-    final = localkuma.install_dir()
+    final = install.install_dir()
     # Leftovers of a killed run: a half-filled temp dir and a final dir without the marker.
     (final.with_name(final.name + ".partial") / "junk").mkdir(parents=True)
     (final / "node_modules" / "half-written").mkdir(parents=True)
@@ -168,13 +167,13 @@ def test_interrupted_install_is_redone(fake_npm: list[Path]) -> None:
 
 
 def test_failed_install_leaves_nothing_usable(fake_npm: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    def failing_rebuild(prefix: Path, npm: str, log: localkuma.Log) -> None:
+    def failing_rebuild(prefix: Path, npm: str, log: install.Log) -> None:
         raise LocalServerError("npm rebuild of sqlite3 failed")
 
-    monkeypatch.setattr(localkuma, "_npm_rebuild_sqlite", failing_rebuild)
+    monkeypatch.setattr(install, "_npm_rebuild_sqlite", failing_rebuild)
     with pytest.raises(LocalServerError):
         ensure_installed(log=lambda message: None)
-    assert not localkuma.is_installed(localkuma.install_dir())
+    assert not install.is_installed(install.install_dir())
 
 
 def test_concurrent_installs_run_npm_once(fake_npm: list[Path]) -> None:
@@ -233,10 +232,10 @@ def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from kumaprov.dev import localkuma\n"
+        "from kumaprov.dev import localkuma, nodeprocess\n"
         f"inst = localkuma.Installation.at(Path({str(installation.prefix)!r}))\n"
         f"data = Path({str(data)!r})\n"
-        "p = localkuma._spawn(inst, data, localkuma.free_port(), data / 'server.log', detached=False)\n"
+        "p = nodeprocess.spawn(inst, data, localkuma.free_port(), data / 'server.log', detached=False)\n"
         "print(p.pid, flush=True)\n"
         "sys.stdin.read()\n"
     )
@@ -246,15 +245,15 @@ def test_server_dies_with_the_process_that_started_it(tmp_path: Path) -> None:
     assert parent.stdout is not None
     pid = int(parent.stdout.readline())
     try:
-        assert localkuma._is_alive(pid)
+        assert nodeprocess.is_alive(pid)
         parent.kill()
         parent.wait(timeout=10)
         deadline = time.monotonic() + 10
-        while localkuma._is_alive(pid) and time.monotonic() < deadline:
+        while nodeprocess.is_alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not localkuma._is_alive(pid)
+        assert not nodeprocess.is_alive(pid)
     finally:
-        if localkuma._is_alive(pid):
+        if nodeprocess.is_alive(pid):
             os.kill(pid, 9)
 
 
@@ -307,7 +306,7 @@ def test_cli_start_detaches_and_stop_ends_it(kuma_install: Installation, tmp_pat
     finally:
         stopped = run_cli("stop", "--pidfile", str(pidfile))
     assert stopped.returncode == 0, stopped.stderr
-    assert not localkuma._is_alive(pid)
+    assert not nodeprocess.is_alive(pid)
     assert not pidfile.exists()
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(values["KUMA_URL"] + "/api/entry-page", timeout=2)
@@ -318,7 +317,7 @@ def test_cli_start_detaches_and_stop_ends_it(kuma_install: Installation, tmp_pat
 def test_stop_ignores_a_pid_that_is_not_uptime_kuma(tmp_path: Path) -> None:
     sleeper = subprocess.Popen(["sleep", "30"])
     try:
-        assert localkuma.stop_pid(sleeper.pid) is False
+        assert nodeprocess.stop_pid(sleeper.pid) is False
         assert sleeper.poll() is None
     finally:
         sleeper.kill()

@@ -16,6 +16,7 @@ from kumaprov.checks import LintContext
 from kumaprov.loader import Definition
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Problem, Severity
+from kumaprov.querynames import bare_path_names
 
 CODE = "KP304"
 
@@ -29,7 +30,7 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
         if not fields:
             continue  # no JSON samples: nothing to judge the names against
         try:
-            names = jsonquery.bare_path_names(monitor.query)
+            names = bare_path_names(monitor.query)
         except jsonquery.QuerySyntaxError:
             continue
         for name, offset in names:

@@ -49,7 +49,7 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
     assert body is not None  # the model requires file or body
     wrong = []
     for line in lines:
-        verdict = predict(monitor, body, sample.status, jsonquery.Semantics(line.json_semantics))
+        verdict = predict(monitor, body, sample.status, line.json_semantics)
         if ("up" if verdict.up else "down") != sample.expect:
             wrong.append((line, verdict))
     if not wrong:
