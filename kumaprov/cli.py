@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 
 import click
 
-from kumaprov import __version__, engine, jsonschema, planreport, report, savedplan, versions
-from kumaprov.errors import KumaprovError, UsageError
+from kumaprov import __version__, report, versions
+from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.lint import lint
 from kumaprov.plan import Plan, check_deletion_guard
 from kumaprov.problems import Severity, has_errors
@@ -109,6 +109,8 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> Non
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of monitor files (for editor completion)."""
+    from kumaprov import jsonschema
+
     click.echo(jsonschema.dumps())
 
 
@@ -136,6 +138,8 @@ def server_options(command: F) -> F:
 def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
                  output: str, paths: tuple[Path, ...], detailed_exitcode: bool, out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
+    from kumaprov import engine, savedplan  # the socket client is slow to import; lint never needs it
+
     with _server_errors(detailed_exitcode):
         project = _project(ctx)
         engine.offline_check(project, list(paths) or None)
@@ -162,6 +166,8 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
                  output: str, paths: tuple[Path, ...], allow_mass_delete: bool, plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
+    from kumaprov import engine, planreport
+
     with _server_errors(False):
         project = _project(ctx)
         document = _load_plan(plan_file) if plan_file else None
@@ -202,6 +208,8 @@ def _load_plan(path: Path) -> Any:
 
 
 def _emit_plan(output: str, plan: Plan, server: dict[str, str]) -> None:
+    from kumaprov import planreport
+
     text = planreport.PLAN_FORMATS[output](plan, server)
     click.echo(text)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -216,7 +224,7 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
     --detailed-exitcode every error is 1, because 2 means "changes"."""
     try:
         yield
-    except engine.InvalidDefinitions as exc:
+    except InvalidDefinitions as exc:
         click.echo(report.problems_text(exc.problems, exc.files), err=True)
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

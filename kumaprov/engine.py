@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kumaprov import savedplan, versions
 from kumaprov.apply import ApplyReport, apply, describe
-from kumaprov.errors import KumaprovError, UsageError
+from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import lint
 from kumaprov.plan import Live, Plan, check_deletion_guard, duplicate_deletes, make_plan
@@ -22,15 +22,6 @@ from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import desired_state, live_state
 from kumaprov.totp import totp_now
-
-
-class InvalidDefinitions(KumaprovError):
-    """Definitions failed validation; the problems say where."""
-
-    def __init__(self, problems: list[Problem], files: int) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the definitions; nothing was written")
-        self.problems = problems
-        self.files = files
 
 
 @dataclass(frozen=True)

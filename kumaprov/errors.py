@@ -6,6 +6,8 @@ problem they can fix.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KumaprovError(Exception):
     """Root of every error kumaprov raises on purpose."""
@@ -21,6 +23,15 @@ class UsageError(KumaprovError):
 
 class ConnectionFailed(UsageError):
     """The server could not be reached or refused the credentials."""
+
+
+class InvalidDefinitions(KumaprovError):
+    """Definitions failed validation before any write; the problems say where."""
+
+    def __init__(self, problems: list[Any], files: int) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the definitions; nothing was written")
+        self.problems = problems
+        self.files = files
 
 
 class ServerError(KumaprovError):

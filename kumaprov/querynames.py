@@ -8,6 +8,7 @@ them as a field.  The analysis walks jsonata-python's parse tree.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Final
 
 from kumaprov.jsonata_engine import compile_query
@@ -22,7 +23,8 @@ _CHILD_ATTRS: Final = (
 )  # fmt: skip
 
 
-def bare_path_names(expr: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=1024)  # templated monitors repeat the same few queries
+def bare_path_names(expr: str) -> tuple[tuple[str, int], ...]:
     """Single-name paths used as operands of comparisons, with their 0-based offsets.
 
     ``data[status=active]`` gives ``[("status", 5), ("active", 12)]``: a
@@ -38,7 +40,7 @@ def bare_path_names(expr: str) -> list[tuple[str, int]]:
                 name = _single_name(operand)
                 if name is not None:
                     found.append((name.value, _name_start(expr, name)))
-    return sorted(set(found), key=lambda item: (item[1], item[0]))
+    return tuple(sorted(set(found), key=lambda item: (item[1], item[0])))
 
 
 def _walk(node: Any, seen: set[int]) -> list[Any]:

@@ -18,6 +18,7 @@ from kumaprov.problems import Position
 _Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class YamlError(Exception):
@@ -134,20 +135,19 @@ class _Builder:
         return _position(self.filename, node.start_mark)
 
     def build(self, node: yaml.Node) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value  # most scalars: skip the constructor's bookkeeping
         key = id(node)
         if key in self.built:
             return self.built[key]
         if isinstance(node, yaml.MappingNode):
-            value: Any = self.mapping(node)
-        elif isinstance(node, yaml.SequenceNode):
-            value = self.sequence(node)
-        else:
-            try:
-                value = _scalars.construct_object(node)
-            except yaml.constructor.ConstructorError as exc:
-                raise YamlError(str(exc.problem), self.pos(node)) from None
-        self.built[key] = value
-        return value
+            return self.mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return self.sequence(node)
+        try:
+            return _scalars.construct_object(node)
+        except yaml.constructor.ConstructorError as exc:
+            raise YamlError(str(exc.problem), self.pos(node)) from None
 
     def sequence(self, node: yaml.SequenceNode) -> LocatedList:
         result = LocatedList()
@@ -166,6 +166,8 @@ class _Builder:
         result.key_pos = {}
         result.value_pos = {}
         merged: list[LocatedMap] = []
+        filename = self.filename
+        # The hot loop of a large project: positions are built inline, not via self.pos.
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
                 merged.extend(self.merge_sources(value_node))
@@ -179,8 +181,10 @@ class _Builder:
                     f"duplicate key {key!r} (first defined at line {first.line})", self.pos(key_node)
                 )
             result[key] = self.build(value_node)
-            result.key_pos[key] = self.pos(key_node)
-            result.value_pos[key] = self.pos(value_node)
+            mark = key_node.start_mark
+            result.key_pos[key] = Position(filename, mark.line + 1, mark.column + 1)
+            mark = value_node.start_mark
+            result.value_pos[key] = Position(filename, mark.line + 1, mark.column + 1)
         # YAML merge keys: explicit keys win over merged ones, earlier sources over later.
         for source in merged:
             for key, value in source.items():

@@ -346,7 +346,7 @@ def test_status_code_accepted(status: int, accepted: list[str], result: bool) ->
     ],
 )
 def test_bare_path_names(expr: str, names: list[tuple[str, int]]) -> None:
-    assert bare_path_names(expr) == names
+    assert list(bare_path_names(expr)) == names
     for name, position in names:
         assert expr[position : position + len(name)] == name
 

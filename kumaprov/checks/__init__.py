@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,19 +17,44 @@ from kumaprov.versions import ServerLine
 class SampleFiles:
     """Sample bodies read once each: templated monitors share the same files."""
 
-    _cache: dict[Path, str | OSError | UnicodeDecodeError] = field(default_factory=dict)
+    _texts: dict[str, str | OSError | UnicodeDecodeError] = field(default_factory=dict)
+    _keys: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def read(self, path: Path) -> str:
-        key = path.resolve()
-        if key not in self._cache:
+        key = os.path.normpath(path)  # cheap; resolving every path was a hot spot
+        if key not in self._texts:
             try:
-                self._cache[key] = key.read_text(encoding="utf-8")
+                self._texts[key] = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                self._cache[key] = exc
-        result = self._cache[key]
+                self._texts[key] = exc
+        result = self._texts[key]
         if isinstance(result, Exception):
             raise result
         return result
+
+    def json_keys(self, path: Path) -> frozenset[str]:
+        """Every object key anywhere in a JSON sample (empty when it is not JSON)."""
+        key = os.path.normpath(path)
+        if key not in self._keys:
+            self._keys[key] = json_keys(self.read(path))
+        return self._keys[key]
+
+
+def json_keys(text: str) -> frozenset[str]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return frozenset()
+    keys: set[str] = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            keys.update(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return frozenset(keys)
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,10 @@ false on every response, so the monitor can never be UP.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
-from typing import Any
 
 from kumaprov import jsonquery
-from kumaprov.checks import LintContext
+from kumaprov.checks import LintContext, json_keys
 from kumaprov.loader import Definition
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Problem, Severity
@@ -47,19 +45,11 @@ def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
     monitor = definition.monitor
     assert isinstance(monitor, JsonQueryMonitor)
     for sample in monitor.samples:
-        try:
-            text = sample.body if sample.file is None else context.samples.read(definition.base_dir / sample.file)
-            _collect_keys(json.loads(text or ""), fields)
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        if sample.file is None:
+            fields |= json_keys(sample.body or "")
             continue
+        try:
+            fields |= context.samples.json_keys(definition.base_dir / sample.file)
+        except (OSError, UnicodeDecodeError):
+            continue  # KP303 reports it
     return fields
-
-
-def _collect_keys(value: Any, keys: set[str]) -> None:
-    if isinstance(value, dict):
-        keys.update(value)
-        for item in value.values():
-            _collect_keys(item, keys)
-    elif isinstance(value, list):
-        for item in value:
-            _collect_keys(item, keys)
