@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
 from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
-from kumaprov.problems import Position, Problem, display_path
+from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
@@ -104,8 +104,9 @@ class _Reader:
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
 
-    def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = ()) -> None:
-        self.loaded.problems.append(Problem(position, code, message, via=via))
+    def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = (),
+                severity: Severity = Severity.ERROR) -> None:
+        self.loaded.problems.append(Problem(position, code, message, severity, via))
 
     def read_file(self, path: Path) -> None:
         name = display_path(path)
@@ -221,7 +222,11 @@ class _Reader:
         if not isinstance(data, LocatedMap) or "monitors" not in data:
             return self.problem(Position(template_file), "KP003",
                                 "a template must render a mapping with a `monitors:` list", here)
-        for item, position in self.items(data, "monitors"):
+        items = list(self.items(data, "monitors"))
+        if not items:
+            self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
+                         via, Severity.WARNING)
+        for item, position in items:
             self.read_item(item, position, self.templates.directory, layers, here)
         return None
 
