@@ -50,6 +50,10 @@ def fail_cleanly(command: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return command(*args, **kwargs)
+        except InvalidDefinitions as exc:
+            click.echo(report.problems_text(exc.problems, exc.files), err=True)
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
         except KumaprovError as exc:
             click.echo(f"error: {REDACTOR(str(exc))}", err=True)
             sys.exit(exc.exit_code)
@@ -226,8 +230,31 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
         yield
     except InvalidDefinitions as exc:
         click.echo(report.problems_text(exc.problems, exc.files), err=True)
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"error: {exc}; nothing was written", err=True)
         sys.exit(1)
     except KumaprovError as exc:
         click.echo(f"error: {REDACTOR(str(exc))}", err=True)
         sys.exit(1 if detailed_exitcode else exc.exit_code)
+
+
+@main.command("probe")
+@click.argument("ids", nargs=-1)
+@TARGET
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.pass_context
+@fail_cleanly
+def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, as_json: bool) -> None:
+    """Run HTTP, keyword and JSON-query monitors once from this machine (all of them, or IDS).
+
+    The verdict comes from the same evaluator as lint; exit 1 when any is DOWN.
+    """
+    from kumaprov import probe
+
+    project = _project(ctx)
+    result = lint(project, None, target)
+    errors = [p for p in result.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidDefinitions(errors, len(result.files))
+    results = probe.run(result.definitions, list(ids), versions.lines_for(target or project.target), os.environ)
+    click.echo(REDACTOR(probe.render(results, as_json)))
+    sys.exit(0 if all(r.up for r in results) else 1)

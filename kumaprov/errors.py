@@ -29,7 +29,7 @@ class InvalidDefinitions(KumaprovError):
     """Definitions failed validation before any write; the problems say where."""
 
     def __init__(self, problems: list[Any], files: int) -> None:
-        super().__init__(f"{len(problems)} problem(s) in the definitions; nothing was written")
+        super().__init__(f"{len(problems)} problem(s) in the definitions")
         self.problems = problems
         self.files = files
 
