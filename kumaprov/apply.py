@@ -8,7 +8,7 @@ and the next sync converges because identity lives on the server, in the tag.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -56,11 +56,12 @@ def apply(plan: Plan, writer: Writer, owner_tag: str, line: ServerLine,
     actions: list[Action] = [*plan.creates, *plan.updates, *plan.deletes]
     report = ApplyReport()
     tag_id: int | None = None
+    kuma_ids = dict(plan.kuma_ids)  # grows as monitors are created, for their children
     for index, action in enumerate(actions):
         try:
             if isinstance(action, Create) or (isinstance(action, Update) and action.adopt):
                 tag_id = tag_id if tag_id is not None else _owner_tag_id(writer, owner_tag)
-            _perform(action, writer, tag_id, line)
+            _perform(action, writer, tag_id, line, kuma_ids)
         except KumaprovError as exc:
             report.failed = f"{describe(action)}: {exc}"
             report.not_attempted = [describe(a) for a in actions[index + 1:]]
@@ -70,9 +71,11 @@ def apply(plan: Plan, writer: Writer, owner_tag: str, line: ServerLine,
     return report
 
 
-def _perform(action: Action, writer: Writer, tag_id: int | None, line: ServerLine) -> None:
+def _perform(action: Action, writer: Writer, tag_id: int | None, line: ServerLine,
+             kuma_ids: dict[str, int]) -> None:
     if isinstance(action, Create):
-        kuma_id = writer.add_monitor(add_payload(action.desired.fields, line))
+        kuma_id = writer.add_monitor(add_payload(with_server_ids(action.desired.fields, kuma_ids), line))
+        kuma_ids[action.desired.id] = kuma_id
         assert tag_id is not None
         try:
             writer.add_monitor_tag(tag_id, kuma_id, action.desired.id)
@@ -82,7 +85,7 @@ def _perform(action: Action, writer: Writer, tag_id: int | None, line: ServerLin
                             "`kumaprov sync --adopt` takes it over") from None
     elif isinstance(action, Update):
         if action.changes:
-            writer.edit_monitor(edit_payload(action))
+            writer.edit_monitor(with_server_ids(edit_payload(action), kuma_ids))
         if action.adopt:
             assert tag_id is not None
             writer.add_monitor_tag(tag_id, action.live.kuma_id, action.desired.id)
@@ -104,6 +107,15 @@ def edit_payload(update: Update) -> dict[str, Any]:
     payload = dict(update.live.fields)
     payload.update({change.field: change.new for change in update.changes})
     return payload
+
+
+def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[str, int]) -> dict[str, Any]:
+    """Definition ids in reference fields become the server's ids."""
+    resolved = dict(fields)
+    parent = resolved.get("parent")
+    if isinstance(parent, str):
+        resolved["parent"] = kuma_ids[parent]
+    return resolved
 
 
 def _owner_tag_id(writer: Writer, owner_tag: str) -> int:

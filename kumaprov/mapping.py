@@ -54,6 +54,9 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         "maxretries": monitor.retries,
         "resendInterval": monitor.resend_interval,
         "upsideDown": monitor.upside_down,
+        # A definition id: the planner compares it through the ownership tags and
+        # apply swaps in the server's id, which may only exist once the group is created.
+        "parent": monitor.parent,
     }
     if isinstance(monitor, HttpMonitor):
         fields.update(_http_fields(monitor))

@@ -60,6 +60,7 @@ class MonitorBase(Strict):
     retries: int = Field(0, ge=0, le=1000, description="Retries before the monitor is marked DOWN.")
     resend_interval: int = Field(0, ge=0, le=10000, description="Resend a DOWN notification every N beats (0: never).")
     upside_down: bool = Field(False, description="Invert the status: reachable means DOWN.")
+    parent: Slug | None = Field(None, description="The id of a `group` monitor to place this monitor in.")
 
 
 class HttpMonitor(MonitorBase):

@@ -73,6 +73,8 @@ class Plan:
     deletes: tuple[Delete, ...] = ()
     unchanged: tuple[str, ...] = ()
     kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
+    # Server ids of the managed monitors by definition id: apply resolves references with it.
+    kuma_ids: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -95,6 +97,9 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if monitor.owner is None:
             unowned_by_name[monitor.name].append(monitor)
 
+    # Parents are compared as definition ids: the server's id of each owned monitor
+    # maps back to the id in the files ("#12" for a group kumaprov does not own).
+    owner_by_kuma_id = {m.kuma_id: m.owner for m in live if m.owner is not None}
     creates: list[Create] = []
     updates: list[Update] = []
     deletes: list[Delete] = []
@@ -110,7 +115,7 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if current is None:
             creates.append(Create(want))
             continue
-        changes = diff_fields(want, current)
+        changes = diff_fields(want, current, owner_by_kuma_id)
         if changes or adopting:
             updates.append(Update(want, current, changes, adopting))
         else:
@@ -119,8 +124,52 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
     leftovers = [m for monitors in owned.values() for m in monitors]
     if prune:
         deletes.extend(Delete(m) for m in leftovers)
-    return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged),
-                () if prune else tuple(leftovers))
+    return Plan(tuple(parents_first(creates)), tuple(updates), tuple(children_first(deletes, live)),
+                tuple(unchanged), () if prune else tuple(leftovers), owned_ids(live))
+
+
+def owned_ids(live: Sequence[Live]) -> dict[str, int]:
+    """The server id of each managed monitor (the oldest, should there be copies)."""
+    ids: dict[str, int] = {}
+    for monitor in sorted(live, key=lambda m: m.kuma_id, reverse=True):
+        if monitor.owner is not None:
+            ids[monitor.owner] = monitor.kuma_id
+    return ids
+
+
+def parents_first(creates: list[Create]) -> list[Create]:
+    """Groups are created before the monitors placed in them (the files' order otherwise)."""
+    by_id = {c.desired.id: c for c in creates}
+    ordered: list[Create] = []
+    placed: set[str] = set()
+
+    def place(create: Create, trail: frozenset[str]) -> None:
+        if create.desired.id in placed or create.desired.id in trail:
+            return  # a cycle is a lint error (KP203); never loop here
+        parent = create.desired.fields.get("parent")
+        if isinstance(parent, str) and parent in by_id:
+            place(by_id[parent], trail | {create.desired.id})
+        placed.add(create.desired.id)
+        ordered.append(create)
+
+    for create in creates:
+        place(create, frozenset())
+    return ordered
+
+
+def children_first(deletes: list[Delete], live: Sequence[Live]) -> list[Delete]:
+    """Monitors in a group are deleted before the group."""
+    parents = {m.kuma_id: m.fields.get("parent") for m in live}
+
+    def depth(monitor: Live) -> int:
+        level, seen, parent = 0, set(), parents.get(monitor.kuma_id)
+        while parent is not None and parent not in seen:
+            seen.add(parent)
+            level += 1
+            parent = parents.get(parent)
+        return level
+
+    return sorted(deletes, key=lambda d: -depth(d.live))
 
 
 def _duplicates(same_owner: list[Live]) -> list[Delete]:
@@ -146,10 +195,12 @@ def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:
     return same_name[0] if same_name else None
 
 
-def diff_fields(want: Desired, current: Live) -> tuple[Change, ...]:
+def diff_fields(want: Desired, current: Live, owner_by_kuma_id: Mapping[int, str]) -> tuple[Change, ...]:
     changes = []
     for key, new in want.fields.items():
         old = current.fields.get(key)
+        if key == "parent" and old is not None:
+            old = owner_by_kuma_id.get(old, f"#{old}")
         if not same_value(key, old, new):
             changes.append(Change(key, old, new, key in want.sensitive))
     return tuple(changes)

@@ -15,7 +15,7 @@ from typing import Any
 
 from kumaprov import mapping, secrets
 from kumaprov.errors import PlanRefused, UsageError
-from kumaprov.plan import Change, Create, Delete, Desired, Live, Plan, Update
+from kumaprov.plan import Change, Create, Delete, Desired, Live, Plan, Update, owned_ids
 
 KIND = "kumaprov-plan"
 FORMAT_VERSION = 1
@@ -68,7 +68,7 @@ def from_document(document: Any, server_url: str, live: Sequence[Live], environ:
     creates = tuple(Create(_desired(item["id"], item["fields"], environ)) for item in document["creates"])
     updates = tuple(_update(item, by_id[item["kuma_id"]], environ) for item in document["updates"])
     deletes = tuple(Delete(by_id[item["kuma_id"]], item["reason"]) for item in document["deletes"])
-    return Plan(creates, updates, deletes)
+    return Plan(creates, updates, deletes, kuma_ids=owned_ids(live))
 
 
 def _desired(monitor_id: str, fields: Mapping[str, Any], environ: Mapping[str, str]) -> Desired:

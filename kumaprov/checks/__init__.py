@@ -71,10 +71,13 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
-    from kumaprov.checks import bare_words, duplicate_ids, queries, samples, secrets, timing, versions
+    from kumaprov.checks import (
+        bare_words, duplicate_ids, queries, references, samples, secrets, timing, versions,
+    )
 
     return (
         duplicate_ids.check,
+        references.check,
         versions.check,
         timing.check,
         secrets.check,
