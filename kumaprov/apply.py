@@ -1,9 +1,10 @@
 """Executes a plan through the adapter, in a safe order, and says exactly what happened.
 
-Creates first, then updates, then deletes: a failure part-way leaves extra
-monitors rather than missing ones. The first failed write stops the run (the
-server is most likely gone); the report lists what was applied and what was not,
-and the next sync converges because identity lives on the server, in the tag.
+Creates first, then updates, then deletes (notifications before the monitors that
+name them, groups before their members): a failure part-way leaves extra objects
+rather than missing ones. The first failed write stops the run (the server is
+most likely gone); the report lists what was applied and what was not, and the
+next sync converges because identity lives on the server.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Writer(Protocol):
     def tags(self) -> list[dict[str, Any]]: ...
     def add_tag(self, name: str, color: str) -> int: ...
     def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
+    def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
+    def delete_notification(self, kuma_id: int) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -43,25 +46,79 @@ class ApplyReport:
 
 
 def describe(action: Action) -> str:
+    kind = "" if _kind(action) == "monitor" else "notification "
     if isinstance(action, Create):
-        return f"create {action.desired.id}"
+        return f"create {kind}{action.desired.id}"
     if isinstance(action, Update):
         verb = "adopt" if action.adopt else "update"
-        return f"{verb} {action.desired.id} (#{action.live.kuma_id})"
-    return f"delete {action.live.owner or action.live.name} (#{action.live.kuma_id})"
+        return f"{verb} {kind}{action.desired.id} (#{action.live.kuma_id})"
+    return f"delete {kind}{action.live.owner or action.live.name} (#{action.live.kuma_id})"
+
+
+def _kind(action: Action) -> str:
+    return action.live.kind if isinstance(action, Delete) else action.desired.kind
+
+
+class _Applier:
+    def __init__(self, plan: Plan, writer: Writer, owner_tag: str, line: ServerLine) -> None:
+        self.writer = writer
+        self.owner_tag = owner_tag
+        self.line = line
+        self.tag_id: int | None = None
+        self.kuma_ids = dict(plan.kuma_ids)  # grows as objects are created, for what refers to them
+
+    def perform(self, action: Action) -> None:
+        if _kind(action) == "notification":
+            self.notification(action)
+        elif isinstance(action, Create):
+            self.create_monitor(action)
+        elif isinstance(action, Update):
+            self.update_monitor(action)
+        else:
+            self.writer.delete_monitor(action.live.kuma_id)
+
+    def notification(self, action: Action) -> None:
+        if isinstance(action, Delete):
+            self.writer.delete_notification(action.live.kuma_id)
+            return
+        # The server replaces a notification's whole configuration on every save.
+        kuma_id = action.live.kuma_id if isinstance(action, Update) else None
+        saved = self.writer.save_notification(dict(action.desired.fields), kuma_id)
+        self.kuma_ids[("notification", action.desired.id)] = saved
+
+    def create_monitor(self, action: Create) -> None:
+        payload = add_payload(with_server_ids(action.desired.fields, self.kuma_ids), self.line)
+        kuma_id = self.writer.add_monitor(payload)
+        self.kuma_ids[("monitor", action.desired.id)] = kuma_id
+        try:
+            self.writer.add_monitor_tag(self.owner_tag_id(), kuma_id, action.desired.id)
+        except KumaprovError as exc:
+            # Without its tag the new monitor is not ours: say how to take it over.
+            raise type(exc)(f"{exc}; monitor #{kuma_id} was created without its ownership tag, "
+                            "`kumaprov sync --adopt` takes it over") from None
+
+    def update_monitor(self, action: Update) -> None:
+        if action.changes:
+            self.writer.edit_monitor(with_server_ids(edit_payload(action), self.kuma_ids))
+        if action.adopt:
+            self.writer.add_monitor_tag(self.owner_tag_id(), action.live.kuma_id, action.desired.id)
+
+    def owner_tag_id(self) -> int:
+        if self.tag_id is None:
+            self.tag_id = next((int(t["id"]) for t in self.writer.tags() if t.get("name") == self.owner_tag), None)
+        if self.tag_id is None:
+            self.tag_id = self.writer.add_tag(self.owner_tag, OWNER_TAG_COLOR)
+        return self.tag_id
 
 
 def apply(plan: Plan, writer: Writer, owner_tag: str, line: ServerLine,
           progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
     actions: list[Action] = [*plan.creates, *plan.updates, *plan.deletes]
     report = ApplyReport()
-    tag_id: int | None = None
-    kuma_ids = dict(plan.kuma_ids)  # grows as monitors are created, for their children
+    applier = _Applier(plan, writer, owner_tag, line)
     for index, action in enumerate(actions):
         try:
-            if isinstance(action, Create) or (isinstance(action, Update) and action.adopt):
-                tag_id = tag_id if tag_id is not None else _owner_tag_id(writer, owner_tag)
-            _perform(action, writer, tag_id, line, kuma_ids)
+            applier.perform(action)
         except KumaprovError as exc:
             report.failed = f"{describe(action)}: {exc}"
             report.not_attempted = [describe(a) for a in actions[index + 1:]]
@@ -71,29 +128,7 @@ def apply(plan: Plan, writer: Writer, owner_tag: str, line: ServerLine,
     return report
 
 
-def _perform(action: Action, writer: Writer, tag_id: int | None, line: ServerLine,
-             kuma_ids: dict[str, int]) -> None:
-    if isinstance(action, Create):
-        kuma_id = writer.add_monitor(add_payload(with_server_ids(action.desired.fields, kuma_ids), line))
-        kuma_ids[action.desired.id] = kuma_id
-        assert tag_id is not None
-        try:
-            writer.add_monitor_tag(tag_id, kuma_id, action.desired.id)
-        except KumaprovError as exc:
-            # Without its tag the new monitor is not ours: say how to take it over.
-            raise type(exc)(f"{exc}; monitor #{kuma_id} was created without its ownership tag, "
-                            "`kumaprov sync --adopt` takes it over") from None
-    elif isinstance(action, Update):
-        if action.changes:
-            writer.edit_monitor(with_server_ids(edit_payload(action), kuma_ids))
-        if action.adopt:
-            assert tag_id is not None
-            writer.add_monitor_tag(tag_id, action.live.kuma_id, action.desired.id)
-    else:
-        writer.delete_monitor(action.live.kuma_id)
-
-
-def add_payload(fields: dict[str, Any] | Any, line: ServerLine) -> dict[str, Any]:
+def add_payload(fields: Mapping[str, Any], line: ServerLine) -> dict[str, Any]:
     """What `add` needs beyond the managed fields; it inserts every key as a column."""
     payload: dict[str, Any] = {"notificationIDList": {}, "accepted_statuscodes": ["200-299"]}
     if line.conditions:
@@ -109,17 +144,18 @@ def edit_payload(update: Update) -> dict[str, Any]:
     return payload
 
 
-def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[str, int]) -> dict[str, Any]:
-    """Definition ids in reference fields become the server's ids."""
+def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[tuple[str, str], int]) -> dict[str, Any]:
+    """References by definition id (or notification name) become the server's ids."""
     resolved = dict(fields)
     parent = resolved.get("parent")
     if isinstance(parent, str):
-        resolved["parent"] = kuma_ids[parent]
+        resolved["parent"] = kuma_ids[("monitor", parent)]
+    notifications = resolved.get("notificationIDList")
+    if isinstance(notifications, (list, tuple)):
+        resolved["notificationIDList"] = {str(_notification_id(ref, kuma_ids)): True for ref in notifications}
     return resolved
 
 
-def _owner_tag_id(writer: Writer, owner_tag: str) -> int:
-    for tag in writer.tags():
-        if tag.get("name") == owner_tag:
-            return int(tag["id"])
-    return writer.add_tag(owner_tag, OWNER_TAG_COLOR)
+def _notification_id(ref: str, kuma_ids: Mapping[tuple[str, str], int]) -> int:
+    # "#12" is a notification the server has that no definition or name reached.
+    return int(ref[1:]) if ref.startswith("#") else kuma_ids[("notification", ref)]

@@ -17,10 +17,10 @@ from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import lint
-from kumaprov.plan import Live, Plan, check_deletion_guard, duplicate_deletes, make_plan
+from kumaprov.plan import Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, server_refs
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
-from kumaprov.state import desired_state, live_state
+from kumaprov.state import desired_state, live_notifications, live_state
 from kumaprov.totp import totp_now
 
 
@@ -68,18 +68,23 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     result = lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
     hosts = {str(h.get("name")): int(h["id"]) for h in client.docker_hosts() if "id" in h}
-    desired, problems = desired_state(result.definitions, line, env, hosts)
-    _fail_on_errors(problems, len(result.files))
-    live = live_state(client.monitors(), project.owner_tag)
-    plan = make_plan(desired, live, adopt=adopt, prune=prune)
-    return Planned(plan, line, len(result.files), live)
+    monitors = live_state(client.monitors(), project.owner_tag)
+    notifications = live_notifications(client.notifications(), project.owner_tag)
+    state = desired_state(result.definitions, result.notifications, line, env, hosts, notifications,
+                          project.owner_tag)
+    _fail_on_errors(state.problems, len(result.files))
+    refs = server_refs([*monitors, *notifications])
+    plan = combine(make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
+                   make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs))
+    return Planned(plan, line, len(result.files), [*monitors, *notifications])
 
 
 def saved_plan(client: KumaClient, project: Project, document: object,
                environ: Mapping[str, str] | None = None) -> Planned:
     """The plan saved by `diff --out`, checked against the server as it is now."""
     line = versions.server_line(client.version)
-    live = live_state(client.monitors(), project.owner_tag)
+    live = [*live_state(client.monitors(), project.owner_tag),
+            *live_notifications(client.notifications(), project.owner_tag)]
     plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
     return Planned(plan, line, 0, live)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, NotificationDef
 
 SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
 
@@ -18,6 +18,8 @@ def schema() -> dict[str, Any]:
         monitor_union = cls if monitor_union is None else monitor_union | cls
     monitors = TypeAdapter(monitor_union).json_schema(ref_template="#/$defs/{model}")
     defs = monitors.pop("$defs", {})
+    notification = NotificationDef.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(notification.pop("$defs", {}))
     template_entry = {
         "type": "object",
         "description": "Instantiate templates/<template>.yaml.j2 with variables.",
@@ -39,6 +41,7 @@ def schema() -> dict[str, Any]:
         "properties": {
             "defaults": defaults,
             "monitors": {"type": "array", "items": {"anyOf": [template_entry, monitors]}},
+            "notifications": {"type": "array", "items": notification},
         },
         "$defs": defs,
     }

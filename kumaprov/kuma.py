@@ -74,6 +74,7 @@ class KumaClient:
         try:
             client._login(credentials)
             client._wait_for(Event.MONITOR_LIST, timeout, full_list)
+            client._wait_for(Event.NOTIFICATION_LIST, timeout)
             client._wait_for(Event.INFO, timeout)
         except BaseException:
             client.close()
@@ -146,6 +147,10 @@ class KumaClient:
         listed = self._api._event_data[Event.MONITOR_LIST] or {}
         return [dict(monitor) for monitor in listed.values()]
 
+    def notifications(self) -> list[dict[str, Any]]:
+        """Notification rows; `config` is the JSON text of everything the client saved."""
+        return [dict(row) for row in self._api._event_data[Event.NOTIFICATION_LIST] or []]
+
     def docker_hosts(self) -> list[dict[str, Any]]:
         return list(self._api._event_data[Event.DOCKER_HOST_LIST] or [])
 
@@ -168,6 +173,13 @@ class KumaClient:
     def delete_monitor(self, kuma_id: int) -> None:
         self._call("deleteMonitor", kuma_id)
 
+    def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
+        """`addNotification` creates (no id) or replaces the whole configuration (with an id)."""
+        return int(self._call("addNotification", (dict(payload), kuma_id))["id"])
+
+    def delete_notification(self, kuma_id: int) -> None:
+        self._call("deleteNotification", kuma_id)
+
     def add_tag(self, name: str, color: str) -> int:
         return int(self._call("addTag", {"name": name, "color": color, "new": True})["tag"]["id"])
 
@@ -184,6 +196,14 @@ class KumaClient:
         except socketio.exceptions.SocketIOError as exc:
             # A dropped connection: the write may or may not have reached the server.
             raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
+
+
+def notification_providers() -> dict[str, dict[str, bool]]:
+    """Each provider type's settings, and whether each is required (for offline lint)."""
+    from uptime_kuma_api.notification_providers import notification_provider_options
+
+    return {str(getattr(kind, "value", kind)): {name: bool(spec.get("required")) for name, spec in options.items()}
+            for kind, options in notification_provider_options.items()}
 
 
 def create_admin(url: str, username: str, password: str, timeout: float = 10.0) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kumaprov import loader, versions
 from kumaprov.checks import LintContext, run_checks
-from kumaprov.loader import Definition
+from kumaprov.loader import Definition, NotificationDefinition
 from kumaprov.problems import Problem
 from kumaprov.project import Project
 
@@ -16,6 +16,7 @@ from kumaprov.project import Project
 @dataclass(frozen=True)
 class LintResult:
     definitions: list[Definition]
+    notifications: list[NotificationDefinition]
     problems: list[Problem]
     files: list[Path]
 
@@ -24,6 +25,6 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
     """Lint against `target` (a server version), else the project's target, else every line."""
     loaded = loader.load(project, paths)
     lines = versions.lines_for(target or project.target)
-    problems = loaded.problems + run_checks(loaded.definitions, LintContext(lines, loaded.entries))
+    problems = loaded.problems + run_checks(loaded.definitions, LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries))
     problems.sort(key=Problem.sort_key)
-    return LintResult(loaded.definitions, problems, loaded.files)
+    return LintResult(loaded.definitions, loaded.notifications, problems, loaded.files)

@@ -14,14 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, NotificationDef, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors")
+FILE_KEYS = ("defaults", "monitors", "notifications")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -58,10 +58,23 @@ class Definition(Entry):
         return self.monitor.id
 
 
+@dataclass(frozen=True)
+class NotificationDefinition(Entry):
+    """A notification provider that passed the schema."""
+
+    notification: NotificationDef
+
+    @property
+    def id(self) -> str:
+        return self.notification.id
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
+    notifications: list[NotificationDefinition] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # monitors as written, valid or not
+    notification_entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -134,6 +147,20 @@ class _Reader:
         layers = [self.project_defaults, defaults]
         for item, position in self.items(data, "monitors"):
             self.read_item(item, position, path.parent, layers)
+        for item, position in self.items(data, "notifications"):
+            self.read_notification(item, position, path.parent)
+        return None
+
+    def read_notification(self, item: Any, position: Position, base_dir: Path) -> None:
+        if not isinstance(item, LocatedMap):
+            return self.problem(position, "KP003", "each entry of `notifications` must be a mapping")
+        self.loaded.notification_entries.append(Entry(item, base_dir, ()))
+        try:
+            notification = NotificationDef.model_validate(item)
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, item, "notification", ()))
+            return None
+        self.loaded.notifications.append(NotificationDefinition(item, base_dir, (), notification))
         return None
 
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:

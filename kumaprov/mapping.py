@@ -16,8 +16,8 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.model import (
-    DnsMonitor, DockerMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, Monitor, PingMonitor,
-    PortMonitor, PushMonitor,
+    DnsMonitor, DockerMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, Monitor, NotificationDef,
+    PingMonitor, PortMonitor, PushMonitor,
 )
 from kumaprov.versions import ServerLine
 
@@ -58,6 +58,9 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         # apply swaps in the server's id, which may only exist once the group is created.
         "parent": monitor.parent,
     }
+    if monitor.notifications is not None:
+        # References as written; state.py turns server names into `name:<name>`.
+        fields["notificationIDList"] = tuple(sorted(set(monitor.notifications)))
     if isinstance(monitor, HttpMonitor):
         fields.update(_http_fields(monitor))
     if isinstance(monitor, KeywordMonitor):
@@ -81,6 +84,27 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         # The host is named in files; the planner swaps in the server's numeric id.
         fields.update(docker_container=monitor.container, docker_host=monitor.docker_host)
     return fields
+
+
+# Saved inside the notification's configuration: the server keeps any key it is sent.
+NOTIFICATION_ID_KEY = "kumaprovId"
+NOTIFICATION_OWNER_KEY = "kumaprovOwner"  # the project's owner_tag, so projects do not collide
+
+
+def notification_fields(notification: NotificationDef, owner_tag: str,
+                        resolve: Resolve = secrets.resolve) -> KumaFields:
+    """The configuration `addNotification` saves: the provider settings plus identity."""
+    sensitive: set[str] = set()
+    values: dict[str, Any] = {"name": notification.name, "type": notification.type,
+                              "isDefault": notification.default}
+    for key, value in notification.settings.items():
+        if _has_reference(value):
+            sensitive.add(key)
+            value = resolved(value, resolve)
+        values[key] = value
+    values[NOTIFICATION_ID_KEY] = notification.id
+    values[NOTIFICATION_OWNER_KEY] = owner_tag
+    return KumaFields(values, frozenset(sensitive))
 
 
 def _http_fields(monitor: HttpMonitor) -> dict[str, Any]:

@@ -61,6 +61,9 @@ class MonitorBase(Strict):
     resend_interval: int = Field(0, ge=0, le=10000, description="Resend a DOWN notification every N beats (0: never).")
     upside_down: bool = Field(False, description="Invert the status: reachable means DOWN.")
     parent: Slug | None = Field(None, description="The id of a `group` monitor to place this monitor in.")
+    notifications: list[str] | None = Field(
+        None, description="Notification ids from the files, or names of notifications on the server; "
+                          "unset leaves the monitor's notifications as they are.")
 
 
 class HttpMonitor(MonitorBase):
@@ -148,6 +151,21 @@ class DockerMonitor(MonitorBase):
     docker_host: str = Field(min_length=1, description="Name of a docker host configured in Uptime Kuma.")
 
 
+SettingValue = str | bool | int | float | None
+
+
+class NotificationDef(Strict):
+    """A notification provider (Slack, e-mail, webhook, ...) that monitors can name."""
+
+    id: Slug = Field(description="Stable identity, referenced by monitors' `notifications`.")
+    name: str = Field(min_length=1, max_length=150)
+    type: str = Field(min_length=1, description="The provider, as Uptime Kuma names it: slack, discord, webhook, ...")
+    default: bool = Field(False, description="Uptime Kuma's 'default enabled' flag (pre-selected for new "
+                                             "monitors in the web UI).")
+    settings: dict[str, SettingValue] = Field(
+        default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
+
+
 MONITOR_TYPES: dict[str, type[MonitorBase]] = {
     "http": HttpMonitor,
     "keyword": KeywordMonitor,
@@ -164,6 +182,8 @@ Monitor = (
     HttpMonitor | KeywordMonitor | JsonQueryMonitor | PortMonitor | PingMonitor
     | DnsMonitor | PushMonitor | GroupMonitor | DockerMonitor
 )
+
+NOTIFICATION_KEYS: frozenset[str] = frozenset(NotificationDef.model_fields)
 
 # Keys that may appear in `defaults:` blocks: anything some monitor type accepts,
 # except identity, which must never be shared.

@@ -25,6 +25,7 @@ class Desired:
     sensitive: frozenset[str] = frozenset()
     # The sensitive fields before resolution (with ${VAR} references): what a saved plan stores.
     unresolved: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = "monitor"  # or "notification"
 
     @property
     def name(self) -> str:
@@ -35,8 +36,23 @@ class Desired:
 class Live:
     kuma_id: int
     name: str
-    owner: str | None  # the ownership tag's value, None when kumaprov does not own it
-    fields: Mapping[str, Any]  # the monitor as the server lists it
+    owner: str | None  # the definition id that owns it, None when kumaprov does not own it
+    fields: Mapping[str, Any]  # the monitor or notification as the server lists it
+    kind: str = "monitor"
+
+
+@dataclass(frozen=True)
+class ServerRefs:
+    """How definitions name what the server names by id: the definition id of an owned
+    monitor or notification, `name:<name>` for a notification kumaprov does not own."""
+
+    monitors: Mapping[int, str] = field(default_factory=dict)
+    notifications: Mapping[int, str] = field(default_factory=dict)
+
+    def kuma_ids(self) -> dict[tuple[str, str], int]:
+        ids = {("monitor", ref): kuma_id for kuma_id, ref in self.monitors.items()}
+        ids.update({("notification", ref): kuma_id for kuma_id, ref in self.notifications.items()})
+        return ids
 
 
 @dataclass(frozen=True)
@@ -73,8 +89,8 @@ class Plan:
     deletes: tuple[Delete, ...] = ()
     unchanged: tuple[str, ...] = ()
     kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
-    # Server ids of the managed monitors by definition id: apply resolves references with it.
-    kuma_ids: Mapping[str, int] = field(default_factory=dict)
+    # Server ids by (kind, reference): apply resolves parents and notifications with it.
+    kuma_ids: Mapping[tuple[str, str], int] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:
@@ -87,7 +103,9 @@ class Plan:
 
 
 def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool = False,
-              prune: bool = True) -> Plan:
+              prune: bool = True, refs: ServerRefs | None = None) -> Plan:
+    """The plan for one kind of object (monitors or notifications); see `combine`."""
+    refs = refs or ServerRefs(monitors=owned_ids_by_kuma_id(live))
     owned: dict[str, list[Live]] = defaultdict(list)
     for monitor in sorted(live, key=lambda m: m.kuma_id):
         if monitor.owner is not None:
@@ -97,9 +115,6 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if monitor.owner is None:
             unowned_by_name[monitor.name].append(monitor)
 
-    # Parents are compared as definition ids: the server's id of each owned monitor
-    # maps back to the id in the files ("#12" for a group kumaprov does not own).
-    owner_by_kuma_id = {m.kuma_id: m.owner for m in live if m.owner is not None}
     creates: list[Create] = []
     updates: list[Update] = []
     deletes: list[Delete] = []
@@ -115,7 +130,7 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if current is None:
             creates.append(Create(want))
             continue
-        changes = diff_fields(want, current, owner_by_kuma_id)
+        changes = diff_fields(want, current, refs)
         if changes or adopting:
             updates.append(Update(want, current, changes, adopting))
         else:
@@ -125,16 +140,32 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
     if prune:
         deletes.extend(Delete(m) for m in leftovers)
     return Plan(tuple(parents_first(creates)), tuple(updates), tuple(children_first(deletes, live)),
-                tuple(unchanged), () if prune else tuple(leftovers), owned_ids(live))
+                tuple(unchanged), () if prune else tuple(leftovers), refs.kuma_ids())
 
 
-def owned_ids(live: Sequence[Live]) -> dict[str, int]:
-    """The server id of each managed monitor (the oldest, should there be copies)."""
+def owned_ids_by_kuma_id(live: Sequence[Live]) -> dict[int, str]:
+    """Server id -> definition id of the owned objects (copies beyond the oldest left out)."""
     ids: dict[str, int] = {}
-    for monitor in sorted(live, key=lambda m: m.kuma_id, reverse=True):
-        if monitor.owner is not None:
-            ids[monitor.owner] = monitor.kuma_id
-    return ids
+    for item in sorted(live, key=lambda m: m.kuma_id, reverse=True):
+        if item.owner is not None:
+            ids[item.owner] = item.kuma_id
+    return {kuma_id: owner for owner, kuma_id in ids.items()}
+
+
+def server_refs(live: Sequence[Live]) -> ServerRefs:
+    """References for everything listed; unowned notifications are named `name:<name>`."""
+    monitors = [m for m in live if m.kind == "monitor"]
+    notifications = [n for n in live if n.kind == "notification"]
+    named = {n.kuma_id: f"name:{n.name}" for n in notifications if n.owner is None}
+    return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)})
+
+
+def combine(notifications: Plan, monitors: Plan) -> Plan:
+    """One plan in a safe order: notifications exist before the monitors that name them,
+    and monitors let go of them before they are deleted."""
+    return Plan(notifications.creates + monitors.creates, notifications.updates + monitors.updates,
+                monitors.deletes + notifications.deletes, notifications.unchanged + monitors.unchanged,
+                notifications.kept + monitors.kept, {**notifications.kuma_ids, **monitors.kuma_ids})
 
 
 def parents_first(creates: list[Create]) -> list[Create]:
@@ -195,15 +226,32 @@ def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:
     return same_name[0] if same_name else None
 
 
-def diff_fields(want: Desired, current: Live, owner_by_kuma_id: Mapping[int, str]) -> tuple[Change, ...]:
+# Keys the server keeps in a notification's configuration that are not settings.
+_NOTIFICATION_BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
+
+
+def diff_fields(want: Desired, current: Live, refs: ServerRefs) -> tuple[Change, ...]:
     changes = []
     for key, new in want.fields.items():
-        old = current.fields.get(key)
-        if key == "parent" and old is not None:
-            old = owner_by_kuma_id.get(old, f"#{old}")
+        old = _as_reference(key, current.fields.get(key), refs)
         if not same_value(key, old, new):
             changes.append(Change(key, old, new, key in want.sensitive))
+    if want.kind == "notification":
+        # The server replaces a notification's whole configuration: a setting removed
+        # from the file is a change too.
+        stale = set(current.fields) - set(want.fields) - _NOTIFICATION_BOOKKEEPING
+        changes += [Change(key, current.fields[key], None, True) for key in sorted(stale)
+                    if current.fields[key] not in (None, "")]
     return tuple(changes)
+
+
+def _as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
+    """Server ids in a listed monitor, as the definitions name them."""
+    if key == "parent" and value is not None:
+        return refs.monitors.get(value, f"#{value}")
+    if key == "notificationIDList" and isinstance(value, Mapping):
+        return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
+    return value
 
 
 def same_value(key: str, old: Any, new: Any) -> bool:
@@ -216,8 +264,10 @@ def same_value(key: str, old: Any, new: Any) -> bool:
         return float(old) == float(new)
     if isinstance(new, str) and old is None:
         return new == ""
-    if isinstance(new, list) and isinstance(old, str):
-        return bool(_json_or_text(old) == new)
+    if isinstance(new, (list, tuple)) and isinstance(old, str):
+        return bool(_json_or_text(old) == list(new))
+    if isinstance(new, (list, tuple)) and isinstance(old, (list, tuple)):
+        return list(old) == list(new)  # a saved plan turns tuples into lists
     return bool(old == new)
 
 

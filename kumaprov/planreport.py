@@ -41,10 +41,14 @@ def _change_text(change: Change) -> str:
     return f"    {change.field}: {_show(change.old)} -> {_show(change.new)}"
 
 
+def _kind(kind: str) -> str:
+    return "" if kind == "monitor" else f"{kind} "
+
+
 def plan_text(plan: Plan) -> str:
     lines: list[str] = []
     for create in plan.creates:
-        lines.append(f"+ create {create.desired.id} {_show(create.desired.name)}")
+        lines.append(f"+ create {_kind(create.desired.kind)}{create.desired.id} {_show(create.desired.name)}")
         for key, value in create.desired.fields.items():
             if value == "" or value is None:
                 continue  # empty optional fields are noise in a review
@@ -52,13 +56,15 @@ def plan_text(plan: Plan) -> str:
             lines.append(f"    {key}: {shown}")
     for update in plan.updates:
         verb = "adopt " if update.adopt else "update"
-        lines.append(f"~ {verb} {update.desired.id} (#{update.live.kuma_id}) {_show(update.desired.name)}")
+        lines.append(f"~ {verb} {_kind(update.desired.kind)}{update.desired.id} (#{update.live.kuma_id}) "
+                     f"{_show(update.desired.name)}")
         lines.extend(_change_text(change) for change in update.changes)
         if update.adopt:
             lines.append("    (takes the ownership tag; kumaprov manages it from now on)")
     for delete in plan.deletes:
         live = delete.live
-        lines.append(f"- delete {live.owner or '?'} (#{live.kuma_id}) {_show(live.name)}: {delete.reason}")
+        lines.append(f"- delete {_kind(live.kind)}{live.owner or '?'} (#{live.kuma_id}) {_show(live.name)}: "
+                     f"{delete.reason}")
     lines.append(summary_line(plan))
     return REDACTOR("\n".join(lines))
 
@@ -76,14 +82,17 @@ def _change_json(change: Change) -> dict[str, Any]:
 def plan_document(plan: Plan, server: dict[str, str]) -> dict[str, Any]:
     changes: list[dict[str, Any]] = []
     for create in plan.creates:
-        changes.append({"action": "create", "id": create.desired.id, "name": create.desired.name,
+        changes.append({"action": "create", "kind": create.desired.kind, "id": create.desired.id,
+                        "name": create.desired.name,
                         "fields": _fields_json(create.desired.fields, create.desired.sensitive)})
     for update in plan.updates:
-        changes.append({"action": "update", "id": update.desired.id, "kuma_id": update.live.kuma_id,
+        changes.append({"action": "update", "kind": update.desired.kind, "id": update.desired.id,
+                        "kuma_id": update.live.kuma_id,
                         "name": update.desired.name, "adopt": update.adopt,
                         "changes": [_change_json(c) for c in update.changes]})
     for delete in plan.deletes:
-        changes.append({"action": "delete", "id": delete.live.owner, "kuma_id": delete.live.kuma_id,
+        changes.append({"action": "delete", "kind": delete.live.kind, "id": delete.live.owner,
+                        "kuma_id": delete.live.kuma_id,
                         "name": delete.live.name, "reason": delete.reason})
     return {
         "format_version": FORMAT_VERSION,
@@ -105,13 +114,16 @@ def plan_markdown(plan: Plan, server: dict[str, str]) -> str:
     if plan.has_changes:
         lines += ["", "| action | id | name | changes |", "| --- | --- | --- | --- |"]
         for create in plan.creates:
-            lines.append(f"| create | `{create.desired.id}` | {_cell(create.desired.name)} | new |")
+            lines.append(f"| create | {_kind(create.desired.kind)}`{create.desired.id}` | "
+                         f"{_cell(create.desired.name)} | new |")
         for update in plan.updates:
             fields = ", ".join(f"`{c.field}`" for c in update.changes) or "ownership tag"
             action = "adopt" if update.adopt else "update"
-            lines.append(f"| {action} | `{update.desired.id}` | {_cell(update.desired.name)} | {fields} |")
+            lines.append(f"| {action} | {_kind(update.desired.kind)}`{update.desired.id}` | "
+                         f"{_cell(update.desired.name)} | {fields} |")
         for delete in plan.deletes:
-            lines.append(f"| delete | `{delete.live.owner}` | {_cell(delete.live.name)} | {delete.reason} |")
+            lines.append(f"| delete | {_kind(delete.live.kind)}`{delete.live.owner}` | "
+                         f"{_cell(delete.live.name)} | {delete.reason} |")
         lines += ["", "<details><summary>Full plan</summary>", "", "```diff", plan_text(plan), "```",
                   "", "</details>"]
     return REDACTOR("\n".join(lines) + "\n")

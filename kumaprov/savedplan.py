@@ -15,7 +15,7 @@ from typing import Any
 
 from kumaprov import mapping, secrets
 from kumaprov.errors import PlanRefused, UsageError
-from kumaprov.plan import Change, Create, Delete, Desired, Live, Plan, Update, owned_ids
+from kumaprov.plan import Change, Create, Delete, Desired, Live, Plan, Update, server_refs
 
 KIND = "kumaprov-plan"
 FORMAT_VERSION = 1
@@ -23,12 +23,12 @@ FORMAT_VERSION = 1
 _VOLATILE = frozenset({"dns_last_result", "active", "forceInactive", "maintenance", "weight"})
 
 
-def fingerprint(live: Sequence[Live], touched: set[int]) -> str:
-    """A digest of what the plan depends on: the managed monitors and any it adopts.
+def fingerprint(live: Sequence[Live], touched: set[tuple[str, int]]) -> str:
+    """A digest of what the plan depends on: what kumaprov manages and what it adopts.
     Other monitors on the instance may change without making the plan stale."""
     state = sorted(
-        (m.kuma_id, m.owner, {k: v for k, v in m.fields.items() if k not in _VOLATILE})
-        for m in live if m.owner is not None or m.kuma_id in touched
+        (m.kind, m.kuma_id, m.owner, {k: v for k, v in m.fields.items() if k not in _VOLATILE})
+        for m in live if m.owner is not None or (m.kind, m.kuma_id) in touched
     )
     canonical = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -39,13 +39,21 @@ def to_document(plan: Plan, server: Mapping[str, str], live: Sequence[Live]) -> 
         "kind": KIND,
         "format_version": FORMAT_VERSION,
         "server": dict(server),
-        "fingerprint": fingerprint(live, {u.live.kuma_id for u in plan.updates}),
-        "creates": [{"id": c.desired.id, "fields": _stored(c.desired, c.desired.fields)} for c in plan.creates],
-        "updates": [{"id": u.desired.id, "kuma_id": u.live.kuma_id, "adopt": u.adopt,
-                     "fields": _stored(u.desired, {c.field: c.new for c in u.changes})} for u in plan.updates],
-        "deletes": [{"kuma_id": d.live.kuma_id, "id": d.live.owner, "name": d.live.name, "reason": d.reason}
-                    for d in plan.deletes],
+        "fingerprint": fingerprint(live, {(u.live.kind, u.live.kuma_id) for u in plan.updates}),
+        "creates": [{"kind": c.desired.kind, "id": c.desired.id, "fields": _stored(c.desired, c.desired.fields)}
+                    for c in plan.creates],
+        "updates": [{"kind": u.desired.kind, "id": u.desired.id, "kuma_id": u.live.kuma_id, "adopt": u.adopt,
+                     "fields": _stored(u.desired, _update_fields(u))} for u in plan.updates],
+        "deletes": [{"kind": d.live.kind, "kuma_id": d.live.kuma_id, "id": d.live.owner, "name": d.live.name,
+                     "reason": d.reason} for d in plan.deletes],
     }
+
+
+def _update_fields(update: Update) -> Mapping[str, Any]:
+    # A notification is saved whole; a monitor edit only needs what changes.
+    if update.desired.kind == "notification":
+        return update.desired.fields
+    return {c.field: c.new for c in update.changes}
 
 
 def _stored(desired: Desired, fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -61,17 +69,18 @@ def from_document(document: Any, server_url: str, live: Sequence[Live], environ:
         raise UsageError(f"plan format {document.get('format_version')} is not supported (expected {FORMAT_VERSION})")
     if document.get("server", {}).get("url") != server_url:
         raise PlanRefused(f"the plan was made for {document.get('server', {}).get('url')}, not {server_url}")
-    touched = {int(item["kuma_id"]) for item in document.get("updates", [])}
+    touched = {(item["kind"], int(item["kuma_id"])) for item in document.get("updates", [])}
     if document.get("fingerprint") != fingerprint(live, touched):
         raise PlanRefused("the server's monitors changed since the plan was made; run `kumaprov diff` again")
-    by_id = {m.kuma_id: m for m in live}
-    creates = tuple(Create(_desired(item["id"], item["fields"], environ)) for item in document["creates"])
-    updates = tuple(_update(item, by_id[item["kuma_id"]], environ) for item in document["updates"])
-    deletes = tuple(Delete(by_id[item["kuma_id"]], item["reason"]) for item in document["deletes"])
-    return Plan(creates, updates, deletes, kuma_ids=owned_ids(live))
+    by_id = {(m.kind, m.kuma_id): m for m in live}
+    creates = tuple(Create(_desired(item["id"], item["fields"], environ, item["kind"]))
+                    for item in document["creates"])
+    updates = tuple(_update(item, by_id[(item["kind"], item["kuma_id"])], environ) for item in document["updates"])
+    deletes = tuple(Delete(by_id[(item["kind"], item["kuma_id"])], item["reason"]) for item in document["deletes"])
+    return Plan(creates, updates, deletes, kuma_ids=server_refs(live).kuma_ids())
 
 
-def _desired(monitor_id: str, fields: Mapping[str, Any], environ: Mapping[str, str]) -> Desired:
+def _desired(monitor_id: str, fields: Mapping[str, Any], environ: Mapping[str, str], kind: str) -> Desired:
     resolved: dict[str, Any] = {}
     sensitive = set()
     for key, value in fields.items():
@@ -82,7 +91,7 @@ def _desired(monitor_id: str, fields: Mapping[str, Any], environ: Mapping[str, s
             except secrets.MissingVariables as exc:
                 raise UsageError(f"{monitor_id}.{key}: environment variable(s) not set: {exc}") from None
         resolved[key] = value
-    return Desired(monitor_id, resolved, frozenset(sensitive))
+    return Desired(monitor_id, resolved, frozenset(sensitive), kind=kind)
 
 
 def _resolve_field(key: str, value: str, environ: Mapping[str, str]) -> Any:
@@ -101,8 +110,8 @@ def _resolve_field(key: str, value: str, environ: Mapping[str, str]) -> Any:
 
 
 def _update(item: Mapping[str, Any], live: Live, environ: Mapping[str, str]) -> Update:
-    desired = _desired(item["id"], item["fields"], environ)
+    desired = _desired(item["id"], item["fields"], environ, item["kind"])
     changes = tuple(Change(key, live.fields.get(key), value, key in desired.sensitive)
                     for key, value in desired.fields.items())
-    return Update(Desired(item["id"], {"name": live.name, **desired.fields}, desired.sensitive),
+    return Update(Desired(item["id"], {"name": live.name, **desired.fields}, desired.sensitive, kind=item["kind"]),
                   live, changes, bool(item["adopt"]))

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import yamlpos
-from kumaprov.model import MONITOR_TYPES
+from kumaprov.model import MONITOR_TYPES, NotificationDef
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
 
@@ -33,19 +33,24 @@ _TYPE_NAMES = {
 def problems(
     error: ValidationError, raw: yamlpos.LocatedMap, monitor_type: str, via: tuple[Position, ...]
 ) -> Iterator[Problem]:
-    model = MONITOR_TYPES[monitor_type]
+    """Problems of a monitor (`monitor_type` names its type) or of a notification ("notification")."""
+    if monitor_type == "notification":
+        model: Any = NotificationDef
+        what = "a notification"
+    else:
+        model = MONITOR_TYPES[monitor_type]
+        what = f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
-        code, message = _describe(detail, loc, model, monitor_type)
+        code, message = _describe(detail, loc, model, what)
         locate = yamlpos.locate_key if code == UNKNOWN_KEY else yamlpos.locate
         position = locate(raw, loc) or raw.pos
         yield Problem(position, code, message, via=via)
 
 
-def _describe(detail: Any, loc: tuple[Any, ...], model: Any, monitor_type: str) -> tuple[str, str]:
+def _describe(detail: Any, loc: tuple[Any, ...], model: Any, a_monitor: str) -> tuple[str, str]:
     kind = detail["type"]
     where = key_path(loc)
-    a_monitor = f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"
     if kind == "extra_forbidden":
         key = str(loc[-1])
         choices = _sibling_keys(model, loc[:-1])

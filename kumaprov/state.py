@@ -1,20 +1,24 @@
 """Desired and live state in the planner's terms.
 
 Desired: definitions mapped to Uptime Kuma fields for the server's line, with
-environment references resolved (every missing variable reported at the place
-that references it, before anything is written). Live: the server's monitor
-list, with ownership read from the tag.
+environment references resolved and references to notifications checked (every
+problem reported at the place that causes it, before anything is written). Live:
+what the server lists, with ownership read from the tag (monitors) or from the
+saved configuration (notifications).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from kumaprov import secrets
 from kumaprov.checks.secrets import strings
-from kumaprov.loader import Definition
-from kumaprov.mapping import kuma_fields
+from kumaprov.loader import Definition, Entry, NotificationDefinition
+from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields
 from kumaprov.model import DockerMonitor
 from kumaprov.plan import Desired, Live
 from kumaprov.problems import Problem
@@ -22,48 +26,116 @@ from kumaprov.versions import ServerLine
 
 MISSING_VARIABLE = "KP403"
 UNKNOWN_DOCKER_HOST = "KP404"
+UNKNOWN_NOTIFICATION = "KP405"
 
 
-def missing_variables(definitions: Sequence[Definition], environ: Mapping[str, str]) -> list[Problem]:
+@dataclass
+class DesiredState:
+    monitors: list[Desired] = field(default_factory=list)
+    notifications: list[Desired] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def missing_variables(entries: Sequence[Entry], environ: Mapping[str, str]) -> list[Problem]:
     problems = []
-    for definition in definitions:
-        for path, text in strings(definition.raw, ()):
+    for entry in entries:
+        for path, text in strings(entry.raw, ()):
             for ref in secrets.references(text):
                 if ref.name not in environ:
-                    problems.append(Problem(definition.position_of(*path), MISSING_VARIABLE,
+                    problems.append(Problem(entry.position_of(*path), MISSING_VARIABLE,
                                             f"environment variable {ref.name} is not set "
-                                            f"(referenced by {'.'.join(map(str, path))})", via=definition.via))
+                                            f"(referenced by {'.'.join(map(str, path))})", via=entry.via))
     return list(dict.fromkeys(problems))
 
 
-def desired_state(definitions: Sequence[Definition], line: ServerLine, environ: Mapping[str, str],
-                  docker_hosts: Mapping[str, int]) -> tuple[list[Desired], list[Problem]]:
-    problems = missing_variables(definitions, environ)
-    if problems:
-        return [], problems
-    desired = []
+def desired_state(definitions: Sequence[Definition], notifications: Sequence[NotificationDefinition],
+                  line: ServerLine, environ: Mapping[str, str], docker_hosts: Mapping[str, int],
+                  live_notifications: Sequence[Live], owner_tag: str) -> DesiredState:
+    state = DesiredState(problems=missing_variables([*notifications, *definitions], environ))
+    if state.problems:
+        return state
+
+    def resolve(text: str) -> str:
+        return secrets.resolve(text, environ)
+
+    def as_written(text: str) -> str:
+        return text
+
+    for notification in notifications:
+        written = notification.notification
+        state.notifications.append(_desired(notification.id, notification_fields(written, owner_tag, resolve),
+                                            lambda: notification_fields(written, owner_tag, as_written),
+                                            "notification"))
+    names = _NotificationNames({n.id for n in notifications}, live_notifications)
     for definition in definitions:
-        mapped = kuma_fields(definition.monitor, line, lambda text: secrets.resolve(text, environ))
+        mapped = kuma_fields(definition.monitor, line, resolve)
         values = dict(mapped.values)
         if isinstance(definition.monitor, DockerMonitor):
             host = docker_hosts.get(definition.monitor.docker_host)
             if host is None:
                 known = ", ".join(sorted(docker_hosts)) or "none"
-                problems.append(Problem(definition.position_of("docker_host"), UNKNOWN_DOCKER_HOST,
-                                        f"no docker host named '{definition.monitor.docker_host}' on the "
-                                        f"server (known: {known})", via=definition.via))
+                state.problems.append(Problem(definition.position_of("docker_host"), UNKNOWN_DOCKER_HOST,
+                                              f"no docker host named '{definition.monitor.docker_host}' on the "
+                                              f"server (known: {known})", via=definition.via))
                 continue
             values["docker_host"] = host
-        unresolved = {}
-        if mapped.sensitive:
-            written = kuma_fields(definition.monitor, line, resolve=lambda text: text).values
-            unresolved = {key: written[key] for key in mapped.sensitive}
-        desired.append(Desired(definition.id, values, mapped.sensitive, unresolved))
-    return desired, problems
+        if "notificationIDList" in values:
+            values["notificationIDList"] = names.references(definition, state.problems)
+        state.monitors.append(_desired(definition.id, KumaFields(values, mapped.sensitive),
+                                       lambda: kuma_fields(definition.monitor, line, as_written), "monitor"))
+    return state
+
+
+def _desired(id_: str, mapped: KumaFields, written: Callable[[], KumaFields], kind: str) -> Desired:
+    # A saved plan keeps sensitive values as written (${VAR}), never resolved.
+    unresolved = {}
+    if mapped.sensitive:
+        as_written = written().values
+        unresolved = {key: as_written[key] for key in mapped.sensitive}
+    return Desired(id_, mapped.values, mapped.sensitive, unresolved, kind)
+
+
+class _NotificationNames:
+    """Monitors name notifications by definition id, or by the name of one on the server."""
+
+    def __init__(self, defined: set[str], live: Sequence[Live]) -> None:
+        self.defined = defined
+        self.unowned = Counter(n.name for n in live if n.owner is None)
+
+    def references(self, definition: Definition, problems: list[Problem]) -> tuple[str, ...]:
+        refs = []
+        for ref in definition.monitor.notifications or []:
+            if ref in self.defined:
+                refs.append(ref)
+            elif self.unowned[ref] == 1:
+                refs.append(f"name:{ref}")
+            else:
+                why = (f"{self.unowned[ref]} notifications on the server are named '{ref}'" if self.unowned[ref]
+                       else f"no notification '{ref}' in the files or on the server")
+                problems.append(Problem(definition.position_of("notifications"), UNKNOWN_NOTIFICATION, why,
+                                        via=definition.via))
+        return tuple(sorted(set(refs)))
 
 
 def live_state(monitors: Sequence[Mapping[str, Any]], owner_tag: str) -> list[Live]:
     return [Live(int(m["id"]), str(m.get("name", "")), owner_of(m, owner_tag), m) for m in monitors]
+
+
+def live_notifications(rows: Sequence[Mapping[str, Any]], owner_tag: str) -> list[Live]:
+    """Notifications as listed; ours carry our owner tag and their id in the configuration
+    (one whose configuration does not parse is simply not ours)."""
+    live = []
+    for row in rows:
+        try:
+            config = json.loads(row.get("config") or "{}")
+        except ValueError:
+            config = {}
+        if not isinstance(config, dict):
+            config = {}
+        owner = config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == owner_tag else None
+        live.append(Live(int(row["id"]), str(row.get("name", "")), str(owner) if owner else None, config,
+                         "notification"))
+    return live
 
 
 def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov.loader import Definition, Entry
+from kumaprov.loader import Definition, Entry, NotificationDefinition
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -63,6 +63,8 @@ class LintContext:
     # Every monitor as written, including those that failed the schema: identity and
     # secrets are checked on these, so one typo does not hide a leaked token.
     entries: Sequence[Entry] = ()
+    notifications: Sequence[NotificationDefinition] = ()
+    notification_entries: Sequence[Entry] = ()
     samples: SampleFiles = field(default_factory=SampleFiles)
 
 
@@ -72,12 +74,13 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, queries, references, samples, secrets, timing, versions,
+        bare_words, duplicate_ids, notifications, queries, references, samples, secrets, timing, versions,
     )
 
     return (
         duplicate_ids.check,
         references.check,
+        notifications.check,
         versions.check,
         timing.check,
         secrets.check,

@@ -32,7 +32,7 @@ _AUTH_SCHEME_ONLY = re.compile(r"^\s*(bearer|basic|token)\s*$", re.I)
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
-    for entry in context.entries:
+    for entry in [*context.entries, *context.notification_entries]:
         for path, value in strings(entry.raw, ()):
             yield from _check_string(entry, path, value)
 
@@ -64,11 +64,19 @@ def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
         lowered = key.lower()
         if (lowered in _SECRET_HEADERS or _SECRET_WORDS.search(lowered)) and not _AUTH_SCHEME_ONLY.match(value):
             return f"the {key} header holds a credential in plain text"
+    if len(path) == 2 and path[0] == "settings" and (_SECRET_WORDS.search(key) or _is_webhook_url(key)):
+        return f"the notification setting '{key}' holds a secret in plain text"
     if path == ("basic_auth", "password"):
         return "the password is written in plain text"
     if path and path[0] == "body" and _SECRET_WORDS.search(key):
         return f"the body field '{key}' holds a secret in plain text"
     return None
+
+
+def _is_webhook_url(key: str) -> bool:
+    # A webhook URL is its own credential (Slack, Discord, Teams ...).
+    lowered = key.lower()
+    return "webhook" in lowered and "url" in lowered
 
 
 def strings(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
