@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from kumaprov.errors import KumaprovError
+from kumaprov.mapping import tag_pair
 from kumaprov.plan import Create, Delete, Plan, Update
 from kumaprov.versions import ServerLine
 
@@ -29,6 +30,8 @@ class Writer(Protocol):
     def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
     def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
     def delete_notification(self, kuma_id: int) -> None: ...
+    def edit_tag(self, kuma_id: int, name: str, color: str) -> None: ...
+    def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -46,7 +49,7 @@ class ApplyReport:
 
 
 def describe(action: Action) -> str:
-    kind = "" if _kind(action) == "monitor" else "notification "
+    kind = "" if _kind(action) == "monitor" else f"{_kind(action)} "
     if isinstance(action, Create):
         return f"create {kind}{action.desired.id}"
     if isinstance(action, Update):
@@ -68,7 +71,9 @@ class _Applier:
         self.kuma_ids = dict(plan.kuma_ids)  # grows as objects are created, for what refers to them
 
     def perform(self, action: Action) -> None:
-        if _kind(action) == "notification":
+        if _kind(action) == "tag":
+            self.tag(action)
+        elif _kind(action) == "notification":
             self.notification(action)
         elif isinstance(action, Create):
             self.create_monitor(action)
@@ -86,6 +91,13 @@ class _Applier:
         saved = self.writer.save_notification(dict(action.desired.fields), kuma_id)
         self.kuma_ids[("notification", action.desired.id)] = saved
 
+    def tag(self, action: Action) -> None:
+        fields = action.desired.fields if not isinstance(action, Delete) else {}
+        if isinstance(action, Create):
+            self.kuma_ids[("tag", action.desired.id)] = self.writer.add_tag(fields["name"], fields["color"])
+        elif isinstance(action, Update):
+            self.writer.edit_tag(action.live.kuma_id, fields["name"], fields["color"])
+
     def create_monitor(self, action: Create) -> None:
         payload = add_payload(with_server_ids(action.desired.fields, self.kuma_ids), self.line)
         kuma_id = self.writer.add_monitor(payload)
@@ -96,12 +108,31 @@ class _Applier:
             # Without its tag the new monitor is not ours: say how to take it over.
             raise type(exc)(f"{exc}; monitor #{kuma_id} was created without its ownership tag, "
                             "`kumaprov sync --adopt` takes it over") from None
+        for text in action.desired.fields.get("tags", ()):
+            name, value = tag_pair(text)
+            self.writer.add_monitor_tag(self.kuma_ids[("tag", name)], kuma_id, value)
 
     def update_monitor(self, action: Update) -> None:
-        if action.changes:
+        # Tags travel in calls of their own; editMonitor ignores them (and restarts the monitor).
+        if any(change.field != "tags" for change in action.changes):
             self.writer.edit_monitor(with_server_ids(edit_payload(action), self.kuma_ids))
         if action.adopt:
             self.writer.add_monitor_tag(self.owner_tag_id(), action.live.kuma_id, action.desired.id)
+        if any(change.field == "tags" for change in action.changes):
+            self.retag(action)
+
+    def retag(self, action: Update) -> None:
+        kuma_id = action.live.kuma_id
+        current = {(t.get("name", ""), t.get("value") or ""): int(t["tag_id"])
+                   for t in action.live.fields.get("tags") or [] if t.get("name") != self.owner_tag}
+        wanted = {tag_pair(text) for text in action.desired.fields.get("tags", ())}
+        # Adds first: on the 2.0.0-dev.0 build deleteMonitorTag also deletes every tag no
+        # monitor uses any more, which would take a tag whose value is only changing.
+        for name, value in sorted(wanted - current.keys()):
+            self.writer.add_monitor_tag(self.kuma_ids[("tag", name)], kuma_id, value)
+        for (name, value), tag_id in sorted(current.items()):
+            if (name, value) not in wanted:
+                self.writer.delete_monitor_tag(tag_id, kuma_id, value)
 
     def owner_tag_id(self) -> int:
         if self.tag_id is None:
@@ -134,13 +165,14 @@ def add_payload(fields: Mapping[str, Any], line: ServerLine) -> dict[str, Any]:
     if line.conditions:
         payload["conditions"] = []  # NOT NULL on 2.x
     payload.update(fields)
+    payload.pop("tags", None)  # not a column: tags are added after the monitor exists
     return payload
 
 
 def edit_payload(update: Update) -> dict[str, Any]:
     """`editMonitor` copies a fixed field list from what it is sent, so send the whole monitor."""
     payload = dict(update.live.fields)
-    payload.update({change.field: change.new for change in update.changes})
+    payload.update({change.field: change.new for change in update.changes if change.field != "tags"})
     return payload
 
 

@@ -17,10 +17,12 @@ from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import lint
-from kumaprov.plan import Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, server_refs
+from kumaprov.plan import (
+    Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_tags, server_refs,
+)
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
-from kumaprov.state import desired_state, live_notifications, live_state
+from kumaprov.state import desired_state, desired_tags, live_notifications, live_state, live_tags
 from kumaprov.totp import totp_now
 
 
@@ -73,10 +75,12 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     state = desired_state(result.definitions, result.notifications, line, env, hosts, notifications,
                           project.owner_tag)
     _fail_on_errors(state.problems, len(result.files))
-    refs = server_refs([*monitors, *notifications])
-    plan = combine(make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
+    tags = live_tags(client.tags())
+    refs = server_refs([*monitors, *notifications, *tags], project.owner_tag)
+    plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
+                   make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
                    make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs))
-    return Planned(plan, line, len(result.files), [*monitors, *notifications])
+    return Planned(plan, line, len(result.files), [*monitors, *notifications, *tags])
 
 
 def saved_plan(client: KumaClient, project: Project, document: object,
@@ -84,7 +88,7 @@ def saved_plan(client: KumaClient, project: Project, document: object,
     """The plan saved by `diff --out`, checked against the server as it is now."""
     line = versions.server_line(client.version)
     live = [*live_state(client.monitors(), project.owner_tag),
-            *live_notifications(client.notifications(), project.owner_tag)]
+            *live_notifications(client.notifications(), project.owner_tag), *live_tags(client.tags())]
     plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
     return Planned(plan, line, 0, live)
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, NotificationDef
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, NotificationDef, TagDef
 
 SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
 
@@ -42,6 +42,7 @@ def schema() -> dict[str, Any]:
             "defaults": defaults,
             "monitors": {"type": "array", "items": {"anyOf": [template_entry, monitors]}},
             "notifications": {"type": "array", "items": notification},
+            "tags": {"type": "array", "items": TagDef.model_json_schema()},
         },
         "$defs": defs,
     }

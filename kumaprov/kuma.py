@@ -183,8 +183,15 @@ class KumaClient:
     def add_tag(self, name: str, color: str) -> int:
         return int(self._call("addTag", {"name": name, "color": color, "new": True})["tag"]["id"])
 
+    def edit_tag(self, kuma_id: int, name: str, color: str) -> None:
+        self._call("editTag", {"id": kuma_id, "name": name, "color": color})
+
     def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
         self._call("addMonitorTag", (tag_id, kuma_id, value))
+
+    def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
+        """The server matches the value exactly; kumaprov stores "" rather than null."""
+        self._call("deleteMonitorTag", (tag_id, kuma_id, value))
 
     def _call(self, event: str, data: Any = None) -> Any:
         try:

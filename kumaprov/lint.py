@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kumaprov import loader, versions
 from kumaprov.checks import LintContext, run_checks
-from kumaprov.loader import Definition, NotificationDefinition
+from kumaprov.loader import Definition, NotificationDefinition, TagDefinition
 from kumaprov.problems import Problem
 from kumaprov.project import Project
 
@@ -17,6 +17,7 @@ from kumaprov.project import Project
 class LintResult:
     definitions: list[Definition]
     notifications: list[NotificationDefinition]
+    tags: list[TagDefinition]
     problems: list[Problem]
     files: list[Path]
 
@@ -25,6 +26,7 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
     """Lint against `target` (a server version), else the project's target, else every line."""
     loaded = loader.load(project, paths)
     lines = versions.lines_for(target or project.target)
-    problems = loaded.problems + run_checks(loaded.definitions, LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries))
+    problems = loaded.problems + run_checks(loaded.definitions, LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
+                                                                  project.owner_tag))
     problems.sort(key=Problem.sort_key)
-    return LintResult(loaded.definitions, loaded.notifications, problems, loaded.files)
+    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, problems, loaded.files)

@@ -14,14 +14,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, NotificationDef, fields_of
+from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, NotificationDef, TagDef, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors", "notifications")
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -69,12 +69,18 @@ class NotificationDefinition(Entry):
         return self.notification.id
 
 
+@dataclass(frozen=True)
+class TagDefinition(Entry):
+    tag: TagDef
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
     notifications: list[NotificationDefinition] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)  # monitors as written, valid or not
     notification_entries: list[Entry] = field(default_factory=list)
+    tags: list[TagDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -149,6 +155,19 @@ class _Reader:
             self.read_item(item, position, path.parent, layers)
         for item, position in self.items(data, "notifications"):
             self.read_notification(item, position, path.parent)
+        for item, position in self.items(data, "tags"):
+            self.read_tag(item, position, path.parent)
+        return None
+
+    def read_tag(self, item: Any, position: Position, base_dir: Path) -> None:
+        if not isinstance(item, LocatedMap):
+            return self.problem(position, "KP003", "each entry of `tags` must be a mapping with name and color")
+        try:
+            tag = TagDef.model_validate(item)
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, item, "tag", ()))
+            return None
+        self.loaded.tags.append(TagDefinition(item, base_dir, (), tag))
         return None
 
     def read_notification(self, item: Any, position: Position, base_dir: Path) -> None:

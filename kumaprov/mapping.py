@@ -10,7 +10,7 @@ every field that needed one is reported as sensitive.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,8 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         # apply swaps in the server's id, which may only exist once the group is created.
         "parent": monitor.parent,
     }
+    if monitor.tags is not None:
+        fields["tags"] = tag_strings((t.name, t.value) for t in monitor.tags)
     if monitor.notifications is not None:
         # References as written; state.py turns server names into `name:<name>`.
         fields["notificationIDList"] = tuple(sorted(set(monitor.notifications)))
@@ -88,7 +90,18 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
 
 # Saved inside the notification's configuration: the server keeps any key it is sent.
 NOTIFICATION_ID_KEY = "kumaprovId"
-NOTIFICATION_OWNER_KEY = "kumaprovOwner"  # the project's owner_tag, so projects do not collide
+NOTIFICATION_OWNER_KEY = "kumaprovOwner"
+DEFAULT_TAG_COLOR = "#6B7280"
+
+
+def tag_strings(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Monitor tags as `name` or `name=value`: readable in a diff, stable in a saved plan."""
+    return tuple(sorted({name if not value else f"{name}={value}" for name, value in pairs}))
+
+
+def tag_pair(text: str) -> tuple[str, str]:
+    name, _, value = text.partition("=")
+    return name, value  # the project's owner_tag, so projects do not collide
 
 
 def notification_fields(notification: NotificationDef, owner_tag: str,

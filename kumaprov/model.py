@@ -48,6 +48,20 @@ class BasicAuth(Strict):
     password: str = Field(description="Use an environment reference such as ${API_PASSWORD}.")
 
 
+class TagRef(Strict):
+    """A tag on a monitor: its name and, optionally, a value (`env` = `prod`)."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
+    value: str = ""
+
+
+class TagDef(Strict):
+    """A tag's look; tags that monitors use but no file defines get a neutral grey."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. '#2563EB'.")
+
+
 class MonitorBase(Strict):
     # Which Uptime Kuma server version first offered this type.
     min_version: ClassVar[str] = "1.23.0"
@@ -61,6 +75,8 @@ class MonitorBase(Strict):
     resend_interval: int = Field(0, ge=0, le=10000, description="Resend a DOWN notification every N beats (0: never).")
     upside_down: bool = Field(False, description="Invert the status: reachable means DOWN.")
     parent: Slug | None = Field(None, description="The id of a `group` monitor to place this monitor in.")
+    tags: list[TagRef] | None = Field(
+        None, description="Tags with optional values; unset leaves the monitor's tags as they are.")
     notifications: list[str] | None = Field(
         None, description="Notification ids from the files, or names of notifications on the server; "
                           "unset leaves the monitor's notifications as they are.")

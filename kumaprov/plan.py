@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kumaprov.errors import PlanRefused
+from kumaprov.mapping import tag_strings
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,14 @@ class ServerRefs:
 
     monitors: Mapping[int, str] = field(default_factory=dict)
     notifications: Mapping[int, str] = field(default_factory=dict)
+    tags: Mapping[int, str] = field(default_factory=dict)  # server id -> tag name
+    owner_tag: str = "kumaprov"  # left out when monitor tags are compared
 
     def kuma_ids(self) -> dict[tuple[str, str], int]:
         ids = {("monitor", ref): kuma_id for kuma_id, ref in self.monitors.items()}
         ids.update({("notification", ref): kuma_id for kuma_id, ref in self.notifications.items()})
+        # Tag names are not unique on the server: the oldest one is the one used.
+        ids.update({("tag", name): kuma_id for kuma_id, name in sorted(self.tags.items(), reverse=True)})
         return ids
 
 
@@ -152,20 +157,38 @@ def owned_ids_by_kuma_id(live: Sequence[Live]) -> dict[int, str]:
     return {kuma_id: owner for owner, kuma_id in ids.items()}
 
 
-def server_refs(live: Sequence[Live]) -> ServerRefs:
+def server_refs(live: Sequence[Live], owner_tag: str = "kumaprov") -> ServerRefs:
     """References for everything listed; unowned notifications are named `name:<name>`."""
     monitors = [m for m in live if m.kind == "monitor"]
     notifications = [n for n in live if n.kind == "notification"]
     named = {n.kuma_id: f"name:{n.name}" for n in notifications if n.owner is None}
-    return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)})
+    tags = {t.kuma_id: t.name for t in live if t.kind == "tag"}
+    return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)}, tags,
+                      owner_tag)
 
 
-def combine(notifications: Plan, monitors: Plan) -> Plan:
-    """One plan in a safe order: notifications exist before the monitors that name them,
-    and monitors let go of them before they are deleted."""
-    return Plan(notifications.creates + monitors.creates, notifications.updates + monitors.updates,
-                monitors.deletes + notifications.deletes, notifications.unchanged + monitors.unchanged,
-                notifications.kept + monitors.kept, {**notifications.kuma_ids, **monitors.kuma_ids})
+def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:
+    """Tags are matched by name and never deleted: other monitors and people use them too."""
+    existing = {t.name: t for t in sorted(live, key=lambda t: t.kuma_id, reverse=True)}
+    creates, updates, unchanged = [], [], []
+    for want in desired:
+        current = existing.get(want.id)
+        if current is None:
+            creates.append(Create(want))
+        elif changes := tuple(c for c in diff_fields(want, current, ServerRefs())):
+            updates.append(Update(want, current, changes))
+        else:
+            unchanged.append(want.id)
+    return Plan(tuple(creates), tuple(updates), (), tuple(unchanged))
+
+
+def combine(*plans: Plan) -> Plan:
+    """One plan in a safe order: tags and notifications exist before the monitors that use
+    them, and monitors let go of them before anything they use is deleted."""
+    return Plan(
+        tuple(c for p in plans for c in p.creates), tuple(u for p in plans for u in p.updates),
+        tuple(d for p in reversed(plans) for d in p.deletes), tuple(i for p in plans for i in p.unchanged),
+        tuple(k for p in plans for k in p.kept), {key: v for p in plans for key, v in p.kuma_ids.items()})
 
 
 def parents_first(creates: list[Create]) -> list[Create]:
@@ -251,6 +274,9 @@ def _as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
         return refs.monitors.get(value, f"#{value}")
     if key == "notificationIDList" and isinstance(value, Mapping):
         return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
+    if key == "tags" and isinstance(value, list):
+        return tag_strings((t.get("name", ""), t.get("value") or "") for t in value
+                           if t.get("name") != refs.owner_tag)
     return value
 
 

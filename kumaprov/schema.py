@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import yamlpos
-from kumaprov.model import MONITOR_TYPES, NotificationDef
+from kumaprov.model import MONITOR_TYPES, NotificationDef, TagDef
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
 
@@ -34,9 +34,9 @@ def problems(
     error: ValidationError, raw: yamlpos.LocatedMap, monitor_type: str, via: tuple[Position, ...]
 ) -> Iterator[Problem]:
     """Problems of a monitor (`monitor_type` names its type) or of a notification ("notification")."""
-    if monitor_type == "notification":
-        model: Any = NotificationDef
-        what = "a notification"
+    if monitor_type in ("notification", "tag"):
+        model: Any = NotificationDef if monitor_type == "notification" else TagDef
+        what = f"a {monitor_type}"
     else:
         model = MONITOR_TYPES[monitor_type]
         what = f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"
@@ -104,6 +104,8 @@ def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
         "id": "an id is a lowercase slug: letters, digits, '.', '_' or '-', starting with a letter or digit",
         "accepted_status_codes": "a status code is '200' or a range such as '200-299'",
         "url": "the URL must start with http:// or https://",
+        "color": "a colour is '#' and six hex digits, e.g. '#2563EB'",
+        "name": "a tag name cannot contain '='",
     }
     return f"{explanations.get(field, 'invalid format')} (got {_describe_value(value)})"
 

@@ -17,8 +17,10 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.checks.secrets import strings
-from kumaprov.loader import Definition, Entry, NotificationDefinition
-from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields
+from kumaprov.loader import Definition, Entry, NotificationDefinition, TagDefinition
+from kumaprov.mapping import (
+    DEFAULT_TAG_COLOR, NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields,
+)
 from kumaprov.model import DockerMonitor
 from kumaprov.plan import Desired, Live
 from kumaprov.problems import Problem
@@ -115,6 +117,26 @@ class _NotificationNames:
                 problems.append(Problem(definition.position_of("notifications"), UNKNOWN_NOTIFICATION, why,
                                         via=definition.via))
         return tuple(sorted(set(refs)))
+
+
+def desired_tags(tags: Sequence[TagDefinition], definitions: Sequence[Definition],
+                 live_tags: Sequence[Live]) -> list[Desired]:
+    """The tags monitors use: with the colour the files define, else grey for a new one.
+
+    Only used tags: the 2.0.0-dev.0 build deletes every tag no monitor carries whenever a
+    monitor tag is removed, so a defined but unused tag would be re-created on every sync.
+    """
+    defined = {t.tag.name: t.tag.color for t in tags}
+    used = {tag.name for d in definitions for tag in d.monitor.tags or []}
+    missing = used - defined.keys() - {t.name for t in live_tags}
+    colors = {**{name: DEFAULT_TAG_COLOR for name in missing},
+              **{name: color for name, color in defined.items() if name in used}}
+    return [Desired(name, {"name": name, "color": color}, kind="tag") for name, color in sorted(colors.items())]
+
+
+def live_tags(rows: Sequence[Mapping[str, Any]]) -> list[Live]:
+    return [Live(int(row["id"]), str(row["name"]), str(row["name"]),
+                 {"name": row["name"], "color": row.get("color")}, "tag") for row in rows]
 
 
 def live_state(monitors: Sequence[Mapping[str, Any]], owner_tag: str) -> list[Live]:

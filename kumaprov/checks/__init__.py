@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov.loader import Definition, Entry, NotificationDefinition
+from kumaprov.loader import Definition, Entry, NotificationDefinition, TagDefinition
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -65,6 +65,8 @@ class LintContext:
     entries: Sequence[Entry] = ()
     notifications: Sequence[NotificationDefinition] = ()
     notification_entries: Sequence[Entry] = ()
+    tags: Sequence[TagDefinition] = ()
+    owner_tag: str = "kumaprov"
     samples: SampleFiles = field(default_factory=SampleFiles)
 
 
@@ -74,13 +76,14 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, notifications, queries, references, samples, secrets, timing, versions,
+        bare_words, duplicate_ids, notifications, queries, references, samples, secrets, tags, timing, versions,
     )
 
     return (
         duplicate_ids.check,
         references.check,
         notifications.check,
+        tags.check,
         versions.check,
         timing.check,
         secrets.check,
