@@ -258,3 +258,32 @@ def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, 
     results = probe.run(result.definitions, list(ids), versions.lines_for(target or project.target), os.environ)
     click.echo(REDACTOR(probe.render(results, as_json)))
     sys.exit(0 if all(r.up for r in results) else 1)
+
+
+@main.command("export")
+@click.option("--url", metavar="URL", help="Uptime Kuma base URL (default: $KUMA_URL).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("monitors/exported.yaml"),
+              show_default=True, help="File to write; an existing file is never overwritten.")
+@click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds to wait for the server.")
+@click.pass_context
+@fail_cleanly
+def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float) -> None:
+    """Write the monitors and notifications of a live instance as definition files."""
+    from kumaprov import engine
+    from kumaprov.export import export, render
+
+    project = _project(ctx)
+    if out.exists():
+        raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
+    with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
+        hosts = {int(h["id"]): str(h.get("name")) for h in client.docker_hosts() if "id" in h}
+        result = export(client.monitors(), client.notifications(), hosts, project.owner_tag)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(render(result))
+    click.echo(f"wrote {len(result.document['monitors'])} monitor(s) and "
+               f"{len(result.document.get('notifications', []))} notification(s) to {out}", err=True)
+    for name in result.secrets:
+        click.echo(f"  set {name} before diff/sync (a secret left out of the file)", err=True)
+    for skipped in result.skipped:
+        click.echo(f"  skipped {skipped}: kumaprov does not model this type yet", err=True)

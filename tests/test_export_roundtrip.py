@@ -1,0 +1,110 @@
+"""Export a live instance, sync the export into an empty one, and nothing differs:
+the files hold everything kumaprov models, with secrets left out and listed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kumaprov.dev.localkuma import Installation, LocalKuma, start
+from kumaprov.kuma import Credentials, KumaClient
+from tests.workspace import Workspace
+
+SECRET = "roundtrip-secret-9Xq2"
+RICH = """\
+    notifications:
+      - id: ops-hook
+        name: Ops hook
+        type: webhook
+        settings: {webhookURL: "${HOOK}", webhookContentType: json}
+    tags:
+      - {name: env, color: "#16A34A"}
+    monitors:
+      - {id: shop, name: Shop, type: group}
+      - id: shop-api
+        name: Shop API
+        type: json-query
+        method: POST
+        url: http://127.0.0.1:9/api
+        interval: 120
+        retries: 2
+        parent: shop
+        headers: {Authorization: "Bearer ${TOKEN}", Accept: application/json}
+        body: {ping: true}
+        query: "$count(items) > 0"
+        expected_value: "true"
+        notifications: [ops-hook]
+        tags: [{name: env, value: prod}, {name: critical}]
+      - {id: shop-web, name: Shop web, type: keyword, url: "http://127.0.0.1:9/", keyword: Welcome,
+         invert_keyword: true, parent: shop, accepted_status_codes: ["200-299", "301"]}
+      - {id: db, name: Database, type: port, hostname: 127.0.0.1, port: 5432, interval: 60}
+      - {id: dns, name: DNS, type: dns, hostname: example.test, resolver: 127.0.0.1, record_type: AAAA}
+      - {id: login, name: Login, type: http, url: "http://127.0.0.1:9/login", basic_auth: {username: bot,
+         password: "${TOKEN}"}, max_redirects: 0, ignore_tls: true, upside_down: true, timeout: 20}
+"""
+
+
+@pytest.fixture(scope="module")
+def two_servers(kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LocalKuma]]:
+    servers = [start(tmp_path_factory.mktemp(f"kuma-{name}"), installation=kuma_install) for name in "ab"]
+    try:
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def env_for(server: LocalKuma) -> dict[str, str]:
+    with KumaClient.connect(server.url, Credentials(server.username, server.password)) as client:
+        assert client.token
+        return {"KUMA_URL": server.url, "KUMA_TOKEN": client.token}
+
+
+def test_export_then_sync_to_an_empty_instance_changes_nothing(
+    two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_env, b_env = (env_for(server) for server in two_servers)
+    source = Workspace(tmp_path / "source", {**a_env, "TOKEN": SECRET, "HOOK": "http://127.0.0.1:9/hook"},
+                       monkeypatch, owner_tag="kumaprov")
+    source.write(RICH)
+    assert source.run("sync").exit_code == 0
+
+    # Export into a fresh project; the export names the secrets it left out.
+    exported = Workspace(tmp_path / "exported", a_env, monkeypatch, owner_tag="kumaprov")
+    result = exported.run("export", "--out", "monitors/exported.yaml")
+    assert result.exit_code == 0, result.output
+    text = (exported.root / "monitors" / "exported.yaml").read_text()
+    assert SECRET not in text and SECRET not in result.output
+    names = re.findall(r"set (KUMA_\w+) before", result.stderr)
+    assert names and all(f"${{{name}}}" in text for name in names)
+    secrets = {name: "http://127.0.0.1:9/hook" if "WEBHOOKURL" in name else SECRET for name in names}
+    assert exported.run("lint").exit_code == 0
+
+    # The export describes the source exactly: no changes against it...
+    assert "Bearer ${KUMA_SHOP_API_HEADER_AUTHORIZATION}" in text
+    same = exported.run("diff", "--detailed-exitcode", **secrets)
+    assert same.exit_code == 0, same.output
+    # ...and, synced into an empty instance, it exports back to the same files.
+    target = Workspace(tmp_path / "target", {**b_env, **secrets}, monkeypatch, owner_tag="kumaprov")
+    shutil.copy(exported.root / "monitors" / "exported.yaml", target.root / "monitors" / "exported.yaml")
+    synced = target.run("sync")
+    assert synced.exit_code == 0, synced.output
+    assert target.run("diff", "--detailed-exitcode").exit_code == 0
+    again = Workspace(tmp_path / "again", b_env, monkeypatch, owner_tag="kumaprov")
+    assert again.run("export", "--out", "monitors/exported.yaml").exit_code == 0
+    first = yaml.safe_load(text)
+    second = yaml.safe_load((again.root / "monitors" / "exported.yaml").read_text())
+    assert second == first
+
+
+def test_export_never_overwrites(two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ws = Workspace(tmp_path, env_for(two_servers[0]), monkeypatch)
+    existing = ws.write("# mine\n", name="exported.yaml")
+    result = ws.run("export", "--out", "monitors/exported.yaml")
+    assert result.exit_code == 2 and "never overwrites" in result.stderr
+    assert existing.read_text() == "# mine\n"
