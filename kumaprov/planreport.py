@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kumaprov.apply import ApplyReport
-from kumaprov.plan import Change, Create, Delete, Plan, Update
+from kumaprov.plan import Change, Plan
 from kumaprov.secrets import REDACTOR, SENSITIVE
 
 FORMAT_VERSION = 1

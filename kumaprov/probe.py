@@ -20,6 +20,7 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.errors import UsageError
 from kumaprov.loader import Definition
+from kumaprov.mapping import resolved
 from kumaprov.jsonquery import Verdict
 from kumaprov.model import HttpMonitor
 from kumaprov.suggest import did_you_mean
@@ -50,7 +51,7 @@ def request_for(monitor: HttpMonitor, environ: Mapping[str, str]) -> urllib.requ
     body = monitor.body
     data: bytes | None = None
     if isinstance(body, (dict, list)):
-        data = json.dumps(_resolve_all(body, resolve)).encode()
+        data = json.dumps(resolved(body, resolve)).encode()
         headers.setdefault("Content-Type", "application/json")
     elif isinstance(body, str):
         data = resolve(body).encode()
@@ -61,16 +62,6 @@ def request_for(monitor: HttpMonitor, environ: Mapping[str, str]) -> urllib.requ
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     headers.setdefault("User-Agent", "Uptime-Kuma (kumaprov probe)")
     return urllib.request.Request(resolve(monitor.url), data=data, method=monitor.method, headers=headers)
-
-
-def _resolve_all(value: object, resolve: Callable[[str], str]) -> object:
-    if isinstance(value, str):
-        return resolve(value)
-    if isinstance(value, dict):
-        return {k: _resolve_all(v, resolve) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve_all(v, resolve) for v in value]
-    return value
 
 
 def _redirects(limit: int) -> urllib.request.HTTPRedirectHandler:
