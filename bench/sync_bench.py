@@ -1,0 +1,715 @@
+"""Benchmark: kumaprov sync against a local Uptime Kuma, beside the floor of bare socket calls.
+
+Run by hand; prints figures, asserts nothing about timings:
+
+    .venv/bin/python bench/sync_bench.py               # the issue's sizes: about 10 minutes here
+    .venv/bin/python bench/sync_bench.py --writes 100  # about 5 minutes: create/update 100 instead of 200
+
+Time: the 200 creates and 200 updates cost the server ~80 s and ~120 s per run on
+this 2-core machine (see below), so they run ONCE each for kumaprov and for the
+floor (--write-reps); the no-op runs repeat 7 (200 monitors) and 3 (1000) times.
+
+It starts its own Uptime Kuma (kumaprov.dev.localkuma, 127.0.0.1, a temp data
+dir), logs in with the password ONCE, and uses that JWT for every later
+connection (the server rate-limits password logins; loginByToken is not).
+
+The 2.0.0-dev.0 server rebuilds the whole monitor list (about 8 SQL queries per
+monitor) and pushes it after every write, before answering: a write costs
+roughly (a + b * monitors on the server). So every measurement states the
+monitor count it ran at, and kumaprov and its floor always run from the same
+state: the data dir is snapshotted (server stopped) and restored between the
+create runs, the update runs alternate on the same monitors, and the server is
+left to go idle (its CPU time is watched) before each timed run, because every
+login makes it send heartbeat lists and stats for every monitor in the
+background.
+
+What is timed:
+
+  kumaprov   in-process, the way `kumaprov sync` drives it (cli.sync_command):
+             load_project, engine.offline_check (lint), engine.session (connect +
+             loginByToken + wait for the login-time monitor list), plan_against
+             (lint against the server version, desired/live state, plan), the
+             text plan rendering the CLI prints, engine.sync (apply, and after
+             creates engine.converge's second connection), close.
+             Writes are counted by wrapping KumaClient's write methods.
+  floor      create: the same payloads (captured by running kumaprov's plan_against
+             and apply against a recording writer: exactly what it would send)
+             sent with api.sio.call("add", ...) then api.sio.call("addMonitorTag",
+             ...) on an already logged-in UptimeKumaApi: the floor INCLUDES the
+             tag call (kumaprov makes it too); the add-only share is printed.
+             update: api.sio.call("editMonitor", payload) with the payload
+             kumaprov builds (the listed monitor with interval/retryInterval
+             changed), already logged in.
+             no-op: UptimeKumaApi(url) connect + loginByToken + wait for the
+             login-time monitor list + disconnect (kumaprov's time includes its
+             close too).
+  naive      the library's convenience methods (api.add_monitor + api.add_monitor_tag,
+             library default wait_events=0.2, which sleep inside version checks
+             and get_monitor) for a few monitors, beside the floor at the same
+             counts, extrapolated per monitor (labelled).
+
+Monitors are http/keyword checks of http://127.0.0.1:9/... (nothing listens:
+each check fails at once) with 1-day intervals, so checks hardly load the
+server. The monitors needed only for the no-op runs beyond the write count
+are inserted with SQL while the server is stopped (cloned from rows kumaprov
+created, with their ownership tags); the no-op plan being empty verifies them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from uptime_kuma_api import AuthMethod, MonitorType, UptimeKumaApi
+from uptime_kuma_api.api import Event
+
+from kumaprov import engine, planreport
+from kumaprov.apply import apply
+from kumaprov.dev import localkuma
+from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.project import load_project
+
+PYTHON = sys.executable
+OWNER_TAG = "kumaprov"
+BASE_INTERVAL = 86_400  # one day: one check per monitor at start, then quiet
+TYPES = ("http", "keyword")
+CALL_TIMEOUT = 120.0
+
+_T0 = time.perf_counter()
+
+
+def say(message: str) -> None:
+    print(f"[{time.perf_counter() - _T0:6.0f}s] {message}", file=sys.stderr, flush=True)
+
+
+def git_state() -> str:
+    """The commit measured (read-only git), and whether kumaprov/ had uncommitted edits."""
+    repo = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True,
+                              text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "kumaprov"], cwd=repo,
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown commit"
+    return f"commit {head or '?'}{' + uncommitted changes in kumaprov/' if dirty else ''}"
+
+
+# -- statistics -------------------------------------------------------------------
+
+
+def med(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def span(values: list[float]) -> str:
+    if len(values) == 1:
+        return "n=1"
+    return f"{min(values):.2f}..{max(values):.2f} n={len(values)}"
+
+
+# -- the server ---------------------------------------------------------------------
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, window: float = 0.5, busy: float = 0.08, quiet_windows: int = 2,
+           max_wait: float = 90.0) -> float:
+    """Wait until the server process has used < busy of a core for quiet_windows windows."""
+    start = time.perf_counter()
+    quiet = 0
+    last = cpu_seconds(pid)
+    while time.perf_counter() - start < max_wait:
+        time.sleep(window)
+        now = cpu_seconds(pid)
+        quiet = quiet + 1 if (now - last) / window < busy else 0
+        last = now
+        if quiet >= quiet_windows:
+            break
+    return time.perf_counter() - start
+
+
+@dataclass
+class Server:
+    root: Path
+    port: int = field(default_factory=localkuma.free_port)
+    kuma: localkuma.LocalKuma | None = None
+    token: str = ""
+    version: str = ""
+    tag_id: int = 0
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "kuma"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        assert self.kuma is not None
+        return self.kuma.pid
+
+    def start(self) -> None:
+        self.kuma = localkuma.start(self.data_dir, port=self.port, log=lambda m: None)
+
+    def stop(self) -> None:
+        if self.kuma is not None:
+            self.kuma.stop()
+            self.kuma = None
+
+    def first_login(self) -> None:
+        """The one password login: keep the JWT, create the ownership tag."""
+        assert self.kuma is not None
+        with KumaClient.connect(self.url, Credentials(self.kuma.username, self.kuma.password)) as client:
+            assert client.token
+            self.token = client.token
+            self.version = client.version
+            self.tag_id = client.add_tag(OWNER_TAG, "#2563EB")
+
+    def db(self) -> Path:
+        return self.data_dir / "kuma.db"
+
+    def snapshot(self, name: str) -> None:
+        assert self.kuma is None, "snapshot a stopped server"
+        shutil.copy2(self.db(), self.root / f"{name}.db")
+
+    def restore(self, name: str) -> None:
+        self.stop()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.db()}{suffix}").unlink(missing_ok=True)
+        shutil.copy2(self.root / f"{name}.db", self.db())
+        self.start()
+
+    def settle(self) -> float:
+        return settle(self.pid)
+
+    def connect(self, wait_events: float = 0.0) -> UptimeKumaApi:
+        api = UptimeKumaApi(self.url, timeout=CALL_TIMEOUT, wait_events=wait_events)
+        api.login_by_token(self.token)
+        wait_list(api)
+        return api
+
+
+def wait_list(api: UptimeKumaApi) -> None:
+    deadline = time.monotonic() + CALL_TIMEOUT
+    while api._event_data[Event.MONITOR_LIST] is None:
+        if time.monotonic() > deadline:
+            raise RuntimeError("no monitorList after login")
+        time.sleep(0.005)
+
+
+def call(api: UptimeKumaApi, event: str, data: Any) -> Any:
+    answer = api.sio.call(event, data, timeout=CALL_TIMEOUT)
+    if isinstance(answer, dict) and not answer.get("ok", True):
+        raise RuntimeError(f"{event}: {answer.get('msg')}")
+    return answer
+
+
+# -- the definitions ------------------------------------------------------------------
+
+
+def def_id(i: int) -> str:
+    return f"bench-{i:04d}"
+
+
+def def_name(i: int) -> str:
+    return f"Bench {TYPES[i % 2]} {i:04d}"
+
+
+def def_url(i: int) -> str:
+    return f"http://127.0.0.1:9/bench/{i:04d}"
+
+
+def write_definitions(project: Path, count: int, interval: int, per_file: int = 50) -> None:
+    monitors = project / "monitors"
+    shutil.rmtree(monitors, ignore_errors=True)
+    monitors.mkdir(parents=True)
+    for start in range(0, count, per_file):
+        lines = ["monitors:\n"]
+        for i in range(start, min(count, start + per_file)):
+            lines.append(f"  - id: {def_id(i)}\n    name: {def_name(i)}\n    type: {TYPES[i % 2]}\n"
+                         f"    url: {def_url(i)}\n    interval: {interval}\n")
+            if TYPES[i % 2] == "keyword":
+                lines.append("    keyword: pong\n")
+        (monitors / f"bench-{start // per_file:03d}.yaml").write_text("".join(lines), encoding="utf-8")
+
+
+class _Recorder:
+    """A Writer that records what kumaprov.apply would send and writes nothing."""
+
+    def __init__(self, owner_tag_id: int) -> None:
+        self.owner_tag_id = owner_tag_id
+        self.payloads: dict[int, dict[str, Any]] = {}
+        self.owner: dict[int, str] = {}
+
+    def tags(self) -> list[dict[str, Any]]:
+        return [{"id": self.owner_tag_id, "name": OWNER_TAG, "color": "#2563EB"}]
+
+    def add_monitor(self, payload: Any) -> int:
+        kuma_id = 1_000_000 + len(self.payloads)
+        self.payloads[kuma_id] = dict(payload)
+        return kuma_id
+
+    def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
+        if tag_id == self.owner_tag_id:
+            self.owner[kuma_id] = value
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        raise RuntimeError(f"the recorder does not expect {name}(): not a monitors-only plan")
+
+
+def capture_payloads(server: Server, project: Path) -> list[tuple[str, dict[str, Any]]]:
+    """(definition id, add payload) for every create kumaprov would make now (server running, untimed)."""
+    proj, problems = load_project(None, project)
+    assert not problems, problems
+    with KumaClient.connect(server.url, Credentials(token=server.token), 60.0) as client:
+        planned = engine.plan_against(client, proj, None)
+    recorder = _Recorder(server.tag_id)
+    report = apply(planned.plan, recorder, proj.owner_tag, planned.line)  # type: ignore[arg-type]
+    assert report.ok, report.failed
+    return [(recorder.owner[kuma_id], payload) for kuma_id, payload in recorder.payloads.items()]
+
+
+def seed_sql(server: Server, start: int, stop: int) -> None:
+    """Insert monitors start..stop-1 as clones of kumaprov-created rows (server stopped)."""
+    assert server.kuma is None
+    db = sqlite3.connect(server.db())
+    try:
+        columns = [row[1] for row in db.execute("PRAGMA table_info(monitor)") if row[1] not in ("id", "name", "url")]
+        cols = ", ".join(columns)
+        template = {}
+        for i, kind in enumerate(TYPES):
+            row = db.execute("SELECT monitor_id FROM monitor_tag WHERE tag_id = ? AND value = ?",
+                             (server.tag_id, def_id(i))).fetchone()
+            assert row, f"no monitor tagged {def_id(i)} to clone"
+            template[kind] = row[0]
+        for i in range(start, stop):
+            cursor = db.execute(f"INSERT INTO monitor (name, url, {cols}) SELECT ?, ?, {cols} FROM monitor "
+                                "WHERE id = ?", (def_name(i), def_url(i), template[TYPES[i % 2]]))
+            db.execute("INSERT INTO monitor_tag (tag_id, monitor_id, value) VALUES (?, ?, ?)",
+                       (server.tag_id, cursor.lastrowid, def_id(i)))
+        db.commit()
+    finally:
+        db.close()
+
+
+def monitor_count(server: Server) -> int:
+    api = server.connect()
+    try:
+        return len(api._event_data[Event.MONITOR_LIST])
+    finally:
+        api.disconnect()
+
+
+# -- kumaprov, driven like `kumaprov sync` ---------------------------------------------------
+
+
+@dataclass
+class Run:
+    total: float
+    steps: dict[str, float]
+    writes: dict[str, int]
+    plan: tuple[int, int, int, int]  # creates, updates, deletes, unchanged
+    changed_fields: set[str] = field(default_factory=set)
+
+
+@contextlib.contextmanager
+def counting() -> Iterator[tuple[dict[str, int], dict[str, float]]]:
+    """Count KumaClient writes and connections; time engine.converge."""
+    counts: dict[str, int] = {}
+    timings: dict[str, float] = {}
+    originals: dict[str, Any] = {}
+    for name in ("add_monitor", "edit_monitor", "delete_monitor", "add_tag", "add_monitor_tag", "edit_tag",
+                 "delete_monitor_tag", "save_notification", "delete_notification"):
+        original = getattr(KumaClient, name, None)
+        if original is None:
+            continue
+        originals[name] = original
+
+        def wrapper(self: KumaClient, *args: Any, _name: str = name, _original: Any = original) -> Any:
+            counts[_name] = counts.get(_name, 0) + 1
+            return _original(self, *args)
+
+        setattr(KumaClient, name, wrapper)
+    original_connect = KumaClient.__dict__["connect"]
+
+    def connect(cls: type[KumaClient], *args: Any, **kwargs: Any) -> KumaClient:
+        counts["connections"] = counts.get("connections", 0) + 1
+        return original_connect.__func__(cls, *args, **kwargs)
+
+    KumaClient.connect = classmethod(connect)  # type: ignore[method-assign, assignment]
+    original_converge = engine.converge
+
+    def converge(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original_converge(*args, **kwargs)
+        finally:
+            timings["converge"] = time.perf_counter() - start
+
+    engine.converge = converge
+    try:
+        yield counts, timings
+    finally:
+        for name, original in originals.items():
+            setattr(KumaClient, name, original)
+        KumaClient.connect = original_connect  # type: ignore[method-assign]
+        engine.converge = original_converge
+
+
+def kumaprov_sync(project_root: Path, server: Server) -> Run:
+    connection = engine.Connection(server.url, Credentials(token=server.token), 60.0)
+    with counting() as (counts, timings):
+        t0 = time.perf_counter()
+        project, problems = load_project(None, project_root)
+        assert not problems
+        engine.offline_check(project, None)
+        t1 = time.perf_counter()
+        with engine.session(connection) as client:
+            t2 = time.perf_counter()
+            planned = engine.plan_against(client, project, None)
+            t3 = time.perf_counter()
+            planreport.PLAN_FORMATS["text"](planned.plan, {"url": server.url, "version": planned.line.version})
+            t4 = time.perf_counter()
+            report = engine.sync(client, planned, project.owner_tag, False, lambda done: None)
+            t5 = time.perf_counter()
+        t6 = time.perf_counter()
+    assert report.ok, report.failed
+    plan = planned.plan
+    converge = timings.get("converge", 0.0)
+    steps = {"lint (offline_check)": t1 - t0, "connect+login+list": t2 - t1,
+             "plan_against (lint, state, plan)": t3 - t2, "plan text": t4 - t3,
+             "apply": t5 - t4 - converge, "converge (2nd connection)": converge, "close": t6 - t5}
+    fields = {change.field for update in plan.updates for change in update.changes}
+    return Run(t6 - t0, steps, counts, (len(plan.creates), len(plan.updates), len(plan.deletes),
+                                        len(plan.unchanged)), fields)
+
+
+def kumaprov_cli_sync(project_root: Path, server: Server) -> float:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUMA_")}
+    env.update(KUMA_URL=server.url, KUMA_TOKEN=server.token)
+    start = time.perf_counter()
+    result = subprocess.run([PYTHON, "-m", "kumaprov", "sync"], cwd=project_root, env=env,
+                            capture_output=True, text=True)
+    elapsed = time.perf_counter() - start
+    if result.returncode != 0 or "No changes" not in result.stdout:
+        raise RuntimeError(f"CLI sync: exit {result.returncode}\n{result.stdout[-1500:]}\n{result.stderr[-1500:]}")
+    return elapsed
+
+
+# -- the floor ------------------------------------------------------------------------------
+
+
+def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> tuple[float, float]:
+    """Bare add + addMonitorTag per monitor, logged in beforehand. Returns (total, add-only)."""
+    api = server.connect()
+    try:
+        add_only = 0.0
+        start = time.perf_counter()
+        for definition_id, payload in payloads:
+            t = time.perf_counter()
+            monitor_id = call(api, "add", dict(payload))["monitorID"]
+            add_only += time.perf_counter() - t
+            call(api, "addMonitorTag", (server.tag_id, monitor_id, definition_id))
+        return time.perf_counter() - start, add_only
+    finally:
+        api.disconnect()
+
+
+def floor_update(server: Server, interval: int) -> tuple[float, int]:
+    api = server.connect()
+    try:
+        listed = api._event_data[Event.MONITOR_LIST]
+        owned = []
+        for monitor in listed.values():
+            owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
+            if owner:
+                owned.append((owner, monitor))
+        payloads = []
+        for _, monitor in sorted(owned, key=lambda item: item[0]):
+            payload = dict(monitor)
+            payload.update(interval=interval, retryInterval=interval)
+            payloads.append(payload)
+        start = time.perf_counter()
+        for payload in payloads:
+            call(api, "editMonitor", payload)
+        return time.perf_counter() - start, len(payloads)
+    finally:
+        api.disconnect()
+
+
+def floor_noop(server: Server) -> tuple[float, int]:
+    start = time.perf_counter()
+    api = UptimeKumaApi(server.url, timeout=CALL_TIMEOUT, wait_events=0)
+    api.login_by_token(server.token)
+    wait_list(api)
+    listed = len(api._event_data[Event.MONITOR_LIST])
+    api.disconnect()
+    return time.perf_counter() - start, listed
+
+
+def naive_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> float:
+    """The library's convenience methods, library defaults (wait_events=0.2)."""
+    api = UptimeKumaApi(server.url, timeout=CALL_TIMEOUT)
+    api.login_by_token(server.token)
+    wait_list(api)
+    try:
+        start = time.perf_counter()
+        for definition_id, payload in payloads:
+            kwargs = {k: v for k, v in payload.items()
+                      if k not in ("notificationIDList", "basic_auth_user", "basic_auth_pass", "authMethod")}
+            kwargs["type"] = MonitorType(payload["type"])
+            kwargs["authMethod"] = AuthMethod(payload.get("authMethod") or "")
+            monitor_id = api.add_monitor(**kwargs)["monitorID"]
+            api.add_monitor_tag(server.tag_id, monitor_id, definition_id)
+        return time.perf_counter() - start
+    finally:
+        api.disconnect()
+
+
+# -- the phases --------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    operation: str
+    count_at: str
+    kumaprov: list[float] = field(default_factory=list)
+    floor: list[float] = field(default_factory=list)
+    note: str = ""
+
+
+def print_run(label: str, run: Run) -> None:
+    steps = ", ".join(f"{name} {seconds:.2f}" for name, seconds in run.steps.items() if seconds >= 0.005)
+    writes = ", ".join(f"{k}={v}" for k, v in sorted(run.writes.items())) or "none"
+    print(f"    {label}: {run.total:7.2f} s  plan c/u/d/unchanged={run.plan}  calls: {writes}")
+    print(f"        steps (s): {steps}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--writes", type=int, default=200, help="monitors created, then updated (default 200)")
+    parser.add_argument("--write-reps", type=int, default=1,
+                        help="runs each of kumaprov and floor for create and update (default 1: they are slow)")
+    parser.add_argument("--noop", type=int, nargs="*", default=[200, 1000],
+                        help="monitor counts for the no-op syncs (default 200 1000)")
+    parser.add_argument("--noop-reps", type=int, nargs="*", default=[7, 3],
+                        help="runs each of kumaprov and floor per no-op count (default 7 3)")
+    parser.add_argument("--naive", type=int, default=20, help="monitors for the naive baseline (0 to skip)")
+    parser.add_argument("--cli-reps", type=int, default=3,
+                        help="no-op syncs through the CLI in a subprocess at the first no-op count (0 to skip)")
+    parser.add_argument("--create-one", action=argparse.BooleanOptionalAction, default=True,
+                        help="finally, create 1 monitor at the largest no-op count (kumaprov vs floor, once)")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    noop_reps = (args.noop_reps + [args.noop_reps[-1]] * len(args.noop))[:len(args.noop)]
+
+    root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-bench-"))
+    project = root / "project"
+    server = Server(root)
+    rows: list[Row] = []
+    wall = time.perf_counter()
+    print(f"kumaprov at {git_state()}")
+    print(f"sync bench: writes={args.writes} x{args.write_reps}, no-op at {args.noop} x{noop_reps}, "
+          f"naive {args.naive}; {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}; data in {root}")
+    try:
+        localkuma.ensure_installed()
+        server.start()
+        server.first_login()
+        say(f"Uptime Kuma {server.version} at {server.url}; one password login, JWT reused from here on")
+        interval = BASE_INTERVAL
+        write_definitions(project, max(args.writes, args.naive), interval)
+        all_payloads = capture_payloads(server, project)
+        assert len(all_payloads) == max(args.writes, args.naive)
+        server.stop()
+        server.snapshot("empty")  # admin + ownership tag, no monitors
+
+        # -- naive baseline, beside the floor and kumaprov at the same counts (0..naive) ----
+        if args.naive:
+            write_definitions(project, args.naive, interval)
+            payloads = all_payloads[:args.naive]
+            server.restore("empty")
+            server.settle()
+            say(f"naive: api.add_monitor + api.add_monitor_tag x {args.naive} ...")
+            naive = naive_create(server, payloads)
+            server.restore("empty")
+            server.settle()
+            floor_small, _ = floor_create(server, payloads)
+            server.restore("empty")
+            server.settle()
+            small = kumaprov_sync(project, server)
+            assert small.plan[0] == args.naive
+            rows.append(Row(f"create {args.naive} (naive library)", f"0->{args.naive}", [naive], [floor_small]))
+            rows.append(Row(f"create {args.naive}", f"0->{args.naive}", [small.total], [floor_small]))
+            print(f"  naive create {args.naive}: {naive:.2f} s = {naive / args.naive * 1000:.0f} ms/monitor; "
+                  f"floor {floor_small:.2f} s = {floor_small / args.naive * 1000:.0f} ms/monitor; "
+                  f"kumaprov {small.total:.2f} s")
+            print_run(f"kumaprov create {args.naive}", small)
+
+        # -- create -------------------------------------------------------------------------
+        write_definitions(project, args.writes, interval)
+        payloads = all_payloads[:args.writes]
+        create = Row(f"create {args.writes}", f"0->{args.writes}")
+        add_only: list[float] = []
+        for rep in range(args.write_reps):
+            order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
+            for who in order:
+                server.restore("empty")
+                waited = server.settle()
+                say(f"create {args.writes}: {who} (rep {rep + 1}, settled {waited:.1f}s) ...")
+                if who == "kumaprov":
+                    run = kumaprov_sync(project, server)
+                    assert run.plan == (args.writes, 0, 0, 0), run.plan
+                    assert run.writes.get("add_monitor") == args.writes
+                    create.kumaprov.append(run.total)
+                    print_run(f"kumaprov create {args.writes}", run)
+                else:
+                    total, adds = floor_create(server, payloads)
+                    create.floor.append(total)
+                    add_only.append(adds)
+                    print(f"    floor create {args.writes}: {total:7.2f} s (add calls alone {adds:.2f} s)")
+        create.note = f"floor incl. addMonitorTag; add-only {med(add_only):.1f}s"
+        rows.append(create)
+        # Whichever ran last left `writes` monitors with the same fields and tags.
+
+        # -- update -------------------------------------------------------------------------
+        update = Row(f"update {args.writes}", f"{args.writes}")
+        for rep in range(args.write_reps):
+            order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
+            for who in order:
+                interval += 60
+                waited = server.settle()
+                say(f"update {args.writes}: {who} -> interval {interval} (settled {waited:.1f}s) ...")
+                if who == "kumaprov":
+                    write_definitions(project, args.writes, interval)
+                    run = kumaprov_sync(project, server)
+                    assert run.plan == (0, args.writes, 0, 0), run.plan
+                    assert run.changed_fields == {"interval", "retryInterval"}, run.changed_fields
+                    assert run.writes.get("edit_monitor") == args.writes
+                    update.kumaprov.append(run.total)
+                    print_run(f"kumaprov update {args.writes}", run)
+                else:
+                    total, edited = floor_update(server, interval)
+                    assert edited == args.writes, edited
+                    update.floor.append(total)
+                    print(f"    floor update {args.writes}: {total:7.2f} s")
+        rows.append(update)
+        write_definitions(project, args.writes, interval)  # match whatever ran last
+
+        # -- no-op ----------------------------------------------------------------------------
+        have = args.writes
+        for count, reps in zip(args.noop, noop_reps):
+            if count > have:
+                server.stop()
+                seed_sql(server, have, count)
+                server.start()
+                say(f"seeded monitors {have}..{count - 1} with SQL; restarted")
+                have = count
+            write_definitions(project, count, interval)
+            listed = monitor_count(server)
+            assert listed == count, f"{listed} monitors on the server, expected {count}"
+            noop = Row(f"no-op {count}", f"{count}", note="0 writes verified")
+            for rep in range(reps):
+                order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
+                for who in order:
+                    waited = server.settle()
+                    say(f"no-op {count}: {who} (rep {rep + 1}, settled {waited:.1f}s)")
+                    if who == "kumaprov":
+                        run = kumaprov_sync(project, server)
+                        writes = {k: v for k, v in run.writes.items() if k != "connections"}
+                        assert run.plan == (0, 0, 0, count), run.plan
+                        assert not writes, writes
+                        assert run.writes.get("connections") == 1
+                        noop.kumaprov.append(run.total)
+                        print_run(f"kumaprov no-op {count}", run)
+                    else:
+                        total, seen = floor_noop(server)
+                        assert seen == count
+                        noop.floor.append(total)
+                        print(f"    floor no-op {count}: {total:7.2f} s")
+            rows.append(noop)
+            if args.cli_reps and count == args.noop[0]:
+                cli = Row(f"no-op {count} via CLI subprocess", f"{count}", note="python -m kumaprov sync")
+                startup = []
+                for rep in range(args.cli_reps):
+                    server.settle()
+                    cli.kumaprov.append(kumaprov_cli_sync(project, server))
+                    server.settle()
+                    cli.floor.append(floor_noop(server)[0])
+                    start = time.perf_counter()
+                    subprocess.run([PYTHON, "-c", "import kumaprov.cli"], check=True)
+                    startup.append(time.perf_counter() - start)
+                cli.note += f"; interpreter+imports alone {med(startup):.2f}s"
+                rows.append(cli)
+
+        # -- one create on a big server: the fixed costs around a single write ----------------
+        if args.create_one and args.noop:
+            write_definitions(project, have + 2, interval)
+            extra = capture_payloads(server, project)[-1]
+            assert extra[0] == def_id(have + 1), extra[0]
+            write_definitions(project, have + 1, interval)
+            one = Row("create 1", f"{have}", note="kumaprov: connect, lint, plan, add+tag, converge; floor: add+tag")
+            server.settle()
+            say(f"create 1 at {have}: kumaprov")
+            run = kumaprov_sync(project, server)
+            assert run.plan == (1, 0, 0, have), run.plan
+            one.kumaprov.append(run.total)
+            print_run(f"kumaprov create 1 at {have}", run)
+            server.settle()
+            say(f"create 1 at {have + 1}: floor")
+            total, _ = floor_create(server, [extra])
+            one.floor.append(total)
+            print(f"    floor create 1 at {have + 1}: {total:7.2f} s")
+            rows.append(one)
+    finally:
+        server.stop()
+        if args.keep:
+            print(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+    print()
+    print(f"results (seconds; median, then min..max; loadavg now {os.getloadavg()[0]:.2f}; "
+          f"whole script {time.perf_counter() - wall:.0f} s)")
+    header = f"{'operation':34} {'monitors':>9} {'kumaprov':>9} {'':16} {'floor':>8} {'':16} {'ratio':>6}  note"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        ratio = med(row.kumaprov) / med(row.floor)
+        print(f"{row.operation:34} {row.count_at:>9} {med(row.kumaprov):9.2f} {span(row.kumaprov):16} "
+              f"{med(row.floor):8.2f} {span(row.floor):16} {ratio:5.2f}x  {row.note}")
+    naive_rows = [r for r in rows if "naive" in r.operation]
+    if naive_rows:
+        r = naive_rows[0]
+        per_naive = med(r.kumaprov) / args.naive
+        per_floor = med(r.floor) / args.naive
+        create_row = next(row for row in rows if row.operation == f"create {args.writes}")
+        print()
+        print(f"naive baseline ({args.naive} monitors, 0->{args.naive}): {per_naive * 1000:.0f} ms/monitor vs floor "
+              f"{per_floor * 1000:.0f} ms/monitor ({per_naive / per_floor:.1f}x).")
+        print(f"  EXTRAPOLATED to create {args.writes}: naive ~ floor {med(create_row.floor):.0f} s + "
+              f"{args.writes} x {(per_naive - per_floor) * 1000:.0f} ms of library overhead = "
+              f"{med(create_row.floor) + args.writes * (per_naive - per_floor):.0f} s "
+              f"(plain per-monitor x {args.writes}: {per_naive * args.writes:.0f} s, an underestimate: "
+              "the server's own cost per write grows with the count)")
+
+
+if __name__ == "__main__":
+    main()
