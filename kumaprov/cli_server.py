@@ -51,10 +51,11 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx)
-        engine.offline_check(project, list(paths) or None)
+        linted = engine.offline_check(project, list(paths) or None)
         connection = engine.connection_from(url, os.environ, timeout)
         with engine.session(connection) as client:
-            planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune)
+            planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
+                                          linted=linted)
         server = {"url": connection.url, "version": planned.line.version}
         _emit_plan(output, planned.plan, server)
         if out is not None:
@@ -80,15 +81,14 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
     with _server_errors(False):
         project = _project(ctx)
         document = _load_plan(plan_file) if plan_file else None
-        if document is None:
-            engine.offline_check(project, list(paths) or None)
+        linted = engine.offline_check(project, list(paths) or None) if document is None else None
         connection = engine.connection_from(url, os.environ, timeout)
         with engine.session(connection) as client:
             if document is not None:
                 planned = engine.saved_plan(client, project, document)
             else:
                 planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt,
-                                              prune=not no_prune)
+                                              prune=not no_prune, linted=linted)
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)

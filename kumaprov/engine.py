@@ -16,12 +16,13 @@ from kumaprov import savedplan, versions
 from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.lint import lint
+from kumaprov.lint import LintResult, lint
 from kumaprov.plan import (
     Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_tags, server_refs,
 )
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
+from kumaprov.loader import Definition
 from kumaprov.state import desired_state, desired_tags, live_notifications, live_state, live_tags
 from kumaprov.totp import totp_now
 
@@ -63,11 +64,13 @@ def session(connection: Connection) -> Iterator[KumaClient]:
 
 
 def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | None, *,
-                 adopt: bool = False, prune: bool = True,
-                 environ: Mapping[str, str] | None = None) -> Planned:
+                 adopt: bool = False, prune: bool = True, environ: Mapping[str, str] | None = None,
+                 linted: LintResult | None = None) -> Planned:
+    """The plan for this server; `linted` is the offline lint, reused when it already
+    covered what this server's version accepts (lint is most of a no-op's own time)."""
     env = os.environ if environ is None else environ
     line = versions.server_line(client.version)
-    result = lint(project, paths, target=line.version)
+    result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
     hosts = {str(h.get("name")): int(h["id"]) for h in client.docker_hosts() if "id" in h}
     monitors = live_state(client.monitors(), project.owner_tag)
@@ -75,7 +78,7 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     state = desired_state(result.definitions, result.notifications, line, env, hosts, notifications,
                           project.owner_tag)
     _fail_on_errors(state.problems, len(result.files))
-    tags = live_tags(client.tags())
+    tags = _live_tags(client, result.definitions)
     refs = server_refs([*monitors, *notifications, *tags], project.owner_tag)
     plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
                    make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
@@ -119,10 +122,30 @@ def converge(client: KumaClient, owner_tag: str, ids: set[str], progress: Callab
     return [f"{describe(d)}: {d.reason}" for d in duplicates]
 
 
-def offline_check(project: Project, paths: Sequence[Path] | None) -> None:
+def offline_check(project: Project, paths: Sequence[Path] | None) -> LintResult:
     """Lint before connecting, so broken files never cost a login (the server rate-limits them)."""
     result = lint(project, paths)
     _fail_on_errors(result.problems, len(result.files))
+    return result
+
+
+def _covers(project: Project, line: versions.ServerLine) -> bool:
+    """Whether the offline lint checked everything this server line decides on."""
+    def rules(checked: versions.ServerLine) -> tuple[object, ...]:
+        return (checked.json_semantics, checked.json_operators, checked.min_interval)
+
+    return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
+
+
+def _live_tags(client: KumaClient, definitions: Sequence[Definition]) -> list[Live]:
+    """Tags from the monitor list; the server's own list only when a monitor names one that
+    no monitor carries yet (`getTags` waits behind the server's after-login work)."""
+    listed = {int(t["tag_id"]): {"id": t["tag_id"], "name": t["name"], "color": t.get("color")}
+              for m in client.monitors() for t in m.get("tags") or []}
+    wanted = {tag.name for d in definitions for tag in d.monitor.tags or []}
+    if wanted - {t["name"] for t in listed.values()}:
+        return live_tags(client.tags())
+    return live_tags(list(listed.values()))
 
 
 def _fail_on_errors(problems: list[Problem], files: int) -> None:
