@@ -18,7 +18,7 @@ import click
 
 from kumaprov import __version__, report, versions
 from kumaprov.errors import InvalidDefinitions, KumaprovError
-from kumaprov.lint import lint
+from kumaprov.lintcache import LintCache
 from kumaprov.problems import Severity, has_errors
 from kumaprov.project import Project, load_project
 from kumaprov.secrets import REDACTOR
@@ -85,14 +85,30 @@ def _project(ctx: click.Context) -> Project:
 @TARGET
 @OUTPUT
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
+@click.option("--no-cache", is_flag=True, help="Lint everything again, ignoring the result cache.")
 @click.pass_context
 @fail_cleanly
-def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool) -> None:
+def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool,
+                 no_cache: bool) -> None:
     """Check monitor files offline: schema, templates, JSON queries on samples, secrets."""
-    result = lint(_project(ctx), list(paths) or None, target)
-    click.echo(report.render_problems(output, result.problems, len(result.files)))
-    failed = has_errors(result.problems) or (strict and any(
-        p.severity is Severity.WARNING for p in result.problems))
+    project = _project(ctx)
+    searched = list(paths) or list(project.monitor_paths)
+    cache = None
+    if not (no_cache or os.environ.get("KUMAPROV_NO_CACHE")):
+        key = [os.getcwd(), str(project.root.resolve()), target or "", *map(str, searched)]
+        cache = LintCache(key, [*searched, project.templates_dir])
+    cached = cache.load() if cache else None
+    if cached is not None:
+        problems, files = cached
+    else:
+        from kumaprov.lint import lint  # the model, Jinja and JSONata load only on a cache miss
+
+        result = lint(project, list(paths) or None, target)
+        problems, files = result.problems, len(result.files)
+        if cache:
+            cache.store(problems, files, result.inputs)
+    click.echo(report.render_problems(output, problems, files))
+    failed = has_errors(problems) or (strict and any(p.severity is Severity.WARNING for p in problems))
     sys.exit(1 if failed else 0)
 
 
@@ -103,12 +119,15 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 @fail_cleanly
 def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked)."""
+    from kumaprov.lint import lint
+    from kumaprov.rendered import render_definitions
+
     result = lint(_project(ctx), list(paths) or None)
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
         click.echo(report.problems_text(errors, len(result.files)), err=True)
         sys.exit(1)
-    click.echo(report.render_definitions(result.definitions, fmt))
+    click.echo(render_definitions(result.definitions, fmt))
 
 
 @main.command("schema")
@@ -131,6 +150,7 @@ def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, 
     The verdict comes from the same evaluator as lint; exit 1 when any is DOWN.
     """
     from kumaprov import probe
+    from kumaprov.lint import lint
 
     project = _project(ctx)
     result = lint(project, None, target)

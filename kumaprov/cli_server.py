@@ -12,15 +12,17 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kumaprov import report
 from kumaprov.cli import OUTPUT, PATHS, F, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
-from kumaprov.plan import Plan, check_deletion_guard
 from kumaprov.secrets import REDACTOR
+
+if TYPE_CHECKING:
+    from kumaprov.plan import Plan
 
 
 def server_options(command: F) -> F:
@@ -48,6 +50,7 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  output: str, paths: tuple[Path, ...], detailed_exitcode: bool, out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
     from kumaprov import engine, savedplan  # the socket client is slow to import; lint never needs it
+    from kumaprov.plan import check_deletion_guard
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx)

@@ -22,6 +22,7 @@ class LintResult:
     tags: list[TagDefinition]
     problems: list[Problem]
     files: list[Path]
+    inputs: list[Path]  # everything read: monitor and project files, templates, samples
 
 
 @contextmanager
@@ -47,7 +48,10 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
 def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
     loaded = loader.load(project, paths)
     lines = versions.lines_for(target or project.target)
-    problems = loaded.problems + run_checks(loaded.definitions, LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                                                                  project.owner_tag))
+    context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
+                          project.owner_tag)
+    problems = loaded.problems + run_checks(loaded.definitions, context)
     problems.sort(key=Problem.sort_key)
-    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, problems, loaded.files)
+    templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
+    inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, problems, loaded.files, inputs)

@@ -257,6 +257,12 @@ class _Reader:
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
+        known = self.templates.variables(name)
+        for key in variables:
+            if known and key not in known:
+                self.problem(variables.position_of_key(key) if isinstance(variables, LocatedMap) else instance.pos,
+                             "KP007", f"template '{name}' has no variable '{key}'{did_you_mean(str(key), known)}",
+                             via, Severity.WARNING)
         try:
             text = self.templates.render(name, variables)
         except TemplateError as exc:

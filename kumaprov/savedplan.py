@@ -28,7 +28,8 @@ def fingerprint(live: Sequence[Live], touched: set[tuple[str, int]]) -> str:
     Other monitors on the instance may change without making the plan stale."""
     state = sorted(
         (m.kind, m.kuma_id, m.owner, {k: v for k, v in m.fields.items() if k not in _VOLATILE})
-        for m in live if m.owner is not None or (m.kind, m.kuma_id) in touched
+        # Tags are shared by name with everyone: only what kumaprov owns or adopts counts.
+        for m in live if m.kind != "tag" and (m.owner is not None or (m.kind, m.kuma_id) in touched)
     )
     canonical = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

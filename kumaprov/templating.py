@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 import jinja2.exceptions
+import jinja2.meta
 import jinja2.sandbox
 
 SUFFIX = ".yaml.j2"
@@ -44,6 +45,7 @@ class Templates:
             autoescape=False,
         )
         self._env.globals["env"] = env_reference
+        self._variables: dict[str, frozenset[str]] = {}
         # `tojson` would otherwise report an undefined variable as "Object of type
         # StrictUndefined is not JSON serializable" instead of naming the variable.
         self._env.policies["json.dumps_kwargs"] = {"sort_keys": True, "default": _undefined_is_an_error}
@@ -58,6 +60,16 @@ class Templates:
 
     def exists(self, name: str) -> bool:
         return "/" not in name and "\\" not in name and self.path(name).is_file()
+
+    def variables(self, name: str) -> frozenset[str]:
+        """The variables a template reads (empty when it does not parse: render says why)."""
+        if name not in self._variables:
+            try:
+                source = self._env.loader.get_source(self._env, name + SUFFIX)[0]  # type: ignore[union-attr]
+                self._variables[name] = frozenset(jinja2.meta.find_undeclared_variables(self._env.parse(source)))
+            except jinja2.TemplateError:
+                self._variables[name] = frozenset()
+        return self._variables[name]
 
     def render(self, name: str, variables: Mapping[str, Any]) -> str:
         file = str(self.path(name))

@@ -66,3 +66,11 @@ def kuma_env(kuma_server: LocalKuma, kuma_token: str) -> dict[str, str]:
 def kuma_client(kuma_server: LocalKuma, kuma_token: str) -> Iterator[KumaClient]:
     with KumaClient.connect(kuma_server.url, Credentials(token=kuma_token)) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def lint_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own lint result cache, so no test sees another's results."""
+    directory = tmp_path_factory.mktemp("lint-cache")
+    monkeypatch.setenv("KUMAPROV_LINT_CACHE", str(directory))
+    return directory

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from kumaprov import loader, report
+from kumaprov import loader, rendered
 from kumaprov.cli import main
 from kumaprov.model import MONITOR_TYPES
 from kumaprov.project import load_project
@@ -349,12 +349,11 @@ def test_rendered_definitions_mask_literal_secrets(tmp_path: Path, monkeypatch: 
     project, _ = load_project(None, tmp_path)
     definitions = loader.load(project).definitions
 
-    rendered = yaml.safe_load(report.render_definitions(definitions, "yaml"))["monitors"]
-    openai, login = rendered
+    openai, login = yaml.safe_load(rendered.render_definitions(definitions, "yaml"))["monitors"]
     assert openai["headers"] == {"Authorization": "(sensitive)", "Accept": "application/json"}
     assert login["body"] == "(sensitive)"  # a secret inside a JSON string masks the whole string
     assert login["basic_auth"] == {"username": "monitor", "password": "${LOGIN_PASSWORD}"}
-    as_json = report.render_definitions(definitions, "json")
+    as_json = rendered.render_definitions(definitions, "json")
     assert "sk-proj" not in as_json and "hunter2" not in as_json
     assert json.loads(as_json)[0]["headers"]["Authorization"] == "(sensitive)"
 

@@ -32,6 +32,9 @@ class SampleFiles:
             raise result
         return result
 
+    def paths(self) -> list[Path]:
+        return [Path(key) for key in self._texts]
+
     def json_keys(self, path: Path) -> frozenset[str]:
         """Every object key anywhere in a JSON sample (empty when it is not JSON)."""
         key = os.path.normpath(path)
