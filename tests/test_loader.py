@@ -376,6 +376,8 @@ def test_template_errors_name_the_template_line_and_the_use(tmp_path: Path, monk
     }, monkeypatch)
 
     assert messages(loaded) == [
+        # the template reads `id`, not `name`: the misnamed variable is pointed out too
+        "monitors/sites.yaml:3:12: KP007 warning: template 'site' has no variable 'name'",
         "templates/site.yaml.j2:2:1: KP004 template variable error: 'id' is undefined; pass it under `vars` "
         "(used at monitors/sites.yaml:2:5)",
         "templates/bad.yaml.j2:2:1: KP004 template syntax error: unexpected end of template, expected 'end of "
