@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kumaprov.checks.secrets import plaintext_reason
+from kumaprov.checks.secrets import plaintext_reason, strings
 from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import MONITOR_TYPES, HttpMonitor
 
@@ -152,13 +152,31 @@ def _monitor(monitor: Mapping[str, Any], monitor_ids: Mapping[int, str], notific
               if on and int(k) in notification_ids]
     if listed:
         document["notifications"] = sorted(listed)
+    _mask_secrets(document, definition_id, result)
     return _without_defaults(document, monitor_type)
+
+
+def _mask_secrets(document: dict[str, Any], definition_id: str, result: Export) -> None:
+    """Every credential lint would flag becomes a `${VAR}` reference (the same rules, so an
+    export always lints clean of KP401 and never carries a secret)."""
+    for path, value in list(strings(document, ())):
+        if path and isinstance(_at(document, path[:-1]), (dict, list)) and plaintext_reason(path, value):
+            name = "_".join(str(part) for part in path)
+            scheme = re.match(r"^(Bearer|Basic|Token|Bot)\s+", value, re.I) if path[0] == "headers" else None
+            _at(document, path[:-1])[path[-1]] = (scheme.group(0) if scheme else "") + _secret(
+                result, definition_id, name)
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        document = document[part]
+    return document
 
 
 def _http_extras(monitor: Mapping[str, Any], document: dict[str, Any], definition_id: str, result: Export) -> None:
     headers = _json(monitor.get("headers"))
     if isinstance(headers, dict) and headers:
-        document["headers"] = {k: _header(k, str(v), definition_id, result) for k, v in headers.items()}
+        document["headers"] = {k: str(v) for k, v in headers.items()}
     body = monitor.get("body")
     if body:
         parsed = _json(body)
@@ -166,15 +184,6 @@ def _http_extras(monitor: Mapping[str, Any], document: dict[str, Any], definitio
     if monitor.get("authMethod") == "basic":
         document["basic_auth"] = {"username": monitor.get("basic_auth_user") or "",
                                   "password": _secret(result, definition_id, "password")}
-
-
-def _header(name: str, value: str, definition_id: str, result: Export) -> str:
-    if not plaintext_reason(("headers", name), value):
-        return value
-    # "Bearer <token>" keeps its scheme: only the token is a secret.
-    scheme = re.match(r"^(Bearer|Basic|Token|Bot)\s+", value, re.I)
-    prefix = scheme.group(0) if scheme else ""
-    return prefix + _secret(result, definition_id, f"header_{name}")
 
 
 def _json(text: Any) -> Any:

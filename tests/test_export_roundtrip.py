@@ -86,7 +86,7 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     assert exported.run("lint").exit_code == 0
 
     # The export describes the source exactly: no changes against it...
-    assert "Bearer ${KUMA_SHOP_API_HEADER_AUTHORIZATION}" in text
+    assert "Bearer ${KUMA_SHOP_API_HEADERS_AUTHORIZATION}" in text
     same = exported.run("diff", "--detailed-exitcode", **secrets)
     assert same.exit_code == 0, same.output
     # ...and, synced into an empty instance, it exports back to the same files.

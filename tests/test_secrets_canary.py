@@ -59,6 +59,10 @@ def test_the_canary_appears_in_no_output(ws: Workspace, tmp_path: Path) -> None:
     for args in (["sync"], ["sync", "--output", "json"], ["sync", "--output", "github"]):
         outputs.append(ws.run(*args, CANARY_TOKEN=CANARY + "-rotated").output)
 
+    exported = ws.run("export", "--out", str(tmp_path / "exported.yaml"))
+    assert exported.exit_code == 0, exported.output
+    outputs += [exported.output, (tmp_path / "exported.yaml").read_text()]
+
     # Error paths: invalid files, an unreachable server, a wrong token.
     ws.write(MONITORS + "      - {id: broken, name: B, type: http, url: 'http://127.0.0.1:9/', intervall: 1}\n",
              name="broken.yaml")
