@@ -1,22 +1,22 @@
-"""The planner: a pure function from desired and live monitors to Create / Update / Delete.
+"""The planner: pure functions from desired and live state to Create / Update / Delete.
 
-No client, no I/O. Identity is the ownership tag (its value is the definition id);
-monitors without it are never touched unless adoption by name is asked for.
-Comparison normalises the server's representations so that an unchanged
+No client, no I/O. Identity is explicit: the ownership tag's value on monitors,
+a marker in a notification's configuration, the name of a tag. What kumaprov
+does not own is never touched unless adoption by name is asked for. Comparison
+(compare.py) normalises the server's representations so that an unchanged
 definition plans nothing: an edit restarts the monitor on the server, so a
 needless one is a bug, not a cost.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kumaprov.compare import as_reference, same_value
 from kumaprov.errors import PlanRefused
-from kumaprov.mapping import tag_strings
 
 
 @dataclass(frozen=True)
@@ -256,7 +256,7 @@ _NOTIFICATION_BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting"
 def diff_fields(want: Desired, current: Live, refs: ServerRefs) -> tuple[Change, ...]:
     changes = []
     for key, new in want.fields.items():
-        old = _as_reference(key, current.fields.get(key), refs)
+        old = as_reference(key, current.fields.get(key), refs)
         if not same_value(key, old, new):
             changes.append(Change(key, old, new, key in want.sensitive))
     if want.kind == "notification":
@@ -266,46 +266,6 @@ def diff_fields(want: Desired, current: Live, refs: ServerRefs) -> tuple[Change,
         changes += [Change(key, current.fields[key], None, True) for key in sorted(stale)
                     if current.fields[key] not in (None, "")]
     return tuple(changes)
-
-
-def _as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
-    """Server ids in a listed monitor, as the definitions name them."""
-    if key == "parent" and value is not None:
-        return refs.monitors.get(value, f"#{value}")
-    if key == "notificationIDList" and isinstance(value, Mapping):
-        return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
-    if key == "tags" and isinstance(value, list):
-        return tag_strings((t.get("name", ""), t.get("value") or "") for t in value
-                           if t.get("name") != refs.owner_tag)
-    return value
-
-
-def same_value(key: str, old: Any, new: Any) -> bool:
-    """Equal as the server means it, whatever representation it lists the value in."""
-    if key in ("headers", "body"):
-        return bool(_json_or_text(old) == _json_or_text(new))
-    if isinstance(new, bool):
-        return old is not None and bool(old) == new
-    if isinstance(new, (int, float)) and isinstance(old, (int, float)) and not isinstance(old, bool):
-        return float(old) == float(new)
-    if isinstance(new, str) and old is None:
-        return new == ""
-    if isinstance(new, (list, tuple)) and isinstance(old, str):
-        return bool(_json_or_text(old) == list(new))
-    if isinstance(new, (list, tuple)) and isinstance(old, (list, tuple)):
-        return list(old) == list(new)  # a saved plan turns tuples into lists
-    return bool(old == new)
-
-
-def _json_or_text(value: Any) -> Any:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value
-    return value
 
 
 def check_deletion_guard(plan: Plan, allow_mass_delete: bool) -> None:

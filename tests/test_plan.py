@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from kumaprov.errors import PlanRefused
-from kumaprov.plan import Desired, Live, check_deletion_guard, make_plan, same_value
+from kumaprov.compare import same_value
+from kumaprov.plan import Desired, Live, check_deletion_guard, make_plan
 
 
 def desired(id_: str, **fields: Any) -> Desired:
