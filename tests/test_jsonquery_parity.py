@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
 import subprocess
 import threading
 from collections import Counter
@@ -37,8 +36,6 @@ from kumaprov.jsvalue import to_js_string
 PARITY_DIR = Path(__file__).with_name("parity")
 SCRIPT = PARITY_DIR / "kuma_eval.js"
 CORPUS = [json.loads(line) for line in (PARITY_DIR / "corpus.jsonl").read_text(encoding="utf-8").splitlines() if line]
-
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
 class NodeOracle:
