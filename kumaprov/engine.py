@@ -20,9 +20,9 @@ from kumaprov.lint import LintResult, lint
 from kumaprov.plan import (
     Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_tags, server_refs,
 )
+from kumaprov.loader import Definition
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
-from kumaprov.loader import Definition
 from kumaprov.state import desired_state, desired_tags, live_notifications, live_state, live_tags
 from kumaprov.totp import totp_now
 
