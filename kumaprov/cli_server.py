@@ -98,10 +98,10 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
                                  lambda done: click.echo(f"  {done}", err=True))
         if output == "json":
-            document = {"plan": planreport.plan_document(planned.plan, server),
-                        "result": {"applied": result.applied, "failed": result.failed,
-                                   "not_applied": result.not_attempted}}
-            click.echo(REDACTOR(json.dumps(document, indent=2, ensure_ascii=False)))
+            outcome = {"plan": planreport.plan_document(planned.plan, server),
+                       "result": {"applied": result.applied, "failed": result.failed,
+                                  "not_applied": result.not_attempted}}
+            click.echo(REDACTOR(json.dumps(outcome, indent=2, ensure_ascii=False)))
         elif planned.plan.has_changes:
             click.echo(planreport.apply_text(result))
     sys.exit(0 if result.ok else 1)
