@@ -237,7 +237,9 @@ def def_url(i: int) -> str:
     return f"http://127.0.0.1:9/bench/{i:04d}"
 
 
-def write_definitions(project: Path, count: int, interval: int, per_file: int = 50) -> None:
+def write_definitions(project: Path, count: int, interval: int, changed: range | None = None,
+                      per_file: int = 50) -> None:
+    """Definitions 0..count-1 with `interval` (only those in `changed`, if given; the rest BASE_INTERVAL)."""
     monitors = project / "monitors"
     shutil.rmtree(monitors, ignore_errors=True)
     monitors.mkdir(parents=True)
@@ -245,7 +247,7 @@ def write_definitions(project: Path, count: int, interval: int, per_file: int = 
         lines = ["monitors:\n"]
         for i in range(start, min(count, start + per_file)):
             lines.append(f"  - id: {def_id(i)}\n    name: {def_name(i)}\n    type: {TYPES[i % 2]}\n"
-                         f"    url: {def_url(i)}\n    interval: {interval}\n")
+                         f"    url: {def_url(i)}\n    interval: {interval if changed is None or i in changed else BASE_INTERVAL}\n")
             if TYPES[i % 2] == "keyword":
                 lines.append("    keyword: pong\n")
         (monitors / f"bench-{start // per_file:03d}.yaml").write_text("".join(lines), encoding="utf-8")
@@ -433,14 +435,15 @@ def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> 
         api.disconnect()
 
 
-def floor_update(server: Server, interval: int) -> tuple[float, int]:
+def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
+    """editMonitor for every owned monitor from definition `base` on (the ones kumaprov changes too)."""
     api = server.connect()
     try:
         listed = api._event_data[Event.MONITOR_LIST]
         owned = []
         for monitor in listed.values():
             owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
-            if owner:
+            if owner and owner >= def_id(base):
                 owned.append((owner, monitor))
         payloads = []
         for _, monitor in sorted(owned, key=lambda item: item[0]):
@@ -517,9 +520,16 @@ def main() -> None:
                         help="no-op syncs through the CLI in a subprocess at the first no-op count (0 to skip)")
     parser.add_argument("--create-one", action=argparse.BooleanOptionalAction, default=True,
                         help="finally, create 1 monitor at the largest no-op count (kumaprov vs floor, once)")
+    parser.add_argument("--base", type=int, default=0,
+                        help="monitors seeded with SQL before the create and update runs, so they run at scale: "
+                             "--base 1800 --writes 200 times the last tenth of a first sync of 2,000 and a "
+                             "change to 10%% of 2,000 (default 0)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     noop_reps = (args.noop_reps + [args.noop_reps[-1]] * len(args.noop))[:len(args.noop)]
+    base = args.base
+    if base and (base < 2 or args.naive):
+        parser.error("--base needs at least 2 monitors and --naive 0")
 
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-bench-"))
     project = root / "project"
@@ -527,7 +537,7 @@ def main() -> None:
     rows: list[Row] = []
     wall = time.perf_counter()
     print(f"kumaprov at {git_state()}")
-    print(f"sync bench: writes={args.writes} x{args.write_reps}, no-op at {args.noop} x{noop_reps}, "
+    print(f"sync bench: base={base}, writes={args.writes} x{args.write_reps}, no-op at {args.noop} x{noop_reps}, "
           f"naive {args.naive}; {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}; data in {root}")
     try:
         localkuma.ensure_installed()
@@ -535,11 +545,20 @@ def main() -> None:
         server.first_login()
         say(f"Uptime Kuma {server.version} at {server.url}; one password login, JWT reused from here on")
         interval = BASE_INTERVAL
-        write_definitions(project, max(args.writes, args.naive), interval)
+        if base:
+            # Two monitors made by kumaprov (untimed) are the rows the SQL seed clones.
+            write_definitions(project, 2, interval)
+            kumaprov_sync(project, server)
+            server.stop()
+            seed_sql(server, 2, base)
+            server.start()
+            say(f"seeded monitors 2..{base - 1} with SQL; restarted")
+        top = base + max(args.writes, args.naive)
+        write_definitions(project, top, interval)
         all_payloads = capture_payloads(server, project)
-        assert len(all_payloads) == max(args.writes, args.naive)
+        assert len(all_payloads) == top - base
         server.stop()
-        server.snapshot("empty")  # admin + ownership tag, no monitors
+        server.snapshot("empty")  # admin + ownership tag + the `base` seeded monitors
 
         # -- naive baseline, beside the floor and kumaprov at the same counts (0..naive) ----
         if args.naive:
@@ -564,9 +583,13 @@ def main() -> None:
             print_run(f"kumaprov create {args.naive}", small)
 
         # -- create -------------------------------------------------------------------------
-        write_definitions(project, args.writes, interval)
+        top = base + args.writes
+        # With --base, only the monitors created here are updated (10% of them at 1800+200);
+        # the SQL-seeded ones, and their clones for the no-op runs, keep BASE_INTERVAL.
+        changed = range(base, top) if base else None
+        write_definitions(project, top, interval)
         payloads = all_payloads[:args.writes]
-        create = Row(f"create {args.writes}", f"0->{args.writes}")
+        create = Row(f"create {args.writes}", f"{base}->{top}")
         add_only: list[float] = []
         for rep in range(args.write_reps):
             order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
@@ -576,7 +599,7 @@ def main() -> None:
                 say(f"create {args.writes}: {who} (rep {rep + 1}, settled {waited:.1f}s) ...")
                 if who == "kumaprov":
                     run = kumaprov_sync(project, server)
-                    assert run.plan == (args.writes, 0, 0, 0), run.plan
+                    assert run.plan == (args.writes, 0, 0, base), run.plan
                     assert run.writes.get("add_monitor") == args.writes
                     create.kumaprov.append(run.total)
                     print_run(f"kumaprov create {args.writes}", run)
@@ -590,7 +613,7 @@ def main() -> None:
         # Whichever ran last left `writes` monitors with the same fields and tags.
 
         # -- update -------------------------------------------------------------------------
-        update = Row(f"update {args.writes}", f"{args.writes}")
+        update = Row(f"update {args.writes}", f"{top}")
         for rep in range(args.write_reps):
             order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
             for who in order:
@@ -598,23 +621,23 @@ def main() -> None:
                 waited = server.settle()
                 say(f"update {args.writes}: {who} -> interval {interval} (settled {waited:.1f}s) ...")
                 if who == "kumaprov":
-                    write_definitions(project, args.writes, interval)
+                    write_definitions(project, top, interval, changed)
                     run = kumaprov_sync(project, server)
-                    assert run.plan == (0, args.writes, 0, 0), run.plan
+                    assert run.plan == (0, args.writes, 0, base), run.plan
                     assert run.changed_fields == {"interval", "retryInterval"}, run.changed_fields
                     assert run.writes.get("edit_monitor") == args.writes
                     update.kumaprov.append(run.total)
                     print_run(f"kumaprov update {args.writes}", run)
                 else:
-                    total, edited = floor_update(server, interval)
+                    total, edited = floor_update(server, interval, base)
                     assert edited == args.writes, edited
                     update.floor.append(total)
                     print(f"    floor update {args.writes}: {total:7.2f} s")
         rows.append(update)
-        write_definitions(project, args.writes, interval)  # match whatever ran last
+        write_definitions(project, top, interval, changed)  # match whatever ran last
 
         # -- no-op ----------------------------------------------------------------------------
-        have = args.writes
+        have = top
         for count, reps in zip(args.noop, noop_reps):
             if count > have:
                 server.stop()
@@ -622,7 +645,7 @@ def main() -> None:
                 server.start()
                 say(f"seeded monitors {have}..{count - 1} with SQL; restarted")
                 have = count
-            write_definitions(project, count, interval)
+            write_definitions(project, count, interval, changed)
             listed = monitor_count(server)
             assert listed == count, f"{listed} monitors on the server, expected {count}"
             noop = Row(f"no-op {count}", f"{count}", note="0 writes verified")
@@ -661,10 +684,10 @@ def main() -> None:
 
         # -- one create on a big server: the fixed costs around a single write ----------------
         if args.create_one and args.noop:
-            write_definitions(project, have + 2, interval)
+            write_definitions(project, have + 2, interval, changed)
             extra = capture_payloads(server, project)[-1]
             assert extra[0] == def_id(have + 1), extra[0]
-            write_definitions(project, have + 1, interval)
+            write_definitions(project, have + 1, interval, changed)
             one = Row("create 1", f"{have}", note="kumaprov: connect, lint, plan, add+tag, converge; floor: add+tag")
             server.settle()
             say(f"create 1 at {have}: kumaprov")
