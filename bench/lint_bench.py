@@ -315,7 +315,7 @@ def phase_breakdown(root: Path) -> None:
     from kumaprov import loader, yamlpos
     from kumaprov.checks import LintContext, registry
     from kumaprov.lint import lint
-    from kumaprov.model import MONITOR_TYPES
+    from kumaprov.monitortypes import MONITOR_TYPES
     from kumaprov.project import load_project
     from kumaprov.templating import Templates
     from kumaprov.versions import lines_for

@@ -18,7 +18,9 @@ import yaml
 
 from kumaprov.checks.secrets import plaintext_reason, strings
 from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
-from kumaprov.model import MONITOR_TYPES, HttpMonitor
+from kumaprov.model import HttpMonitor, Strict
+from kumaprov.monitortypes import MONITOR_TYPES
+from kumaprov.othertypes import MappedMonitor
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).
 _COMMON = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
@@ -51,8 +53,10 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
            docker_hosts: Mapping[int, str], owner_tag: str) -> Export:
     result = Export()
     ids = _Ids(owner_tag)
-    notification_ids = {int(row["id"]): ids.notification(row) for row in notifications}
-    monitor_ids = {int(m["id"]): ids.monitor(m) for m in monitors}
+    # Owned objects keep their definition ids: they claim them before any name becomes a slug.
+    notification_ids = {int(row["id"]): ids.notification(row)
+                        for row in sorted(notifications, key=lambda row: ids.owned_notification(row) is None)}
+    monitor_ids = {int(m["id"]): ids.monitor(m) for m in sorted(monitors, key=lambda m: ids.owned(m) is None)}
     exported_notifications = [_notification(row, notification_ids[int(row["id"])], result)
                               for row in notifications]
     exported_monitors = []
@@ -82,14 +86,18 @@ class _Ids:
         self.taken.add(candidate)
         return candidate
 
+    def owned(self, monitor: Mapping[str, Any]) -> str | None:
+        return next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == self.owner_tag), None)
+
     def monitor(self, monitor: Mapping[str, Any]) -> str:
-        owned = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == self.owner_tag), None)
-        return self.unique(str(owned or monitor.get("name", "")))
+        return self.unique(str(self.owned(monitor) or monitor.get("name", "")))
+
+    def owned_notification(self, row: Mapping[str, Any]) -> str | None:
+        config = _config(row)
+        return config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == self.owner_tag else None
 
     def notification(self, row: Mapping[str, Any]) -> str:
-        config = _config(row)
-        owned = config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == self.owner_tag else None
-        return self.unique(str(owned or row.get("name", "")))
+        return self.unique(str(self.owned_notification(row) or row.get("name", "")))
 
 
 def _config(row: Mapping[str, Any]) -> dict[str, Any]:
@@ -138,6 +146,9 @@ def _monitor(monitor: Mapping[str, Any], monitor_ids: Mapping[int, str], notific
         document[key] = monitor.get(kuma)
     if monitor_type in ("http", "keyword", "json-query"):
         _http_extras(monitor, document, definition_id, result)
+    model = MONITOR_TYPES[monitor_type]
+    if issubclass(model, MappedMonitor):
+        _mapped(model, monitor, document, definition_id, result)
     if monitor_type == "push" and document.get("push_token"):
         document["push_token"] = _secret(result, definition_id, "push_token")
     if monitor_type == "docker":
@@ -154,6 +165,16 @@ def _monitor(monitor: Mapping[str, Any], monitor_ids: Mapping[int, str], notific
         document["notifications"] = sorted(listed)
     _mask_secrets(document, definition_id, result)
     return _without_defaults(document, monitor_type)
+
+
+def _mapped(model: type[MappedMonitor], monitor: Mapping[str, Any], document: dict[str, Any],
+            definition_id: str, result: Export) -> None:
+    readable = model.readable_fields(monitor)
+    for key, kuma in model.kuma_names.items():
+        # A connection string or password is a credential whatever it looks like.
+        if kuma in model.secret_fields and isinstance(readable[key], str) and readable[key]:
+            readable[key] = _secret(result, definition_id, key)
+    document.update(readable)
 
 
 def _mask_secrets(document: dict[str, Any], definition_id: str, result: Export) -> None:
@@ -203,6 +224,8 @@ def _without_defaults(document: dict[str, Any], monitor_type: str) -> dict[str, 
         if value is None or spec is None:
             continue
         default = spec.get_default(call_default_factory=True)
+        if isinstance(default, Strict):
+            default = default.model_dump(exclude_defaults=True)
         if key in ("id", "name", "type") or value != default:
             kept[key] = value
     # 0 is what a monitor made over the bare API holds for "not set": the default applies.

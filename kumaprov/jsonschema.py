@@ -7,7 +7,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, NotificationDef, TagDef
+from kumaprov.model import NotificationDef, TagDef
+from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES
 
 SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
 

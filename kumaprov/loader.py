@@ -14,7 +14,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
-from kumaprov.model import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, NotificationDef, TagDef, fields_of
+from kumaprov.model import NotificationDef, TagDef
+from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.suggest import did_you_mean
@@ -26,6 +27,11 @@ IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
+
+# What users call a type, where Uptime Kuma's name is not a near spelling of it.
+_TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
+                 "postgresql": "postgres", "mariadb": "mysql", "mongo": "mongodb", "websocket": "websocket-upgrade",
+                 "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
 
 
 @dataclass(frozen=True)
@@ -228,7 +234,9 @@ class _Reader:
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
         if not known:
-            hint = did_you_mean(str(monitor_type), MONITOR_TYPES) or f" (one of: {', '.join(MONITOR_TYPES)})"
+            alias = _TYPE_ALIASES.get(str(monitor_type).lower())
+            hint = (f" (did you mean '{alias}'?)" if alias else did_you_mean(str(monitor_type), MONITOR_TYPES)
+                    or f" (one of: {', '.join(MONITOR_TYPES)})")
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)
         raw = _with_defaults(item, layers, fields_of(monitor_type))

@@ -16,9 +16,11 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.model import (
-    DnsMonitor, DockerMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, Monitor, NotificationDef,
+    DnsMonitor, DockerMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, NotificationDef,
     PingMonitor, PortMonitor, PushMonitor,
 )
+from kumaprov.monitortypes import Monitor
+from kumaprov.othertypes import MappedMonitor
 from kumaprov.versions import ServerLine
 
 Resolve = Callable[[str], str]
@@ -35,6 +37,8 @@ class KumaFields:
 
 def kuma_fields(monitor: Monitor, line: ServerLine, resolve: Resolve = secrets.resolve) -> KumaFields:
     sensitive: set[str] = set(ALWAYS_SENSITIVE)
+    if isinstance(monitor, MappedMonitor):
+        sensitive |= monitor.secret_fields
     values: dict[str, Any] = {}
     for key, value in _fields(monitor, line).items():
         if _has_reference(value):
@@ -82,6 +86,8 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
                       port=monitor.port)
     if isinstance(monitor, PushMonitor):
         fields["pushToken"] = monitor.push_token
+    if isinstance(monitor, MappedMonitor):
+        fields.update(monitor.mapped_fields())
     if isinstance(monitor, DockerMonitor):
         # The host is named in files; the planner swaps in the server's numeric id.
         fields.update(docker_container=monitor.container, docker_host=monitor.docker_host)

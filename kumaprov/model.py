@@ -65,9 +65,12 @@ class TagDef(Strict):
 
 
 class MonitorBase(Strict):
-    # Which Uptime Kuma server version first offered this type.
+    # The first Uptime Kuma release that offers this type, one of its fields, or one of a field's values.
     min_version: ClassVar[str] = "1.23.0"
+    field_min_versions: ClassVar[dict[str, str]] = {}
+    value_min_versions: ClassVar[dict[tuple[str, object], str]] = {}
 
+    type: str  # each type narrows it to its Literal name
     id: Slug = Field(description="Stable identity of the monitor, unique across all files.")
     name: str = Field(min_length=1, max_length=150)
     description: str | None = None
@@ -184,31 +187,4 @@ class NotificationDef(Strict):
         default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
 
 
-MONITOR_TYPES: dict[str, type[MonitorBase]] = {
-    "http": HttpMonitor,
-    "keyword": KeywordMonitor,
-    "json-query": JsonQueryMonitor,
-    "port": PortMonitor,
-    "ping": PingMonitor,
-    "dns": DnsMonitor,
-    "push": PushMonitor,
-    "group": GroupMonitor,
-    "docker": DockerMonitor,
-}
-
-Monitor = (
-    HttpMonitor | KeywordMonitor | JsonQueryMonitor | PortMonitor | PingMonitor
-    | DnsMonitor | PushMonitor | GroupMonitor | DockerMonitor
-)
-
 NOTIFICATION_KEYS: frozenset[str] = frozenset(NotificationDef.model_fields)
-
-# Keys that may appear in `defaults:` blocks: anything some monitor type accepts,
-# except identity, which must never be shared.
-DEFAULTABLE_KEYS: frozenset[str] = frozenset(
-    name for cls in MONITOR_TYPES.values() for name in cls.model_fields
-) - {"id", "name", "type", "samples"}
-
-
-def fields_of(monitor_type: str) -> frozenset[str]:
-    return frozenset(MONITOR_TYPES[monitor_type].model_fields)

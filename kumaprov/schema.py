@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import yamlpos
-from kumaprov.model import MONITOR_TYPES, NotificationDef, TagDef
+from kumaprov.model import NotificationDef, TagDef
+from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
 
@@ -39,7 +40,7 @@ def problems(
         what = f"a {monitor_type}"
     else:
         model = MONITOR_TYPES[monitor_type]
-        what = f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"
+        what = a_monitor(monitor_type)
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
         code, message = _describe(detail, loc, model, what)
@@ -144,3 +145,8 @@ def _inner_model(annotation: Any) -> Any:
         if hasattr(found, "model_fields"):
             return found
     return annotation
+
+
+def a_monitor(monitor_type: str) -> str:
+    """'an http monitor', 'a mysql monitor': by first letter, close enough for type names."""
+    return f"{'an' if monitor_type[0] in 'aeiouh' else 'a'} {monitor_type} monitor"

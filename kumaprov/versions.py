@@ -70,6 +70,26 @@ def parse(version: str) -> Version:
     )
 
 
+# Pre-releases in release order: the npm 2.0.0-dev builds came before 2.0.0-beta.0.
+_PRERELEASE_ORDER = ("dev", "alpha", "beta", "rc")
+
+
+def _order(parsed: Version) -> tuple[int, int, int, int, int]:
+    # A left-out component counts as 0: `2` may be 2.0.0, so it has only what 2.0.0 has.
+    if parsed.prerelease is None:
+        rank, number = len(_PRERELEASE_ORDER), 0
+    else:
+        name, _, rest = parsed.prerelease.partition(".")
+        rank = _PRERELEASE_ORDER.index(re.split(r"[.-]", name)[0])
+        number = int(rest) if rest.isdigit() else 0
+    return parsed.major, parsed.minor or 0, parsed.patch or 0, rank, number
+
+
+def at_least(version: str, minimum: str) -> bool:
+    """Whether server `version` is `minimum` or newer (both parseable versions)."""
+    return _order(parse(version)) >= _order(parse(minimum))
+
+
 def semantics_for(version: str) -> Semantics:
     """Semantics of a server version such as ``1.23.17``, ``2.0.0-dev.0``, ``2.5.3`` or ``2``.
 

@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 
 from kumaprov import loader, rendered
 from kumaprov.cli import main
-from kumaprov.model import MONITOR_TYPES
+from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.project import load_project
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -56,6 +56,8 @@ RULES: dict[str, tuple[str, str]] = {
     "KP303": ("kp303-unreadable-sample", "json-query-pass"),
     "KP304": ("kp304-bare-word", "kp304-quoted-string-pass"),
     "KP305": ("kp305-operator-no-target", "kp305-operator-target-2x-pass"),
+    "KP306": ("kp306-kp307-version-gating", "all-types-target-2x-pass"),
+    "KP307": ("kp306-kp307-version-gating", "all-types-target-1.23-pass"),
     "KP401": ("kp401-plaintext-secrets", "kp401-env-references-pass"),
     "KP402": ("kp402-malformed-reference", "kp401-env-references-pass"),
     "KP501": ("kp501-interval-no-target", "kp501-interval-target-2x-pass"),

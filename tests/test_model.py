@@ -15,14 +15,9 @@ import yaml
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
-from kumaprov.model import (
-    DEFAULTABLE_KEYS,
-    MONITOR_TYPES,
-    HttpMonitor,
-    JsonQueryMonitor,
-    Sample,
-    fields_of,
-)
+from kumaprov.schema import a_monitor
+from kumaprov.model import HttpMonitor, JsonQueryMonitor, Sample
+from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, fields_of
 from kumaprov.problems import Position, Problem
 from kumaprov.versions import MAX_INTERVAL
 
@@ -85,6 +80,168 @@ MINIMAL: dict[str, str] = {
         container: nginx
         docker_host: local
         """,
+    "grpc-keyword": """
+        id: grpckeyword
+        name: Grpc-Keyword
+        type: grpc-keyword
+        grpc_url: api.internal:50051
+        service: grpc.health.v1.Health
+        method: Check
+        protobuf: 'syntax = "proto3";'
+        keyword: SERVING
+        """,
+    "real-browser": """
+        id: realbrowser
+        name: Real-Browser
+        type: real-browser
+        url: https://app.example.com
+        """,
+    "steam": """
+        id: steam
+        name: Steam
+        type: steam
+        hostname: games.example.com
+        """,
+    "gamedig": """
+        id: gamedig
+        name: Gamedig
+        type: gamedig
+        game: minecraft
+        hostname: mc.example.com
+        port: 25565
+        """,
+    "mqtt": """
+        id: mqtt
+        name: Mqtt
+        type: mqtt
+        hostname: mqtt.internal
+        topic: health
+        """,
+    "kafka-producer": """
+        id: kafkaproduce
+        name: Kafka-Producer
+        type: kafka-producer
+        brokers: [kafka:9092]
+        topic: uptime
+        message: ping
+        """,
+    "sqlserver": """
+        id: sqlserver
+        name: Sqlserver
+        type: sqlserver
+        connection_string: ${MSSQL_DSN}
+        """,
+    "postgres": """
+        id: postgres
+        name: Postgres
+        type: postgres
+        connection_string: ${PG_DSN}
+        """,
+    "mysql": """
+        id: mysql
+        name: Mysql
+        type: mysql
+        connection_string: ${MYSQL_DSN}
+        """,
+    "oracledb": """
+        id: oracledb
+        name: Oracledb
+        type: oracledb
+        connection_string: db:1521/XE
+        """,
+    "mongodb": """
+        id: mongodb
+        name: Mongodb
+        type: mongodb
+        connection_string: ${MONGO_DSN}
+        """,
+    "redis": """
+        id: redis
+        name: Redis
+        type: redis
+        connection_string: ${REDIS_DSN}
+        """,
+    "radius": """
+        id: radius
+        name: Radius
+        type: radius
+        hostname: radius.internal
+        username: probe
+        password: ${RADIUS_PASSWORD}
+        secret: ${RADIUS_SECRET}
+        called_station_id: AA-BB
+        calling_station_id: CC-DD
+        """,
+    "tailscale-ping": """
+        id: tailscalepin
+        name: Tailscale-Ping
+        type: tailscale-ping
+        hostname: nas
+        """,
+    "snmp": """
+        id: snmp
+        name: Snmp
+        type: snmp
+        hostname: 10.0.0.2
+        oid: 1.3.6.1.2.1.1.3.0
+        expected_value: '0'
+        """,
+    "rabbitmq": """
+        id: rabbitmq
+        name: Rabbitmq
+        type: rabbitmq
+        nodes: ['http://rabbit:15672']
+        username: kuma
+        password: ${RABBIT_PASSWORD}
+        """,
+    "smtp": """
+        id: smtp
+        name: Smtp
+        type: smtp
+        hostname: smtp.internal
+        """,
+    "manual": """
+        id: manual
+        name: Manual status
+        type: manual
+        """,
+    "websocket-upgrade": """
+        id: websocketupg
+        name: Websocket-Upgrade
+        type: websocket-upgrade
+        url: wss://app.example.com/ws
+        """,
+    "globalping": """
+        id: globalping
+        name: Globalping
+        type: globalping
+        subtype: ping
+        target: example.com
+        """,
+    "sip-options": """
+        id: sipoptions
+        name: Sip-Options
+        type: sip-options
+        hostname: pbx.internal
+        """,
+    "system-service": """
+        id: systemservic
+        name: System-Service
+        type: system-service
+        service: nginx.service
+        """,
+    "ntp": """
+        id: ntp
+        name: Ntp
+        type: ntp
+        hostname: pool.ntp.org
+        """,
+    "pm2": """
+        id: pm2
+        name: Pm2
+        type: pm2
+        process: api
+        """,
 }
 
 # A typo of a key only that type has (or a common one), and what it should suggest.
@@ -98,6 +255,30 @@ TYPOS: dict[str, tuple[str, str]] = {
     "push": ("push_tokn", "push_token"),
     "group": ("descripton", "description"),
     "docker": ("containr", "container"),
+    "grpc-keyword": ("protobf", "protobuf"),
+    "real-browser": ("ulr", "url"),
+    "steam": ("hostnme", "hostname"),
+    "gamedig": ("gme", "game"),
+    "mqtt": ("topc", "topic"),
+    "kafka-producer": ("brokrs", "brokers"),
+    "sqlserver": ("querry", "query"),
+    "postgres": ("connection_strng", "connection_string"),
+    "mysql": ("qury", "query"),
+    "oracledb": ("usernme", "username"),
+    "mongodb": ("comand", "command"),
+    "redis": ("connection_strin", "connection_string"),
+    "radius": ("secrt", "secret"),
+    "tailscale-ping": ("hostnam", "hostname"),
+    "snmp": ("snmp_versio", "snmp_version"),
+    "rabbitmq": ("node", "nodes"),
+    "smtp": ("securty", "security"),
+    "manual": ("descripton", "description"),
+    "websocket-upgrade": ("subprotocl", "subprotocol"),
+    "globalping": ("locaton", "location"),
+    "sip-options": ("prt", "port"),
+    "system-service": ("servce", "service"),
+    "ntp": ("stratum_threshhold", "stratum_threshold"),
+    "pm2": ("proces", "process"),
 }
 
 
@@ -357,4 +538,4 @@ def test_model_dump_round_trips() -> None:
 
 
 def article(monitor_type: str) -> str:
-    return "an" if monitor_type == "http" else "a"
+    return a_monitor(monitor_type).split()[0]
