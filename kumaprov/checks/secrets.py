@@ -66,12 +66,12 @@ def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
             return f"the {key} header holds a credential in plain text"
     if len(path) == 2 and path[0] == "settings" and (_SECRET_WORDS.search(key) or _is_webhook_url(key)):
         return f"the notification setting '{key}' holds a secret in plain text"
-    if path == ("basic_auth", "password") or key in ("password", "secret"):
+    if path and path[0] == "body" and _SECRET_WORDS.search(key):
+        return f"the body field '{key}' holds a secret in plain text"
+    if key in ("password", "secret"):  # basic_auth, and the credentials of the other monitor types
         return f"the {key} is written in plain text"
     if key == "connection_string" and _URL_CREDENTIALS.match(value):
         return "the connection string carries a password in plain text"
-    if path and path[0] == "body" and _SECRET_WORDS.search(key):
-        return f"the body field '{key}' holds a secret in plain text"
     return None
 
 
