@@ -9,10 +9,11 @@ next sync converges because identity lives on the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from kumaprov import maintenance
 from kumaprov.errors import KumaprovError
 from kumaprov.mapping import tag_pair
 from kumaprov.plan import Create, Delete, Plan, Update
@@ -32,6 +33,10 @@ class Writer(Protocol):
     def delete_notification(self, kuma_id: int) -> None: ...
     def edit_tag(self, kuma_id: int, name: str, color: str) -> None: ...
     def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
+    def add_maintenance(self, payload: Mapping[str, Any]) -> int: ...
+    def edit_maintenance(self, payload: Mapping[str, Any]) -> None: ...
+    def delete_maintenance(self, kuma_id: int) -> None: ...
+    def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -75,6 +80,8 @@ class _Applier:
             self.tag(action)
         elif _kind(action) == "notification":
             self.notification(action)
+        elif _kind(action) == "maintenance":
+            self.maintenance(action)
         elif isinstance(action, Create):
             self.create_monitor(action)
         elif isinstance(action, Update):
@@ -90,6 +97,25 @@ class _Applier:
         kuma_id = action.live.kuma_id if isinstance(action, Update) else None
         saved = self.writer.save_notification(dict(action.desired.fields), kuma_id)
         self.kuma_ids[("notification", action.desired.id)] = saved
+
+    def maintenance(self, action: Action) -> None:
+        if isinstance(action, Delete):
+            self.writer.delete_maintenance(action.live.kuma_id)
+            return
+        fields = action.desired.fields
+        if isinstance(action, Create):
+            kuma_id = self.writer.add_maintenance(maintenance.add_payload(fields))
+        else:
+            kuma_id = action.live.kuma_id
+            if any(change.field != "monitors" for change in action.changes):
+                # editMaintenance reads every field: send the window as listed, changed.
+                changed = {change.field: change.new for change in action.changes}
+                self.writer.edit_maintenance(maintenance.add_payload({**action.live.fields, **changed}))
+        monitors_changed = any(change.field == "monitors" for change in action.changes) \
+            if isinstance(action, Update) else bool(fields["monitors"])
+        if monitors_changed:  # definition ids; lint made sure each is defined (KP209)
+            self.writer.set_maintenance_monitors(kuma_id, [self.kuma_ids[("monitor", ref)]
+                                                           for ref in fields["monitors"]])
 
     def tag(self, action: Action) -> None:
         fields = action.desired.fields if not isinstance(action, Delete) else {}

@@ -18,12 +18,15 @@ from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import LintResult, lint
 from kumaprov.plan import (
-    Live, Plan, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_tags, server_refs,
+    Live, Plan, ServerRefs, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_by_title, plan_tags,
+    server_refs,
 )
 from kumaprov.loader import Definition
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
-from kumaprov.state import desired_state, desired_tags, live_notifications, live_state, live_tags
+from kumaprov.state import (
+    desired_maintenance, desired_state, desired_tags, live_maintenance, live_notifications, live_state, live_tags,
+)
 from kumaprov.totp import totp_now
 
 
@@ -80,10 +83,13 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     _fail_on_errors(state.problems, len(result.files))
     tags = _live_tags(client, result.definitions)
     refs = server_refs([*monitors, *notifications, *tags], project.owner_tag)
+    windows, absent = desired_maintenance(result.maintenance)
+    live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent}, refs)
     plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
                    make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
-                   make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs))
-    return Planned(plan, line, len(result.files), [*monitors, *notifications, *tags])
+                   make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs),
+                   plan_by_title(windows, live_windows, absent))
+    return Planned(plan, line, len(result.files), [*monitors, *notifications, *tags, *live_windows])
 
 
 def saved_plan(client: KumaClient, project: Project, document: object,
@@ -92,6 +98,7 @@ def saved_plan(client: KumaClient, project: Project, document: object,
     line = versions.server_line(client.version)
     live = [*live_state(client.monitors(), project.owner_tag),
             *live_notifications(client.notifications(), project.owner_tag), *live_tags(client.tags())]
+    live += _live_maintenance(client, savedplan.titles(document, "maintenance"), server_refs(live, project.owner_tag))
     plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
     return Planned(plan, line, 0, live)
 
@@ -135,6 +142,15 @@ def _covers(project: Project, line: versions.ServerLine) -> bool:
         return (checked.json_semantics, checked.json_operators, checked.min_interval)
 
     return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
+
+
+def _live_maintenance(client: KumaClient, titles: set[str], refs: ServerRefs) -> list[Live]:
+    """The server's windows; the monitors covered are read only for those the files name."""
+    if not titles:
+        return []
+    rows = client.maintenance()
+    covered = {int(row["id"]): client.maintenance_monitors(int(row["id"])) for row in rows if row.get("title") in titles}
+    return live_maintenance(rows, covered, refs.monitors)
 
 
 def _live_tags(client: KumaClient, definitions: Sequence[Definition]) -> list[Live]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES
 
@@ -21,6 +22,8 @@ def schema() -> dict[str, Any]:
     defs = monitors.pop("$defs", {})
     notification = NotificationDef.model_json_schema(ref_template="#/$defs/{model}")
     defs.update(notification.pop("$defs", {}))
+    maintenance = MaintenanceDef.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(maintenance.pop("$defs", {}))
     template_entry = {
         "type": "object",
         "description": "Instantiate templates/<template>.yaml.j2 with variables.",
@@ -44,6 +47,7 @@ def schema() -> dict[str, Any]:
             "monitors": {"type": "array", "items": {"anyOf": [template_entry, monitors]}},
             "notifications": {"type": "array", "items": notification},
             "tags": {"type": "array", "items": TagDef.model_json_schema()},
+            "maintenance": {"type": "array", "items": maintenance},
         },
         "$defs": defs,
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,6 +157,14 @@ class KumaClient:
     def tags(self) -> list[dict[str, Any]]:
         return list(self._call("getTags")["tags"])
 
+    def maintenance(self) -> list[dict[str, Any]]:
+        """Pushed after login too, but only waited for by the projects that define windows."""
+        self._wait_for(Event.MAINTENANCE_LIST, self._api.timeout)
+        return [dict(row) for row in (self._api._event_data[Event.MAINTENANCE_LIST] or {}).values()]
+
+    def maintenance_monitors(self, kuma_id: int) -> list[int]:
+        return [int(row["id"]) for row in self._call("getMonitorMaintenance", kuma_id)["monitors"]]
+
     def heartbeats(self, kuma_id: int) -> list[dict[str, Any]]:
         """Heartbeats received as events this session (getMonitorBeats fails on 2.5.3 + SQLite)."""
         beats = self._api._event_data[Event.HEARTBEAT_LIST] or {}
@@ -192,6 +200,19 @@ class KumaClient:
     def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
         """The server matches the value exactly; kumaprov stores "" rather than null."""
         self._call("deleteMonitorTag", (tag_id, kuma_id, value))
+
+    def add_maintenance(self, payload: Mapping[str, Any]) -> int:
+        return int(self._call("addMaintenance", dict(payload))["maintenanceID"])
+
+    def edit_maintenance(self, payload: Mapping[str, Any]) -> None:
+        self._call("editMaintenance", dict(payload))
+
+    def delete_maintenance(self, kuma_id: int) -> None:
+        self._call("deleteMaintenance", kuma_id)
+
+    def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None:
+        """Replaces the whole list (the server deletes the old rows first)."""
+        self._call("addMonitorMaintenance", (kuma_id, [{"id": i} for i in monitor_ids]))
 
     def _call(self, event: str, data: Any = None) -> Any:
         try:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
-from kumaprov.model import NotificationDef, TagDef
+from kumaprov.maintenance import MaintenanceDef
+from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
@@ -22,11 +23,13 @@ from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors", "notifications", "tags")
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
+
+M = TypeVar("M", bound=Strict)
 
 # What users call a type, where Uptime Kuma's name is not a near spelling of it.
 _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
@@ -80,6 +83,11 @@ class TagDefinition(Entry):
     tag: TagDef
 
 
+@dataclass(frozen=True)
+class MaintenanceDefinition(Entry):
+    window: MaintenanceDef
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
@@ -87,6 +95,7 @@ class Loaded:
     entries: list[Entry] = field(default_factory=list)  # monitors as written, valid or not
     notification_entries: list[Entry] = field(default_factory=list)
     tags: list[TagDefinition] = field(default_factory=list)
+    maintenance: list[MaintenanceDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -162,19 +171,22 @@ class _Reader:
         for item, position in self.items(data, "notifications"):
             self.read_notification(item, position, path.parent)
         for item, position in self.items(data, "tags"):
-            self.read_tag(item, position, path.parent)
+            if tag := self.validated(item, position, TagDef, "tag"):
+                self.loaded.tags.append(TagDefinition(item, path.parent, (), tag))
+        for item, position in self.items(data, "maintenance"):
+            if window := self.validated(item, position, MaintenanceDef, "maintenance window"):
+                self.loaded.maintenance.append(MaintenanceDefinition(item, path.parent, (), window))
         return None
 
-    def read_tag(self, item: Any, position: Position, base_dir: Path) -> None:
+    def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:
         if not isinstance(item, LocatedMap):
-            return self.problem(position, "KP003", "each entry of `tags` must be a mapping with name and color")
-        try:
-            tag = TagDef.model_validate(item)
-        except ValidationError as exc:
-            self.loaded.problems.extend(schema.problems(exc, item, "tag", ()))
+            self.problem(position, "KP003", f"each {what} must be a mapping")
             return None
-        self.loaded.tags.append(TagDefinition(item, base_dir, (), tag))
-        return None
+        try:
+            return model.model_validate(item)
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, item, what, ()))
+            return None
 
     def read_notification(self, item: Any, position: Position, base_dir: Path) -> None:
         if not isinstance(item, LocatedMap):

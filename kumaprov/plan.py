@@ -30,7 +30,7 @@ class Desired:
 
     @property
     def name(self) -> str:
-        return str(self.fields["name"])
+        return str(self.fields.get("name") or self.fields.get("title") or self.id)  # a window has a title
 
 
 @dataclass(frozen=True)
@@ -180,6 +180,31 @@ def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:
         else:
             unchanged.append(want.id)
     return Plan(tuple(creates), tuple(updates), (), tuple(unchanged))
+
+
+def plan_by_title(desired: Sequence[Desired], live: Sequence[Live], absent: Sequence[str]) -> Plan:
+    """Objects identified by a title (maintenance windows): the ones the files name are created
+    or updated, one marked absent is deleted, and every other one is left alone."""
+    by_title: dict[str, list[Live]] = defaultdict(list)
+    for item in live:
+        by_title[item.name].append(item)
+    wanted_titles = [d.id for d in desired] + list(absent)
+    for title in wanted_titles:
+        if len(by_title[title]) > 1:
+            listed = ", ".join(f"#{m.kuma_id}" for m in by_title[title])
+            raise PlanRefused(f"{len(by_title[title])} {live[0].kind} entries on the server are titled "
+                              f"'{title}' ({listed}); rename or delete all but one")
+    creates, updates, unchanged = [], [], []
+    for want in desired:
+        current = by_title[want.id][0] if by_title[want.id] else None
+        if current is None:
+            creates.append(Create(want))
+        elif changes := diff_fields(want, current, ServerRefs()):
+            updates.append(Update(want, current, changes))
+        else:
+            unchanged.append(want.id)
+    deletes = [Delete(by_title[title][0], "marked absent") for title in absent if by_title[title]]
+    return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged))
 
 
 def combine(*plans: Plan) -> Plan:

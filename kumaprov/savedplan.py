@@ -23,13 +23,25 @@ FORMAT_VERSION = 1
 _VOLATILE = frozenset({"dns_last_result", "active", "forceInactive", "maintenance", "weight"})
 
 
+_SHARED = frozenset({"tag", "maintenance"})
+
+
+def titles(document: Any, kind: str) -> set[str]:
+    """The titles of the `kind` objects a saved plan edits or deletes (to read them again)."""
+    if not isinstance(document, dict):
+        return set()
+    return {str(item.get("id") or item.get("name")) for key in ("updates", "deletes")
+            for item in document.get(key) or [] if isinstance(item, dict) and item.get("kind") == kind}
+
+
 def fingerprint(live: Sequence[Live], touched: set[tuple[str, int]]) -> str:
     """A digest of what the plan depends on: what kumaprov manages and what it adopts.
     Other monitors on the instance may change without making the plan stale."""
     state = sorted(
         (m.kind, m.kuma_id, m.owner, {k: v for k, v in m.fields.items() if k not in _VOLATILE})
-        # Tags are shared by name with everyone: only what kumaprov owns or adopts counts.
-        for m in live if m.kind != "tag" and (m.owner is not None or (m.kind, m.kuma_id) in touched)
+        # Tags and maintenance windows are shared by name with everyone: only those the plan
+        # edits count, with what kumaprov owns or adopts.
+        for m in live if (m.kind, m.kuma_id) in touched or (m.kind not in _SHARED and m.owner is not None)
     )
     canonical = json.dumps(state, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()

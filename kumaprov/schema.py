@@ -8,7 +8,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import yamlpos
-from kumaprov.model import NotificationDef, TagDef
+from kumaprov.maintenance import MaintenanceDef
+from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
@@ -31,12 +32,16 @@ _TYPE_NAMES = {
 }
 
 
+_ENTITIES: dict[str, type[Strict]] = {"notification": NotificationDef, "tag": TagDef,
+                                      "maintenance window": MaintenanceDef}
+
+
 def problems(
     error: ValidationError, raw: yamlpos.LocatedMap, monitor_type: str, via: tuple[Position, ...]
 ) -> Iterator[Problem]:
-    """Problems of a monitor (`monitor_type` names its type) or of a notification ("notification")."""
-    if monitor_type in ("notification", "tag"):
-        model: Any = NotificationDef if monitor_type == "notification" else TagDef
+    """Problems of a monitor (`monitor_type` names its type) or of another entity ("notification", ...)."""
+    if monitor_type in _ENTITIES:
+        model: Any = _ENTITIES[monitor_type]
         what = f"a {monitor_type}"
     else:
         model = MONITOR_TYPES[monitor_type]
@@ -69,7 +74,7 @@ def _describe(detail: Any, loc: tuple[Any, ...], model: Any, a_monitor: str) -> 
             message += f" (upper case: '{got.upper()}')"
     elif kind == "string_pattern_mismatch":
         message = _pattern_message(loc, detail.get("input"))
-    return INVALID_VALUE, f"{where}: {message}"
+    return INVALID_VALUE, f"{where}: {message}" if where else message  # a whole-entry rule has no key
 
 
 def key_path(loc: tuple[Any, ...]) -> str:
@@ -107,7 +112,12 @@ def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
         "url": "the URL must start with http:// or https://",
         "color": "a colour is '#' and six hex digits, e.g. '#2563EB'",
         "name": "a tag name cannot contain '='",
+        "oid": "an OID is numbers separated by dots, e.g. 1.3.6.1.2.1.1.3.0",
+        "service": "a service name has only letters, digits, '.', '_', '-' and '@'",
     }
+    if field in ("start", "end"):  # a maintenance window's dates, or its daily times
+        explanations[field] = "a time of day is HH:MM, e.g. '02:00'" if loc[0] == "time" else \
+            "a date and time is 'YYYY-MM-DD HH:MM', e.g. '2026-12-05 22:00'"
     return f"{explanations.get(field, 'invalid format')} (got {_describe_value(value)})"
 
 

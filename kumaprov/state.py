@@ -17,7 +17,8 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.checks.secrets import strings
-from kumaprov.loader import Definition, Entry, NotificationDefinition, TagDefinition
+from kumaprov.loader import Definition, Entry, MaintenanceDefinition, NotificationDefinition, TagDefinition
+from kumaprov.maintenance import live_fields, maintenance_fields
 from kumaprov.mapping import (
     DEFAULT_TAG_COLOR, NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields,
 )
@@ -165,3 +166,22 @@ def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
         if tag.get("name") == owner_tag and tag.get("value"):
             return str(tag["value"])
     return None
+
+
+def desired_maintenance(windows: Sequence[MaintenanceDefinition]) -> tuple[list[Desired], list[str]]:
+    """The windows to create or update (identified by title), and the titles marked absent."""
+    present = [Desired(w.window.title, maintenance_fields(w.window), kind="maintenance")
+               for w in windows if not w.window.absent]
+    return present, [w.window.title for w in windows if w.window.absent]
+
+
+def live_maintenance(rows: Sequence[Mapping[str, Any]], covered: Mapping[int, Sequence[int]],
+                     monitor_refs: Mapping[int, str]) -> list[Live]:
+    """Windows as listed, with the monitors they cover (`covered`: server ids, read only for
+    the windows the files name) as definition ids, or `#id` for a monitor kumaprov does not own."""
+    live = []
+    for row in rows:
+        kuma_id, title = int(row["id"]), str(row.get("title", ""))
+        monitors = [monitor_refs.get(m, f"#{m}") for m in covered.get(kuma_id, ())]
+        live.append(Live(kuma_id, title, title, live_fields(row, monitors), "maintenance"))
+    return live

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov.loader import Definition, Entry, NotificationDefinition, TagDefinition
+from kumaprov.loader import Definition, Entry, MaintenanceDefinition, NotificationDefinition, TagDefinition
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -71,6 +71,7 @@ class LintContext:
     tags: Sequence[TagDefinition] = ()
     owner_tag: str = "kumaprov"
     samples: SampleFiles = field(default_factory=SampleFiles)
+    maintenance: Sequence[MaintenanceDefinition] = ()
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
@@ -79,7 +80,8 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, notifications, queries, references, samples, secrets, tags, timing, versions,
+        bare_words, duplicate_ids, maintenance, notifications, queries, references, samples, secrets, tags, timing,
+        versions,
     )
 
     return (
@@ -87,6 +89,7 @@ def registry() -> tuple[Check, ...]:
         references.check,
         notifications.check,
         tags.check,
+        maintenance.check,
         versions.check,
         timing.check,
         secrets.check,
