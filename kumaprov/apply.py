@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from kumaprov import maintenance
+from kumaprov import maintenance, statuspages
 from kumaprov.errors import KumaprovError
 from kumaprov.mapping import tag_pair
 from kumaprov.plan import Create, Delete, Plan, Update
@@ -37,6 +37,10 @@ class Writer(Protocol):
     def edit_maintenance(self, payload: Mapping[str, Any]) -> None: ...
     def delete_maintenance(self, kuma_id: int) -> None: ...
     def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None: ...
+    def add_status_page(self, title: str, slug: str) -> dict[str, Any]: ...
+    def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
+                         groups: Sequence[Mapping[str, Any]]) -> None: ...
+    def delete_status_page(self, slug: str) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -82,6 +86,8 @@ class _Applier:
             self.notification(action)
         elif _kind(action) == "maintenance":
             self.maintenance(action)
+        elif _kind(action) == "status_page":
+            self.status_page(action)
         elif isinstance(action, Create):
             self.create_monitor(action)
         elif isinstance(action, Update):
@@ -116,6 +122,19 @@ class _Applier:
         if monitors_changed:  # definition ids; lint made sure each is defined (KP209)
             self.writer.set_maintenance_monitors(kuma_id, [self.kuma_ids[("monitor", ref)]
                                                            for ref in fields["monitors"]])
+
+    def status_page(self, action: Action) -> None:
+        if isinstance(action, Delete):
+            self.writer.delete_status_page(action.live.name)
+            return
+        fields = action.desired.fields
+        if isinstance(action, Create):
+            # The new page's settings as the server made them (theme ...), to save on top of.
+            live: Mapping[str, Any] = self.writer.add_status_page(fields["title"], fields["slug"])
+        else:
+            live = action.live.fields
+        monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in self.kuma_ids.items() if kind == "monitor"}
+        self.writer.save_status_page(*statuspages.save_arguments(fields, live, monitor_ids))
 
     def tag(self, action: Action) -> None:
         fields = action.desired.fields if not isinstance(action, Delete) else {}

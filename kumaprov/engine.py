@@ -18,14 +18,15 @@ from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.kuma import Credentials, KumaClient
 from kumaprov.lint import LintResult, lint
 from kumaprov.plan import (
-    Live, Plan, ServerRefs, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_by_title, plan_tags,
+    Live, Plan, ServerRefs, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_by_name, plan_tags,
     server_refs,
 )
 from kumaprov.loader import Definition
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import (
-    desired_maintenance, desired_state, desired_tags, live_maintenance, live_notifications, live_state, live_tags,
+    desired_maintenance, desired_pages, desired_state, desired_tags, live_maintenance, live_notifications, live_pages,
+    live_state, live_tags,
 )
 from kumaprov.totp import totp_now
 
@@ -85,11 +86,13 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     refs = server_refs([*monitors, *notifications, *tags], project.owner_tag)
     windows, absent = desired_maintenance(result.maintenance)
     live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent}, refs)
+    pages, absent_pages = desired_pages(result.status_pages)
+    live_page_list = _live_pages(client, {*(p.id for p in pages), *absent_pages}, refs)
     plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
                    make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
                    make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs),
-                   plan_by_title(windows, live_windows, absent))
-    return Planned(plan, line, len(result.files), [*monitors, *notifications, *tags, *live_windows])
+                   plan_by_name(windows, live_windows, absent), plan_by_name(pages, live_page_list, absent_pages))
+    return Planned(plan, line, len(result.files), [*monitors, *notifications, *tags, *live_windows, *live_page_list])
 
 
 def saved_plan(client: KumaClient, project: Project, document: object,
@@ -98,7 +101,9 @@ def saved_plan(client: KumaClient, project: Project, document: object,
     line = versions.server_line(client.version)
     live = [*live_state(client.monitors(), project.owner_tag),
             *live_notifications(client.notifications(), project.owner_tag), *live_tags(client.tags())]
-    live += _live_maintenance(client, savedplan.titles(document, "maintenance"), server_refs(live, project.owner_tag))
+    refs = server_refs(live, project.owner_tag)
+    live += _live_maintenance(client, savedplan.titles(document, "maintenance"), refs)
+    live += _live_pages(client, savedplan.titles(document, "status_page"), refs)
     plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
     return Planned(plan, line, 0, live)
 
@@ -151,6 +156,15 @@ def _live_maintenance(client: KumaClient, titles: set[str], refs: ServerRefs) ->
     rows = client.maintenance()
     covered = {int(row["id"]): client.maintenance_monitors(int(row["id"])) for row in rows if row.get("title") in titles}
     return live_maintenance(rows, covered, refs.monitors)
+
+
+def _live_pages(client: KumaClient, slugs: set[str], refs: ServerRefs) -> list[Live]:
+    """The server's status pages; the groups are read only for those the files name."""
+    if not slugs:
+        return []
+    rows = client.status_pages()
+    groups = {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows if row.get("slug") in slugs}
+    return live_pages(rows, groups, refs.monitors)
 
 
 def _live_tags(client: KumaClient, definitions: Sequence[Definition]) -> list[Live]:

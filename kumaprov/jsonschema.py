@@ -9,6 +9,7 @@ from pydantic import TypeAdapter
 
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, TagDef
+from kumaprov.statuspages import StatusPageDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES
 
 SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
@@ -24,6 +25,8 @@ def schema() -> dict[str, Any]:
     defs.update(notification.pop("$defs", {}))
     maintenance = MaintenanceDef.model_json_schema(ref_template="#/$defs/{model}")
     defs.update(maintenance.pop("$defs", {}))
+    status_page = StatusPageDef.model_json_schema(ref_template="#/$defs/{model}")
+    defs.update(status_page.pop("$defs", {}))
     template_entry = {
         "type": "object",
         "description": "Instantiate templates/<template>.yaml.j2 with variables.",
@@ -48,6 +51,7 @@ def schema() -> dict[str, Any]:
             "notifications": {"type": "array", "items": notification},
             "tags": {"type": "array", "items": TagDef.model_json_schema()},
             "maintenance": {"type": "array", "items": maintenance},
+            "status_pages": {"type": "array", "items": status_page},
         },
         "$defs": defs,
     }

@@ -9,8 +9,11 @@ no sleeps on the write path.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -165,6 +168,19 @@ class KumaClient:
     def maintenance_monitors(self, kuma_id: int) -> list[int]:
         return [int(row["id"]) for row in self._call("getMonitorMaintenance", kuma_id)["monitors"]]
 
+    def status_pages(self) -> list[dict[str, Any]]:
+        self._wait_for(Event.STATUS_PAGE_LIST, self._api.timeout)
+        return [dict(row) for row in (self._api._event_data[Event.STATUS_PAGE_LIST] or {}).values()]
+
+    def status_page_groups(self, slug: str) -> list[dict[str, Any]]:
+        """The page's monitor groups, from the public endpoint (the socket lists only settings)."""
+        url = f"{self.url.rstrip('/')}/api/status-page/{urllib.parse.quote(slug)}"
+        try:
+            with urllib.request.urlopen(url, timeout=self._api.timeout) as response:
+                return list(json.load(response).get("publicGroupList") or [])
+        except (OSError, ValueError) as exc:
+            raise ServerError(f"reading status page {slug}: {_short(exc)}") from None
+
     def heartbeats(self, kuma_id: int) -> list[dict[str, Any]]:
         """Heartbeats received as events this session (getMonitorBeats fails on 2.5.3 + SQLite)."""
         beats = self._api._event_data[Event.HEARTBEAT_LIST] or {}
@@ -213,6 +229,18 @@ class KumaClient:
     def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None:
         """Replaces the whole list (the server deletes the old rows first)."""
         self._call("addMonitorMaintenance", (kuma_id, [{"id": i} for i in monitor_ids]))
+
+    def add_status_page(self, title: str, slug: str) -> dict[str, Any]:
+        """Creates the page with the server's defaults, and returns its settings."""
+        self._call("addStatusPage", (title, slug))
+        return dict(self._call("getStatusPage", slug)["config"])
+
+    def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
+                         groups: Sequence[Mapping[str, Any]]) -> None:
+        self._call("saveStatusPage", (slug, dict(config), icon, list(groups)))
+
+    def delete_status_page(self, slug: str) -> None:
+        self._call("deleteStatusPage", slug)
 
     def _call(self, event: str, data: Any = None) -> Any:
         try:

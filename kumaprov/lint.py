@@ -10,7 +10,9 @@ from pathlib import Path
 
 from kumaprov import loader, versions
 from kumaprov.checks import LintContext, run_checks
-from kumaprov.loader import Definition, MaintenanceDefinition, NotificationDefinition, TagDefinition
+from kumaprov.loader import (
+    Definition, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition, TagDefinition,
+)
 from kumaprov.problems import Problem
 from kumaprov.project import Project
 
@@ -21,6 +23,7 @@ class LintResult:
     notifications: list[NotificationDefinition]
     tags: list[TagDefinition]
     maintenance: list[MaintenanceDefinition]
+    status_pages: list[StatusPageDefinition]
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
@@ -50,10 +53,10 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     loaded = loader.load(project, paths)
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                          project.owner_tag, maintenance=loaded.maintenance)
+                          project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
     inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
-    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance, problems,
-                      loaded.files, inputs)
+    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
+                      loaded.status_pages, problems, loaded.files, inputs)

@@ -19,11 +19,12 @@ from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
+from kumaprov.statuspages import StatusPageDef
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance")
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -88,6 +89,11 @@ class MaintenanceDefinition(Entry):
     window: MaintenanceDef
 
 
+@dataclass(frozen=True)
+class StatusPageDefinition(Entry):
+    page: StatusPageDef
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
@@ -96,6 +102,7 @@ class Loaded:
     notification_entries: list[Entry] = field(default_factory=list)
     tags: list[TagDefinition] = field(default_factory=list)
     maintenance: list[MaintenanceDefinition] = field(default_factory=list)
+    status_pages: list[StatusPageDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -176,6 +183,9 @@ class _Reader:
         for item, position in self.items(data, "maintenance"):
             if window := self.validated(item, position, MaintenanceDef, "maintenance window"):
                 self.loaded.maintenance.append(MaintenanceDefinition(item, path.parent, (), window))
+        for item, position in self.items(data, "status_pages"):
+            if page := self.validated(item, position, StatusPageDef, "status page"):
+                self.loaded.status_pages.append(StatusPageDefinition(item, path.parent, (), page))
         return None
 
     def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:

@@ -182,28 +182,27 @@ def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:
     return Plan(tuple(creates), tuple(updates), (), tuple(unchanged))
 
 
-def plan_by_title(desired: Sequence[Desired], live: Sequence[Live], absent: Sequence[str]) -> Plan:
-    """Objects identified by a title (maintenance windows): the ones the files name are created
-    or updated, one marked absent is deleted, and every other one is left alone."""
-    by_title: dict[str, list[Live]] = defaultdict(list)
+def plan_by_name(desired: Sequence[Desired], live: Sequence[Live], absent: Sequence[str]) -> Plan:
+    """Objects identified by a natural key (a window's title, a page's slug): the ones the files
+    name are created or updated, one marked absent is deleted, and every other one is left alone."""
+    by_name: dict[str, list[Live]] = defaultdict(list)
     for item in live:
-        by_title[item.name].append(item)
-    wanted_titles = [d.id for d in desired] + list(absent)
-    for title in wanted_titles:
-        if len(by_title[title]) > 1:
-            listed = ", ".join(f"#{m.kuma_id}" for m in by_title[title])
-            raise PlanRefused(f"{len(by_title[title])} {live[0].kind} entries on the server are titled "
-                              f"'{title}' ({listed}); rename or delete all but one")
+        by_name[item.name].append(item)
+    for name in [d.id for d in desired] + list(absent):
+        if len(by_name[name]) > 1:
+            listed = ", ".join(f"#{m.kuma_id}" for m in by_name[name])
+            raise PlanRefused(f"{len(by_name[name])} {live[0].kind} entries on the server are called "
+                              f"'{name}' ({listed}); rename or delete all but one")
     creates, updates, unchanged = [], [], []
     for want in desired:
-        current = by_title[want.id][0] if by_title[want.id] else None
+        current = by_name[want.id][0] if by_name[want.id] else None
         if current is None:
             creates.append(Create(want))
         elif changes := diff_fields(want, current, ServerRefs()):
             updates.append(Update(want, current, changes))
         else:
             unchanged.append(want.id)
-    deletes = [Delete(by_title[title][0], "marked absent") for title in absent if by_title[title]]
+    deletes = [Delete(by_name[name][0], "marked absent") for name in absent if by_name[name]]
     return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged))
 
 

@@ -23,7 +23,7 @@ FORMAT_VERSION = 1
 _VOLATILE = frozenset({"dns_last_result", "active", "forceInactive", "maintenance", "weight"})
 
 
-_SHARED = frozenset({"tag", "maintenance"})
+_SHARED = frozenset({"tag", "maintenance", "status_page"})
 
 
 def titles(document: Any, kind: str) -> set[str]:

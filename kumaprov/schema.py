@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from kumaprov import yamlpos
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
+from kumaprov.statuspages import StatusPageDef
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
@@ -33,7 +34,7 @@ _TYPE_NAMES = {
 
 
 _ENTITIES: dict[str, type[Strict]] = {"notification": NotificationDef, "tag": TagDef,
-                                      "maintenance window": MaintenanceDef}
+                                      "maintenance window": MaintenanceDef, "status page": StatusPageDef}
 
 
 def problems(
@@ -114,6 +115,7 @@ def _pattern_message(loc: tuple[Any, ...], value: Any) -> str:
         "name": "a tag name cannot contain '='",
         "oid": "an OID is numbers separated by dots, e.g. 1.3.6.1.2.1.1.3.0",
         "service": "a service name has only letters, digits, '.', '_', '-' and '@'",
+        "slug": "a status page slug has lowercase letters, digits and single dashes, e.g. 'llm-stack'",
     }
     if field in ("start", "end"):  # a maintenance window's dates, or its daily times
         explanations[field] = "a time of day is HH:MM, e.g. '02:00'" if loc[0] == "time" else \

@@ -15,9 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kumaprov import secrets
 from kumaprov.checks.secrets import strings
-from kumaprov.loader import Definition, Entry, MaintenanceDefinition, NotificationDefinition, TagDefinition
+from kumaprov import secrets, statuspages
+from kumaprov.loader import (
+    Definition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition, TagDefinition,
+)
 from kumaprov.maintenance import live_fields, maintenance_fields
 from kumaprov.mapping import (
     DEFAULT_TAG_COLOR, NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields,
@@ -25,6 +27,7 @@ from kumaprov.mapping import (
 from kumaprov.model import DockerMonitor
 from kumaprov.plan import Desired, Live
 from kumaprov.problems import Problem
+from kumaprov.statuspages import page_fields
 from kumaprov.versions import ServerLine
 
 MISSING_VARIABLE = "KP403"
@@ -185,3 +188,17 @@ def live_maintenance(rows: Sequence[Mapping[str, Any]], covered: Mapping[int, Se
         monitors = [monitor_refs.get(m, f"#{m}") for m in covered.get(kuma_id, ())]
         live.append(Live(kuma_id, title, title, live_fields(row, monitors), "maintenance"))
     return live
+
+
+def desired_pages(pages: Sequence[StatusPageDefinition]) -> tuple[list[Desired], list[str]]:
+    """The status pages to create or update (identified by slug), and the slugs marked absent."""
+    present = [Desired(p.page.slug, page_fields(p.page), kind="status_page") for p in pages if not p.page.absent]
+    return present, [p.page.slug for p in pages if p.page.absent]
+
+
+def live_pages(rows: Sequence[Mapping[str, Any]], groups: Mapping[str, Sequence[Mapping[str, Any]]],
+               monitor_refs: Mapping[int, str]) -> list[Live]:
+    """Pages as listed, with their groups (`groups`: read only for the slugs the files name)."""
+    return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
+                 statuspages.live_fields(row, groups.get(str(row["slug"]), ()), monitor_refs), "status_page")
+            for row in rows]

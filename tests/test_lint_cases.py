@@ -55,7 +55,7 @@ RULES: dict[str, tuple[str, str]] = {
     "KP302": ("kp302-wrong-verdict", "json-query-pass"),
     "KP303": ("kp303-unreadable-sample", "json-query-pass"),
     "KP304": ("kp304-bare-word", "kp304-quoted-string-pass"),
-    "KP209": ("kp209-maintenance-problems", "maintenance-pass"),
+    "KP209": ("kp209-windows-and-pages", "windows-and-pages-pass"),
     "KP305": ("kp305-operator-no-target", "kp305-operator-target-2x-pass"),
     "KP306": ("kp306-kp307-version-gating", "all-types-target-2x-pass"),
     "KP307": ("kp306-kp307-version-gating", "all-types-target-1.23-pass"),

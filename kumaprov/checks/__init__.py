@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov.loader import Definition, Entry, MaintenanceDefinition, NotificationDefinition, TagDefinition
+from kumaprov.loader import (
+    Definition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition, TagDefinition,
+)
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -72,6 +74,7 @@ class LintContext:
     owner_tag: str = "kumaprov"
     samples: SampleFiles = field(default_factory=SampleFiles)
     maintenance: Sequence[MaintenanceDefinition] = ()
+    status_pages: Sequence[StatusPageDefinition] = ()
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
@@ -80,7 +83,7 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, maintenance, notifications, queries, references, samples, secrets, tags, timing,
+        bare_words, duplicate_ids, monitor_refs, notifications, queries, references, samples, secrets, tags, timing,
         versions,
     )
 
@@ -89,7 +92,7 @@ def registry() -> tuple[Check, ...]:
         references.check,
         notifications.check,
         tags.check,
-        maintenance.check,
+        monitor_refs.check,
         versions.check,
         timing.check,
         secrets.check,

@@ -1,0 +1,43 @@
+"""What maintenance windows and status pages name. KP201: two windows with one title or
+two pages with one slug (their identity); KP209: a monitor id that no definition has."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from kumaprov.checks import LintContext
+from kumaprov.loader import Definition, Entry
+from kumaprov.problems import Problem
+from kumaprov.suggest import did_you_mean
+
+DUPLICATE = "KP201"
+UNKNOWN_MONITOR = "KP209"
+
+
+def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    # Ids as written, so one monitor failing the schema does not make references to it look wrong.
+    ids = {str(entry.raw.get("id")) for entry in context.entries}
+    windows = [(w, "title", f"maintenance window '{w.window.title}'", w.window.title) for w in context.maintenance]
+    pages = [(p, "slug", f"status page '{p.page.slug}'", p.page.slug) for p in context.status_pages]
+    for entries in (windows, pages):
+        first: dict[str, Entry] = {}
+        for entry, key, what, name in entries:
+            earlier = first.setdefault(name, entry)
+            if earlier is not entry:
+                yield Problem(entry.position_of(key), DUPLICATE,
+                              f"duplicate {what} (first defined at {earlier.position_of(key)})")
+    for window, *_ in windows:
+        for index, monitor_id in enumerate(window.window.monitors):
+            yield from _unknown(ids, monitor_id, window, ("monitors", index),
+                                f"maintenance window '{window.window.title}' covers")
+    for page, *_ in pages:
+        for g, group in enumerate(page.page.groups or []):
+            for index, monitor_id in enumerate(group.monitors):
+                yield from _unknown(ids, monitor_id, page, ("groups", g, "monitors", index),
+                                    f"status page '{page.page.slug}' shows")
+
+
+def _unknown(ids: set[str], monitor_id: str, entry: Entry, path: tuple[object, ...], what: str) -> Iterator[Problem]:
+    if monitor_id not in ids:
+        yield Problem(entry.position_of(*path), UNKNOWN_MONITOR,
+                      f"{what} '{monitor_id}', which no monitor definition has{did_you_mean(monitor_id, ids)}")
