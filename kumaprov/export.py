@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from kumaprov import exportpages
 from kumaprov.checks.secrets import plaintext_reason, strings
 from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import HttpMonitor, Strict
@@ -50,7 +51,11 @@ class Export:
 
 
 def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mapping[str, Any]],
-           docker_hosts: Mapping[int, str], owner_tag: str) -> Export:
+           docker_hosts: Mapping[int, str], owner_tag: str,
+           windows: Sequence[tuple[Mapping[str, Any], Sequence[int]]] = (),
+           pages: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = ()) -> Export:
+    """`windows`: each maintenance window with the server ids of the monitors it covers;
+    `pages`: each status page with its groups as the public endpoint lists them."""
     result = Export()
     ids = _Ids(owner_tag)
     # Owned objects keep their definition ids: they claim them before any name becomes a slug.
@@ -68,6 +73,10 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     if exported_notifications:
         result.document["notifications"] = exported_notifications
     result.document["monitors"] = exported_monitors
+    if windows:
+        result.document["maintenance"] = [exportpages.window(row, covered, monitor_ids) for row, covered in windows]
+    if pages:
+        result.document["status_pages"] = [exportpages.page(row, groups, monitor_ids) for row, groups in pages]
     return result
 
 

@@ -46,6 +46,14 @@ RICH = """\
       - {id: dns, name: DNS, type: dns, hostname: example.test, resolver: 127.0.0.1, record_type: AAAA}
       - {id: login, name: Login, type: http, url: "http://127.0.0.1:9/login", basic_auth: {username: bot,
          password: "${TOKEN}"}, max_redirects: 0, ignore_tls: true, upside_down: true, timeout: 20}
+    maintenance:
+      - {title: Shop upgrade, strategy: recurring-weekday, weekdays: [sun, wed], time: {start: "02:00", end: "03:30"},
+         start: "2026-01-01 00:00", timezone: UTC, monitors: [shop-api, db]}
+      - {title: Move, strategy: single, start: "2026-12-05 22:00", end: "2026-12-06 04:00", monitors: [db]}
+      - {title: Freeze, description: Hands off, active: false}
+    status_pages:
+      - {slug: shop, title: Shop, description: Our shop, footer: Ops team, show_tags: true,
+         groups: [{name: API, monitors: [shop-api]}, {name: Web, monitors: [shop-web, db]}]}
 """
 
 
@@ -100,6 +108,9 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     first = yaml.safe_load(text)
     second = yaml.safe_load((again.root / "monitors" / "exported.yaml").read_text())
     assert second == first
+    assert [w["title"] for w in first["maintenance"]] == ["Shop upgrade", "Move", "Freeze"]
+    assert first["status_pages"][0]["groups"] == [{"name": "API", "monitors": ["shop-api"]},
+                                                  {"name": "Web", "monitors": ["shop-web", "db"]}]
 
 
 def test_export_never_overwrites(two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
