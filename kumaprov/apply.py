@@ -41,6 +41,8 @@ class Writer(Protocol):
     def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
                          groups: Sequence[Mapping[str, Any]]) -> None: ...
     def delete_status_page(self, slug: str) -> None: ...
+    def save_docker_host(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
+    def delete_docker_host(self, kuma_id: int) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -88,6 +90,8 @@ class _Applier:
             self.maintenance(action)
         elif _kind(action) == "status_page":
             self.status_page(action)
+        elif _kind(action) == "docker_host":
+            self.docker_host(action)
         elif isinstance(action, Create):
             self.create_monitor(action)
         elif isinstance(action, Update):
@@ -135,6 +139,14 @@ class _Applier:
             live = action.live.fields
         monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in self.kuma_ids.items() if kind == "monitor"}
         self.writer.save_status_page(*statuspages.save_arguments(fields, live, monitor_ids))
+
+    def docker_host(self, action: Action) -> None:
+        if isinstance(action, Delete):
+            self.writer.delete_docker_host(action.live.kuma_id)
+            return
+        kuma_id = action.live.kuma_id if isinstance(action, Update) else None
+        payload = {**(action.live.fields if isinstance(action, Update) else {}), **action.desired.fields}
+        self.kuma_ids[("docker_host", action.desired.id)] = self.writer.save_docker_host(payload, kuma_id)
 
     def tag(self, action: Action) -> None:
         fields = action.desired.fields if not isinstance(action, Delete) else {}
@@ -227,6 +239,9 @@ def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[tuple[str, str]
     parent = resolved.get("parent")
     if isinstance(parent, str):
         resolved["parent"] = kuma_ids[("monitor", parent)]
+    host = resolved.get("docker_host")
+    if isinstance(host, str):  # a host's name, as files and plans name it
+        resolved["docker_host"] = kuma_ids[("docker_host", host)]
     notifications = resolved.get("notificationIDList")
     if isinstance(notifications, (list, tuple)):
         resolved["notificationIDList"] = {str(_notification_id(ref, kuma_ids)): True for ref in notifications}

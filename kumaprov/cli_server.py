@@ -161,15 +161,15 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
     if out.exists():
         raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
-        hosts = {int(h["id"]): str(h.get("name")) for h in client.docker_hosts() if "id" in h}
         windows = [(row, client.maintenance_monitors(int(row["id"]))) for row in client.maintenance()]
         pages = [(row, client.status_page_groups(str(row["slug"]))) for row in client.status_pages()]
-        result = export(client.monitors(), client.notifications(), hosts, project.owner_tag, windows, pages)
+        result = export(client.monitors(), client.notifications(), client.docker_hosts(), project.owner_tag,
+                        windows, pages)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(render(result))
     counts = ", ".join(f"{len(result.document.get(key, []))} {key.replace('_', ' ')}"
-                       for key in ("monitors", "notifications", "maintenance", "status_pages"))
+                       for key in ("monitors", "notifications", "docker_hosts", "maintenance", "status_pages"))
     click.echo(f"wrote {counts} to {out}", err=True)
     for name in result.secrets:
         click.echo(f"  set {name} before diff/sync (a secret left out of the file)", err=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kumaprov import exportpages
+from kumaprov import dockerhosts, exportpages
 from kumaprov.checks.secrets import plaintext_reason, strings
 from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import HttpMonitor, Strict
@@ -51,7 +51,7 @@ class Export:
 
 
 def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mapping[str, Any]],
-           docker_hosts: Mapping[int, str], owner_tag: str,
+           docker_hosts: Sequence[Mapping[str, Any]], owner_tag: str,
            windows: Sequence[tuple[Mapping[str, Any], Sequence[int]]] = (),
            pages: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = ()) -> Export:
     """`windows`: each maintenance window with the server ids of the monitors it covers;
@@ -64,14 +64,17 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     monitor_ids = {int(m["id"]): ids.monitor(m) for m in sorted(monitors, key=lambda m: ids.owned(m) is None)}
     exported_notifications = [_notification(row, notification_ids[int(row["id"])], result)
                               for row in notifications]
+    host_names = {int(row["id"]): str(row.get("name")) for row in docker_hosts if "id" in row}
     exported_monitors = []
     for monitor in sorted(monitors, key=lambda m: int(m["id"])):
         if monitor.get("type") not in MONITOR_TYPES:
             result.skipped.append(f"{monitor.get('name')} (#{monitor['id']}, type {monitor.get('type')})")
             continue
-        exported_monitors.append(_monitor(monitor, monitor_ids, notification_ids, docker_hosts, owner_tag, result))
+        exported_monitors.append(_monitor(monitor, monitor_ids, notification_ids, host_names, owner_tag, result))
     if exported_notifications:
         result.document["notifications"] = exported_notifications
+    if docker_hosts:
+        result.document["docker_hosts"] = [dockerhosts.readable(row) for row in docker_hosts]
     result.document["monitors"] = exported_monitors
     if windows:
         result.document["maintenance"] = [exportpages.window(row, covered, monitor_ids) for row, covered in windows]

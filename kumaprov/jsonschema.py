@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, TagDef
 from kumaprov.statuspages import StatusPageDef
@@ -52,6 +53,7 @@ def schema() -> dict[str, Any]:
             "tags": {"type": "array", "items": TagDef.model_json_schema()},
             "maintenance": {"type": "array", "items": maintenance},
             "status_pages": {"type": "array", "items": status_page},
+            "docker_hosts": {"type": "array", "items": DockerHostDef.model_json_schema()},
         },
         "$defs": defs,
     }

@@ -155,6 +155,8 @@ class KumaClient:
         return [dict(row) for row in self._api._event_data[Event.NOTIFICATION_LIST] or []]
 
     def docker_hosts(self) -> list[dict[str, Any]]:
+        # Pushed after login but not waited for at connect; an empty read would look like "none".
+        self._wait_for(Event.DOCKER_HOST_LIST, self._api.timeout)
         return list(self._api._event_data[Event.DOCKER_HOST_LIST] or [])
 
     def tags(self) -> list[dict[str, Any]]:
@@ -241,6 +243,13 @@ class KumaClient:
 
     def delete_status_page(self, slug: str) -> None:
         self._call("deleteStatusPage", slug)
+
+    def save_docker_host(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
+        """`addDockerHost` creates (no id) or replaces the host with that id."""
+        return int(self._call("addDockerHost", (dict(payload), kuma_id))["id"])
+
+    def delete_docker_host(self, kuma_id: int) -> None:
+        self._call("deleteDockerHost", kuma_id)
 
     def _call(self, event: str, data: Any = None) -> Any:
         try:

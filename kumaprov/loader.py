@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
+from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
@@ -24,7 +25,7 @@ from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages")
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -94,6 +95,11 @@ class StatusPageDefinition(Entry):
     page: StatusPageDef
 
 
+@dataclass(frozen=True)
+class DockerHostDefinition(Entry):
+    host: DockerHostDef
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
@@ -103,6 +109,7 @@ class Loaded:
     tags: list[TagDefinition] = field(default_factory=list)
     maintenance: list[MaintenanceDefinition] = field(default_factory=list)
     status_pages: list[StatusPageDefinition] = field(default_factory=list)
+    docker_hosts: list[DockerHostDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -186,6 +193,9 @@ class _Reader:
         for item, position in self.items(data, "status_pages"):
             if page := self.validated(item, position, StatusPageDef, "status page"):
                 self.loaded.status_pages.append(StatusPageDefinition(item, path.parent, (), page))
+        for item, position in self.items(data, "docker_hosts"):
+            if host := self.validated(item, position, DockerHostDef, "docker host"):
+                self.loaded.docker_hosts.append(DockerHostDefinition(item, path.parent, (), host))
         return None
 
     def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:

@@ -50,6 +50,7 @@ class ServerRefs:
     monitors: Mapping[int, str] = field(default_factory=dict)
     notifications: Mapping[int, str] = field(default_factory=dict)
     tags: Mapping[int, str] = field(default_factory=dict)  # server id -> tag name
+    docker_hosts: Mapping[int, str] = field(default_factory=dict)  # server id -> host name
     owner_tag: str = "kumaprov"  # left out when monitor tags are compared
 
     def kuma_ids(self) -> dict[tuple[str, str], int]:
@@ -57,6 +58,7 @@ class ServerRefs:
         ids.update({("notification", ref): kuma_id for kuma_id, ref in self.notifications.items()})
         # Tag names are not unique on the server: the oldest one is the one used.
         ids.update({("tag", name): kuma_id for kuma_id, name in sorted(self.tags.items(), reverse=True)})
+        ids.update({("docker_host", name): kuma_id for kuma_id, name in sorted(self.docker_hosts.items(), reverse=True)})
         return ids
 
 
@@ -163,8 +165,9 @@ def server_refs(live: Sequence[Live], owner_tag: str = "kumaprov") -> ServerRefs
     notifications = [n for n in live if n.kind == "notification"]
     named = {n.kuma_id: f"name:{n.name}" for n in notifications if n.owner is None}
     tags = {t.kuma_id: t.name for t in live if t.kind == "tag"}
+    hosts = {h.kuma_id: h.name for h in live if h.kind == "docker_host"}
     return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)}, tags,
-                      owner_tag)
+                      docker_hosts=hosts, owner_tag=owner_tag)
 
 
 def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:

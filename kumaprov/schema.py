@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov import yamlpos
+from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.statuspages import StatusPageDef
@@ -34,7 +35,8 @@ _TYPE_NAMES = {
 
 
 _ENTITIES: dict[str, type[Strict]] = {"notification": NotificationDef, "tag": TagDef,
-                                      "maintenance window": MaintenanceDef, "status page": StatusPageDef}
+                                      "maintenance window": MaintenanceDef, "status page": StatusPageDef,
+                                      "docker host": DockerHostDef}
 
 
 def problems(

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kumaprov.checks.secrets import strings
 from kumaprov import secrets, statuspages
+from kumaprov.dockerhosts import host_fields
 from kumaprov.loader import (
-    Definition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition, TagDefinition,
+    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition,
+    TagDefinition,
 )
 from kumaprov.maintenance import live_fields, maintenance_fields
 from kumaprov.mapping import (
@@ -55,7 +57,7 @@ def missing_variables(entries: Sequence[Entry], environ: Mapping[str, str]) -> l
 
 
 def desired_state(definitions: Sequence[Definition], notifications: Sequence[NotificationDefinition],
-                  line: ServerLine, environ: Mapping[str, str], docker_hosts: Mapping[str, int],
+                  line: ServerLine, environ: Mapping[str, str], docker_hosts: Collection[str],
                   live_notifications: Sequence[Live], owner_tag: str) -> DesiredState:
     state = DesiredState(problems=missing_variables([*notifications, *definitions], environ))
     if state.problems:
@@ -76,15 +78,12 @@ def desired_state(definitions: Sequence[Definition], notifications: Sequence[Not
     for definition in definitions:
         mapped = kuma_fields(definition.monitor, line, resolve)
         values = dict(mapped.values)
-        if isinstance(definition.monitor, DockerMonitor):
-            host = docker_hosts.get(definition.monitor.docker_host)
-            if host is None:
-                known = ", ".join(sorted(docker_hosts)) or "none"
-                state.problems.append(Problem(definition.position_of("docker_host"), UNKNOWN_DOCKER_HOST,
-                                              f"no docker host named '{definition.monitor.docker_host}' on the "
-                                              f"server (known: {known})", via=definition.via))
-                continue
-            values["docker_host"] = host
+        if isinstance(definition.monitor, DockerMonitor) and definition.monitor.docker_host not in docker_hosts:
+            known = ", ".join(sorted(docker_hosts)) or "none"
+            state.problems.append(Problem(definition.position_of("docker_host"), UNKNOWN_DOCKER_HOST,
+                                          f"no docker host named '{definition.monitor.docker_host}' in the files "
+                                          f"or on the server (known: {known})", via=definition.via))
+            continue
         if "notificationIDList" in values:
             values["notificationIDList"] = names.references(definition, state.problems)
         state.monitors.append(_desired(definition.id, KumaFields(values, mapped.sensitive),
@@ -202,3 +201,14 @@ def live_pages(rows: Sequence[Mapping[str, Any]], groups: Mapping[str, Sequence[
     return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
                  statuspages.live_fields(row, groups.get(str(row["slug"]), ()), monitor_refs), "status_page")
             for row in rows]
+
+
+def desired_hosts(hosts: Sequence[DockerHostDefinition]) -> tuple[list[Desired], list[str]]:
+    """The docker hosts to create or update (identified by name), and the names marked absent."""
+    present = [Desired(h.host.name, host_fields(h.host), kind="docker_host") for h in hosts if not h.host.absent]
+    return present, [h.host.name for h in hosts if h.host.absent]
+
+
+def live_hosts(rows: Sequence[Mapping[str, Any]]) -> list[Live]:
+    return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), "docker_host")
+            for row in rows if "id" in row]

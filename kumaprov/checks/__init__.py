@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov.loader import (
-    Definition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition, TagDefinition,
+    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition,
+    TagDefinition,
 )
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
@@ -75,6 +76,7 @@ class LintContext:
     samples: SampleFiles = field(default_factory=SampleFiles)
     maintenance: Sequence[MaintenanceDefinition] = ()
     status_pages: Sequence[StatusPageDefinition] = ()
+    docker_hosts: Sequence[DockerHostDefinition] = ()
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]

@@ -1,5 +1,6 @@
-"""What maintenance windows and status pages name. KP201: two windows with one title or
-two pages with one slug (their identity); KP209: a monitor id that no definition has."""
+"""The entities identified by a name, and what they name. KP201: two maintenance windows with
+one title, status pages with one slug or docker hosts with one name (their identity); KP209: a
+window or page naming a monitor id that no definition has."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
     ids = {str(entry.raw.get("id")) for entry in context.entries}
     windows = [(w, "title", f"maintenance window '{w.window.title}'", w.window.title) for w in context.maintenance]
     pages = [(p, "slug", f"status page '{p.page.slug}'", p.page.slug) for p in context.status_pages]
-    for entries in (windows, pages):
+    hosts = [(h, "name", f"docker host '{h.host.name}'", h.host.name) for h in context.docker_hosts]
+    for entries in (windows, pages, hosts):
         first: dict[str, Entry] = {}
         for entry, key, what, name in entries:
             earlier = first.setdefault(name, entry)
