@@ -43,6 +43,8 @@ class Writer(Protocol):
     def delete_status_page(self, slug: str) -> None: ...
     def save_docker_host(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
     def delete_docker_host(self, kuma_id: int) -> None: ...
+    def save_proxy(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
+    def delete_proxy(self, kuma_id: int) -> None: ...
 
 
 Action = Create | Update | Delete
@@ -91,7 +93,9 @@ class _Applier:
         elif _kind(action) == "status_page":
             self.status_page(action)
         elif _kind(action) == "docker_host":
-            self.docker_host(action)
+            self.saved_whole(action, self.writer.save_docker_host, self.writer.delete_docker_host)
+        elif _kind(action) == "proxy":
+            self.saved_whole(action, self.writer.save_proxy, self.writer.delete_proxy)
         elif isinstance(action, Create):
             self.create_monitor(action)
         elif isinstance(action, Update):
@@ -140,13 +144,15 @@ class _Applier:
         monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in self.kuma_ids.items() if kind == "monitor"}
         self.writer.save_status_page(*statuspages.save_arguments(fields, live, monitor_ids))
 
-    def docker_host(self, action: Action) -> None:
+    def saved_whole(self, action: Action, save: Callable[[Mapping[str, Any], int | None], int],
+                    delete: Callable[[int], None]) -> None:
+        """Docker hosts and proxies: one call saves the whole object, new (no id) or by id."""
         if isinstance(action, Delete):
-            self.writer.delete_docker_host(action.live.kuma_id)
+            delete(action.live.kuma_id)
             return
         kuma_id = action.live.kuma_id if isinstance(action, Update) else None
         payload = {**(action.live.fields if isinstance(action, Update) else {}), **action.desired.fields}
-        self.kuma_ids[("docker_host", action.desired.id)] = self.writer.save_docker_host(payload, kuma_id)
+        self.kuma_ids[(action.desired.kind, action.desired.id)] = save(payload, kuma_id)
 
     def tag(self, action: Action) -> None:
         fields = action.desired.fields if not isinstance(action, Delete) else {}
@@ -242,6 +248,9 @@ def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[tuple[str, str]
     host = resolved.get("docker_host")
     if isinstance(host, str):  # a host's name, as files and plans name it
         resolved["docker_host"] = kuma_ids[("docker_host", host)]
+    proxy = resolved.get("proxyId")
+    if isinstance(proxy, str):
+        resolved["proxyId"] = kuma_ids[("proxy", proxy)]
     notifications = resolved.get("notificationIDList")
     if isinstance(notifications, (list, tuple)):
         resolved["notificationIDList"] = {str(_notification_id(ref, kuma_ids)): True for ref in notifications}

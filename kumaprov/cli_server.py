@@ -164,12 +164,13 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
         windows = [(row, client.maintenance_monitors(int(row["id"]))) for row in client.maintenance()]
         pages = [(row, client.status_page_groups(str(row["slug"]))) for row in client.status_pages()]
         result = export(client.monitors(), client.notifications(), client.docker_hosts(), project.owner_tag,
-                        windows, pages)
+                        windows, pages, client.proxies())
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(render(result))
     counts = ", ".join(f"{len(result.document.get(key, []))} {key.replace('_', ' ')}"
-                       for key in ("monitors", "notifications", "docker_hosts", "maintenance", "status_pages"))
+                       for key in ("monitors", "notifications", "docker_hosts", "proxies", "maintenance",
+                                   "status_pages"))
     click.echo(f"wrote {counts} to {out}", err=True)
     for name in result.secrets:
         click.echo(f"  set {name} before diff/sync (a secret left out of the file)", err=True)

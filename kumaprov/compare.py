@@ -23,6 +23,8 @@ def as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
         return refs.monitors.get(value, f"#{value}")
     if key == "docker_host" and value is not None:
         return refs.docker_hosts.get(int(value), f"#{value}")
+    if key == "proxyId" and value is not None:
+        return refs.proxies.get(int(value), f"#{value}")
     if key == "notificationIDList" and isinstance(value, Mapping):
         return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
     if key == "tags" and isinstance(value, list):

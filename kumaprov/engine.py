@@ -25,9 +25,10 @@ from kumaprov.loader import Definition
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import (
-    desired_hosts, desired_maintenance, desired_pages, desired_state, desired_tags, live_hosts, live_maintenance,
-    live_notifications, live_pages, live_state, live_tags,
+    desired_hosts, desired_maintenance, desired_pages, desired_proxies, desired_state, desired_tags, live_hosts,
+    live_maintenance, live_notifications, live_pages, live_proxies, live_state, live_tags,
 )
+from kumaprov.proxies import proxy_address
 from kumaprov.totp import totp_now
 
 
@@ -78,24 +79,29 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     _fail_on_errors(result.problems, len(result.files))
     hosts, absent_hosts = desired_hosts(result.docker_hosts)
     live_host_list = live_hosts(client.docker_hosts())
+    proxies = desired_proxies(result.proxies, env)
+    _fail_on_errors(proxies.problems, len(result.files))
+    live_proxy_list = live_proxies(client.proxies()) if result.proxies else []
     monitors = live_state(client.monitors(), project.owner_tag)
     notifications = live_notifications(client.notifications(), project.owner_tag)
     known_hosts = {h.name for h in live_host_list if h.name not in absent_hosts} | {h.id for h in hosts}
     state = desired_state(result.definitions, result.notifications, line, env, known_hosts, notifications,
-                          project.owner_tag)
+                          project.owner_tag, {p.proxy.id: proxy_address(p.proxy) for p in result.proxies})
     _fail_on_errors(state.problems, len(result.files))
     tags = _live_tags(client, result.definitions)
-    refs = server_refs([*monitors, *notifications, *tags, *live_host_list], project.owner_tag)
+    refs = server_refs([*monitors, *notifications, *tags, *live_host_list, *live_proxy_list], project.owner_tag)
     windows, absent = desired_maintenance(result.maintenance)
     live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent}, refs)
     pages, absent_pages = desired_pages(result.status_pages)
     live_page_list = _live_pages(client, {*(p.id for p in pages), *absent_pages}, refs)
     plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
                    plan_by_name(hosts, live_host_list, absent_hosts),
+                   plan_by_name(proxies.monitors, live_proxy_list,
+                                [proxy_address(p.proxy) for p in result.proxies if p.proxy.absent]),
                    make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
                    make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs),
                    plan_by_name(windows, live_windows, absent), plan_by_name(pages, live_page_list, absent_pages))
-    live = [*monitors, *notifications, *tags, *live_host_list, *live_windows, *live_page_list]
+    live = [*monitors, *notifications, *tags, *live_host_list, *live_proxy_list, *live_windows, *live_page_list]
     return Planned(plan, line, len(result.files), live)
 
 
@@ -105,7 +111,7 @@ def saved_plan(client: KumaClient, project: Project, document: object,
     line = versions.server_line(client.version)
     live = [*live_state(client.monitors(), project.owner_tag),
             *live_notifications(client.notifications(), project.owner_tag), *live_tags(client.tags()),
-            *live_hosts(client.docker_hosts())]
+            *live_hosts(client.docker_hosts()), *live_proxies(client.proxies())]
     refs = server_refs(live, project.owner_tag)
     live += _live_maintenance(client, savedplan.titles(document, "maintenance"), refs)
     live += _live_pages(client, savedplan.titles(document, "status_page"), refs)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from kumaprov import dockerhosts, exportpages
+from kumaprov import dockerhosts, exportpages, proxies
 from kumaprov.checks.secrets import plaintext_reason, strings
 from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import HttpMonitor, Strict
@@ -53,7 +53,8 @@ class Export:
 def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mapping[str, Any]],
            docker_hosts: Sequence[Mapping[str, Any]], owner_tag: str,
            windows: Sequence[tuple[Mapping[str, Any], Sequence[int]]] = (),
-           pages: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = ()) -> Export:
+           pages: Sequence[tuple[Mapping[str, Any], Sequence[Mapping[str, Any]]]] = (),
+           proxy_rows: Sequence[Mapping[str, Any]] = ()) -> Export:
     """`windows`: each maintenance window with the server ids of the monitors it covers;
     `pages`: each status page with its groups as the public endpoint lists them."""
     result = Export()
@@ -65,16 +66,22 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     exported_notifications = [_notification(row, notification_ids[int(row["id"])], result)
                               for row in notifications]
     host_names = {int(row["id"]): str(row.get("name")) for row in docker_hosts if "id" in row}
+    proxy_ids = {int(row["id"]): ids.unique(f"proxy-{row.get('host')}") for row in proxy_rows}
     exported_monitors = []
     for monitor in sorted(monitors, key=lambda m: int(m["id"])):
         if monitor.get("type") not in MONITOR_TYPES:
             result.skipped.append(f"{monitor.get('name')} (#{monitor['id']}, type {monitor.get('type')})")
             continue
-        exported_monitors.append(_monitor(monitor, monitor_ids, notification_ids, host_names, owner_tag, result))
+        exported = _monitor(monitor, monitor_ids, notification_ids, host_names, owner_tag, result)
+        if monitor.get("proxyId") in proxy_ids and issubclass(MONITOR_TYPES[monitor["type"]], HttpMonitor):
+            exported["proxy"] = proxy_ids[int(monitor["proxyId"])]
+        exported_monitors.append(exported)
     if exported_notifications:
         result.document["notifications"] = exported_notifications
     if docker_hosts:
         result.document["docker_hosts"] = [dockerhosts.readable(row) for row in docker_hosts]
+    if proxy_rows:
+        result.document["proxies"] = [_proxy(row, proxy_ids[int(row["id"])], result) for row in proxy_rows]
     result.document["monitors"] = exported_monitors
     if windows:
         result.document["maintenance"] = [exportpages.window(row, covered, monitor_ids) for row, covered in windows]
@@ -144,6 +151,13 @@ def _notification(row: Mapping[str, Any], definition_id: str, result: Export) ->
         document["default"] = True
     if settings:
         document["settings"] = settings
+    return document
+
+
+def _proxy(row: Mapping[str, Any], proxy_id: str, result: Export) -> dict[str, Any]:
+    document = proxies.readable(row, proxy_id)
+    if document.get("password"):
+        document["password"] = _secret(result, proxy_id, "password")
     return document
 
 

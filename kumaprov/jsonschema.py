@@ -10,6 +10,7 @@ from pydantic import TypeAdapter
 from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, TagDef
+from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES
 
@@ -54,6 +55,7 @@ def schema() -> dict[str, Any]:
             "maintenance": {"type": "array", "items": maintenance},
             "status_pages": {"type": "array", "items": status_page},
             "docker_hosts": {"type": "array", "items": DockerHostDef.model_json_schema()},
+            "proxies": {"type": "array", "items": ProxyDef.model_json_schema()},
         },
         "$defs": defs,
     }

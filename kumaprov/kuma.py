@@ -251,6 +251,17 @@ class KumaClient:
     def delete_docker_host(self, kuma_id: int) -> None:
         self._call("deleteDockerHost", kuma_id)
 
+    def proxies(self) -> list[dict[str, Any]]:
+        self._wait_for(Event.PROXY_LIST, self._api.timeout)
+        return list(self._api._event_data[Event.PROXY_LIST] or [])
+
+    def save_proxy(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
+        """`addProxy` creates (no id) or replaces the proxy with that id."""
+        return int(self._call("addProxy", (dict(payload), kuma_id))["id"])
+
+    def delete_proxy(self, kuma_id: int) -> None:
+        self._call("deleteProxy", kuma_id)
+
     def _call(self, event: str, data: Any = None) -> Any:
         try:
             return self._api._call(event, data)

@@ -11,8 +11,8 @@ from pathlib import Path
 from kumaprov import loader, versions
 from kumaprov.checks import LintContext, run_checks
 from kumaprov.loader import (
-    Definition, DockerHostDefinition, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition,
-    TagDefinition,
+    Definition, DockerHostDefinition, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    StatusPageDefinition, TagDefinition,
 )
 from kumaprov.problems import Problem
 from kumaprov.project import Project
@@ -26,6 +26,7 @@ class LintResult:
     maintenance: list[MaintenanceDefinition]
     status_pages: list[StatusPageDefinition]
     docker_hosts: list[DockerHostDefinition]
+    proxies: list[ProxyDefinition]
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
@@ -56,10 +57,10 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
                           project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages,
-                          docker_hosts=loaded.docker_hosts)
+                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
     inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
     return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
-                      loaded.status_pages, loaded.docker_hosts, problems, loaded.files, inputs)
+                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs)

@@ -20,12 +20,14 @@ from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.project import PROJECT_FILE, Project
+from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
-FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts")
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
+             "proxies")
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -100,6 +102,11 @@ class DockerHostDefinition(Entry):
     host: DockerHostDef
 
 
+@dataclass(frozen=True)
+class ProxyDefinition(Entry):
+    proxy: ProxyDef
+
+
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
@@ -110,6 +117,7 @@ class Loaded:
     maintenance: list[MaintenanceDefinition] = field(default_factory=list)
     status_pages: list[StatusPageDefinition] = field(default_factory=list)
     docker_hosts: list[DockerHostDefinition] = field(default_factory=list)
+    proxies: list[ProxyDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
 
@@ -196,6 +204,9 @@ class _Reader:
         for item, position in self.items(data, "docker_hosts"):
             if host := self.validated(item, position, DockerHostDef, "docker host"):
                 self.loaded.docker_hosts.append(DockerHostDefinition(item, path.parent, (), host))
+        for item, position in self.items(data, "proxies"):
+            if proxy := self.validated(item, position, ProxyDef, "proxy"):
+                self.loaded.proxies.append(ProxyDefinition(item, path.parent, (), proxy))
         return None
 
     def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:

@@ -69,6 +69,8 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         fields["notificationIDList"] = tuple(sorted(set(monitor.notifications)))
     if isinstance(monitor, HttpMonitor):
         fields.update(_http_fields(monitor))
+        if monitor.proxy is not None:
+            fields["proxyId"] = monitor.proxy  # apply swaps in the server's id
     if isinstance(monitor, KeywordMonitor):
         fields.update(keyword=monitor.keyword, invertKeyword=monitor.invert_keyword)
     if isinstance(monitor, JsonQueryMonitor):

@@ -101,6 +101,8 @@ class HttpMonitor(MonitorBase):
     ignore_tls: bool = False
     expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
     basic_auth: BasicAuth | None = None
+    proxy: Slug | None = Field(None, description="The id of a proxy in the files; unset leaves the monitor's "
+                                                 "proxy as it is.")
     samples: list[Sample] = Field(default_factory=list, description="Responses to check the verdict on.")
 
     @field_validator("body")

@@ -51,6 +51,7 @@ class ServerRefs:
     notifications: Mapping[int, str] = field(default_factory=dict)
     tags: Mapping[int, str] = field(default_factory=dict)  # server id -> tag name
     docker_hosts: Mapping[int, str] = field(default_factory=dict)  # server id -> host name
+    proxies: Mapping[int, str] = field(default_factory=dict)  # server id -> definition id (or address)
     owner_tag: str = "kumaprov"  # left out when monitor tags are compared
 
     def kuma_ids(self) -> dict[tuple[str, str], int]:
@@ -59,6 +60,7 @@ class ServerRefs:
         # Tag names are not unique on the server: the oldest one is the one used.
         ids.update({("tag", name): kuma_id for kuma_id, name in sorted(self.tags.items(), reverse=True)})
         ids.update({("docker_host", name): kuma_id for kuma_id, name in sorted(self.docker_hosts.items(), reverse=True)})
+        ids.update({("proxy", name): kuma_id for kuma_id, name in sorted(self.proxies.items(), reverse=True)})
         return ids
 
 
@@ -166,8 +168,9 @@ def server_refs(live: Sequence[Live], owner_tag: str = "kumaprov") -> ServerRefs
     named = {n.kuma_id: f"name:{n.name}" for n in notifications if n.owner is None}
     tags = {t.kuma_id: t.name for t in live if t.kind == "tag"}
     hosts = {h.kuma_id: h.name for h in live if h.kind == "docker_host"}
+    proxies = {p.kuma_id: p.name for p in live if p.kind == "proxy"}
     return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)}, tags,
-                      docker_hosts=hosts, owner_tag=owner_tag)
+                      docker_hosts=hosts, proxies=proxies, owner_tag=owner_tag)
 
 
 def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:

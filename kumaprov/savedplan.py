@@ -23,7 +23,7 @@ FORMAT_VERSION = 1
 _VOLATILE = frozenset({"dns_last_result", "active", "forceInactive", "maintenance", "weight"})
 
 
-_SHARED = frozenset({"tag", "maintenance", "status_page", "docker_host"})
+_SHARED = frozenset({"tag", "maintenance", "status_page", "docker_host", "proxy"})
 
 
 def titles(document: Any, kind: str) -> set[str]:

@@ -11,6 +11,7 @@ from kumaprov import yamlpos
 from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
+from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Position, Problem
@@ -36,7 +37,7 @@ _TYPE_NAMES = {
 
 _ENTITIES: dict[str, type[Strict]] = {"notification": NotificationDef, "tag": TagDef,
                                       "maintenance window": MaintenanceDef, "status page": StatusPageDef,
-                                      "docker host": DockerHostDef}
+                                      "docker host": DockerHostDef, "proxy": ProxyDef}
 
 
 def problems(

@@ -19,8 +19,8 @@ from kumaprov.checks.secrets import strings
 from kumaprov import secrets, statuspages
 from kumaprov.dockerhosts import host_fields
 from kumaprov.loader import (
-    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition,
-    TagDefinition,
+    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    StatusPageDefinition, TagDefinition,
 )
 from kumaprov.maintenance import live_fields, maintenance_fields
 from kumaprov.mapping import (
@@ -29,6 +29,7 @@ from kumaprov.mapping import (
 from kumaprov.model import DockerMonitor
 from kumaprov.plan import Desired, Live
 from kumaprov.problems import Problem
+from kumaprov.proxies import address, proxy_address, proxy_fields
 from kumaprov.statuspages import page_fields
 from kumaprov.versions import ServerLine
 
@@ -58,7 +59,9 @@ def missing_variables(entries: Sequence[Entry], environ: Mapping[str, str]) -> l
 
 def desired_state(definitions: Sequence[Definition], notifications: Sequence[NotificationDefinition],
                   line: ServerLine, environ: Mapping[str, str], docker_hosts: Collection[str],
-                  live_notifications: Sequence[Live], owner_tag: str) -> DesiredState:
+                  live_notifications: Sequence[Live], owner_tag: str,
+                  proxies: Mapping[str, str] | None = None) -> DesiredState:
+    """`proxies`: the address of each proxy id in the files, which monitors name."""
     state = DesiredState(problems=missing_variables([*notifications, *definitions], environ))
     if state.problems:
         return state
@@ -84,6 +87,8 @@ def desired_state(definitions: Sequence[Definition], notifications: Sequence[Not
                                           f"no docker host named '{definition.monitor.docker_host}' in the files "
                                           f"or on the server (known: {known})", via=definition.via))
             continue
+        if "proxyId" in values:
+            values["proxyId"] = (proxies or {})[values["proxyId"]]  # lint: every id is defined (KP209)
         if "notificationIDList" in values:
             values["notificationIDList"] = names.references(definition, state.problems)
         state.monitors.append(_desired(definition.id, KumaFields(values, mapped.sensitive),
@@ -212,3 +217,25 @@ def desired_hosts(hosts: Sequence[DockerHostDefinition]) -> tuple[list[Desired],
 def live_hosts(rows: Sequence[Mapping[str, Any]]) -> list[Live]:
     return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), "docker_host")
             for row in rows if "id" in row]
+
+
+def desired_proxies(proxies: Sequence[ProxyDefinition], environ: Mapping[str, str]) -> DesiredState:
+    """The proxies to create or update (`monitors` holds them), called by their address,
+    passwords resolved."""
+    state = DesiredState(problems=missing_variables(proxies, environ))
+    for proxy in proxies:
+        if proxy.proxy.absent or state.problems:
+            continue
+        written = proxy_fields(proxy.proxy)
+        values = {key: secrets.resolve(value, environ) if isinstance(value, str) else value
+                  for key, value in written.items()}
+        sensitive = frozenset({"password"} if written["password"] else ())
+        state.monitors.append(Desired(proxy_address(proxy.proxy), values, sensitive,
+                                      {"password": written["password"]}, "proxy"))
+    return state
+
+
+def live_proxies(rows: Sequence[Mapping[str, Any]]) -> list[Live]:
+    """Proxies as listed, each called by its address (Uptime Kuma gives them no name)."""
+    return [Live(int(row["id"]), address(row.get("protocol"), row.get("host"), row.get("port")),
+                 address(row.get("protocol"), row.get("host"), row.get("port")), dict(row), "proxy") for row in rows]

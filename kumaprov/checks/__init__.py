@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov.loader import (
-    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, StatusPageDefinition,
-    TagDefinition,
+    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    StatusPageDefinition, TagDefinition,
 )
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
@@ -77,6 +77,7 @@ class LintContext:
     maintenance: Sequence[MaintenanceDefinition] = ()
     status_pages: Sequence[StatusPageDefinition] = ()
     docker_hosts: Sequence[DockerHostDefinition] = ()
+    proxies: Sequence[ProxyDefinition] = ()
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]

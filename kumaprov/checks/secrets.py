@@ -32,7 +32,7 @@ _AUTH_SCHEME_ONLY = re.compile(r"^\s*(bearer|basic|token)\s*$", re.I)
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
-    for entry in [*context.entries, *context.notification_entries]:
+    for entry in [*context.entries, *context.notification_entries, *context.proxies]:
         for path, value in strings(entry.raw, ()):
             yield from _check_string(entry, path, value)
 
