@@ -97,6 +97,7 @@ class Plan:
     updates: tuple[Update, ...] = ()
     deletes: tuple[Delete, ...] = ()
     unchanged: tuple[str, ...] = ()
+    unchanged_kinds: tuple[str, ...] = ()  # the kind of each unchanged object, for the summary
     kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
     # Server ids by (kind, reference): apply resolves parents and notifications with it.
     kuma_ids: Mapping[tuple[str, str], int] = field(default_factory=dict)
@@ -127,7 +128,7 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
     creates: list[Create] = []
     updates: list[Update] = []
     deletes: list[Delete] = []
-    unchanged: list[str] = []
+    unchanged: list[Desired] = []
     for want in desired:
         matches = owned.pop(want.id, [])
         current = matches[0] if matches else None
@@ -143,13 +144,13 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if changes or adopting:
             updates.append(Update(want, current, changes, adopting))
         else:
-            unchanged.append(want.id)
+            unchanged.append(want)
 
     leftovers = [m for monitors in owned.values() for m in monitors]
     if prune:
         deletes.extend(Delete(m) for m in leftovers)
     return Plan(tuple(parents_first(creates)), tuple(updates), tuple(children_first(deletes, live)),
-                tuple(unchanged), () if prune else tuple(leftovers), refs.kuma_ids())
+                *_ids_and_kinds(unchanged), () if prune else tuple(leftovers), refs.kuma_ids())
 
 
 def owned_ids_by_kuma_id(live: Sequence[Live]) -> dict[int, str]:
@@ -184,8 +185,8 @@ def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:
         elif changes := tuple(c for c in diff_fields(want, current, ServerRefs())):
             updates.append(Update(want, current, changes))
         else:
-            unchanged.append(want.id)
-    return Plan(tuple(creates), tuple(updates), (), tuple(unchanged))
+            unchanged.append(want)
+    return Plan(tuple(creates), tuple(updates), (), *_ids_and_kinds(unchanged))
 
 
 def plan_by_name(desired: Sequence[Desired], live: Sequence[Live], absent: Sequence[str]) -> Plan:
@@ -207,9 +208,13 @@ def plan_by_name(desired: Sequence[Desired], live: Sequence[Live], absent: Seque
         elif changes := diff_fields(want, current, ServerRefs()):
             updates.append(Update(want, current, changes))
         else:
-            unchanged.append(want.id)
+            unchanged.append(want)
     deletes = [Delete(by_name[name][0], "marked absent") for name in absent if by_name[name]]
-    return Plan(tuple(creates), tuple(updates), tuple(deletes), tuple(unchanged))
+    return Plan(tuple(creates), tuple(updates), tuple(deletes), *_ids_and_kinds(unchanged))
+
+
+def _ids_and_kinds(unchanged: Sequence[Desired]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    return tuple(d.id for d in unchanged), tuple(d.kind for d in unchanged)
 
 
 def combine(*plans: Plan) -> Plan:
@@ -218,6 +223,7 @@ def combine(*plans: Plan) -> Plan:
     return Plan(
         tuple(c for p in plans for c in p.creates), tuple(u for p in plans for u in p.updates),
         tuple(d for p in reversed(plans) for d in p.deletes), tuple(i for p in plans for i in p.unchanged),
+        tuple(k for p in plans for k in p.unchanged_kinds),
         tuple(k for p in plans for k in p.kept), {key: v for p in plans for key, v in p.kuma_ids.items()})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -13,9 +14,21 @@ from kumaprov.secrets import REDACTOR, SENSITIVE
 FORMAT_VERSION = 1
 
 
+_PLURALS = {"monitor": "monitor(s)", "notification": "notification(s)", "tag": "tag(s)",
+            "docker_host": "docker host(s)", "proxy": "proxies", "maintenance": "maintenance window(s)",
+            "status_page": "status page(s)"}
+
+
+def _in_sync(plan: Plan) -> str:
+    """'3 monitor(s), 1 status page(s)': monitors always named, the other kinds when present."""
+    counts = Counter(plan.unchanged_kinds or ["monitor"] * len(plan.unchanged))  # a Plan built by hand
+    counts.setdefault("monitor", 0)
+    return ", ".join(f"{counts[kind]} {label}" for kind, label in _PLURALS.items() if kind in counts)
+
+
 def summary_line(plan: Plan) -> str:
     if not plan.has_changes:
-        return f"No changes. {len(plan.unchanged)} monitor(s) in sync."
+        return f"No changes. {_in_sync(plan)} in sync."
     text = (f"Plan: {len(plan.creates)} to create, {len(plan.updates)} to update, "
             f"{len(plan.deletes)} to delete, {len(plan.unchanged)} unchanged.")
     if plan.kept:
