@@ -22,6 +22,7 @@ from kumaprov.plan import (
     server_refs,
 )
 from kumaprov.loader import Definition
+from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import (
@@ -153,9 +154,14 @@ def offline_check(project: Project, paths: Sequence[Path] | None) -> LintResult:
 
 
 def _covers(project: Project, line: versions.ServerLine) -> bool:
-    """Whether the offline lint checked everything this server line decides on."""
+    """Whether the offline lint checked everything this server line decides on: the JSON
+    semantics, operators, interval bounds, and which types and fields it offers."""
+    firsts = sorted({v for cls in MONITOR_TYPES.values()
+                     for v in (cls.min_version, *cls.field_min_versions.values(), *cls.value_min_versions.values())})
+
     def rules(checked: versions.ServerLine) -> tuple[object, ...]:
-        return (checked.json_semantics, checked.json_operators, checked.min_interval)
+        offered = tuple(versions.at_least(checked.version, first) for first in firsts)
+        return (checked.json_semantics, checked.json_operators, checked.min_interval, offered)
 
     return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
 

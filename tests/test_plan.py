@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kumaprov.errors import PlanRefused
 from kumaprov.compare import same_value
+from kumaprov.engine import _covers
 from kumaprov.plan import Desired, Live, check_deletion_guard, make_plan
+from kumaprov.project import Project
+from kumaprov.versions import server_line
 
 
 def desired(id_: str, **fields: Any) -> Desired:
@@ -107,3 +111,14 @@ def test_deletion_guard() -> None:
         check_deletion_guard(make_plan([], ten[:2]), allow_mass_delete=False)
     check_deletion_guard(make_plan([], ten), allow_mass_delete=True)
     check_deletion_guard(make_plan([], ten[:1]), allow_mass_delete=False)  # a single monitor may go
+
+
+@pytest.mark.parametrize(("target", "server", "reused"), [
+    ("2.5.3", "2.5.3", True),
+    ("2.5.3", "2.1.0", False),  # same JSON rules and intervals, but no ntp or pm2 monitors
+    ("2.0.0-beta.3", "2.0.0-beta.2", False),  # no smtp monitors
+    (None, "2.5.3", True),  # every line was checked, 2.5.3 among them
+])
+def test_the_offline_lint_is_reused_only_for_a_server_it_covered(target: str | None, server: str,
+                                                                 reused: bool) -> None:
+    assert _covers(Project(root=Path("."), target=target), server_line(server)) is reused
