@@ -31,6 +31,17 @@ MONITORS = """\
         name: Secret push
         type: push
         push_token: "${CANARY_TOKEN}"
+        interval: 300
+      - {id: secret-mqtt, name: Secret MQTT, type: mqtt, hostname: 127.0.0.1, port: 9, topic: t, interval: 300,
+         username: kuma, password: "${CANARY_TOKEN}"}
+      - {id: secret-pg, name: Secret Postgres, type: postgres, interval: 300,
+         connection_string: "postgres://kuma:${CANARY_TOKEN}@127.0.0.1:9/app"}
+      - {id: secret-kafka, name: Secret Kafka, type: kafka-producer, brokers: ["127.0.0.1:9"], topic: t, message: m,
+         interval: 300, sasl: {mechanism: plain, username: kuma, password: "${CANARY_TOKEN}"}}
+      - {id: secret-proxied, name: Secret proxied, type: http, url: "http://127.0.0.1:9/", proxy: canary-proxy,
+         interval: 300}
+    proxies:
+      - {id: canary-proxy, host: 127.0.0.1, port: 3129, username: kuma, password: "${CANARY_TOKEN}"}
 """
 
 
