@@ -27,7 +27,7 @@ from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project
 from kumaprov.state import (
     desired_hosts, desired_maintenance, desired_pages, desired_proxies, desired_state, desired_tags, live_hosts,
-    live_maintenance, live_notifications, live_pages, live_proxies, live_state, live_tags,
+    live_maintenance, live_notifications, live_pages, live_proxies, live_state, live_tags, missing_variables,
 )
 from kumaprov.proxies import proxy_address
 from kumaprov.totp import totp_now
@@ -78,30 +78,32 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     line = versions.server_line(client.version)
     result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
+    # Everything resolved and every reference checked before any plan is made.
     hosts, absent_hosts = desired_hosts(result.docker_hosts)
     live_host_list = live_hosts(client.docker_hosts())
-    proxies = desired_proxies(result.proxies, env)
-    _fail_on_errors(proxies.problems, len(result.files))
-    live_proxy_list = live_proxies(client.proxies()) if result.proxies else []
+    known_hosts = {h.name for h in live_host_list if h.name not in absent_hosts} | {h.id for h in hosts}
     monitors = live_state(client.monitors(), project.owner_tag)
     notifications = live_notifications(client.notifications(), project.owner_tag)
-    known_hosts = {h.name for h in live_host_list if h.name not in absent_hosts} | {h.id for h in hosts}
     state = desired_state(result.definitions, result.notifications, line, env, known_hosts, notifications,
                           project.owner_tag, {p.proxy.id: proxy_address(p.proxy) for p in result.proxies})
-    _fail_on_errors(state.problems, len(result.files))
+    _fail_on_errors([*missing_variables(result.proxies, env), *state.problems], len(result.files))
+    proxies, absent_proxies = desired_proxies(result.proxies, env)
+    live_proxy_list = live_proxies(client.proxies()) if result.proxies else []
     tags = _live_tags(client, result.definitions)
     refs = server_refs([*monitors, *notifications, *tags, *live_host_list, *live_proxy_list], project.owner_tag)
-    windows, absent = desired_maintenance(result.maintenance)
-    live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent}, refs)
+    windows, absent_windows = desired_maintenance(result.maintenance)
+    live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent_windows}, refs)
     pages, absent_pages = desired_pages(result.status_pages)
     live_page_list = _live_pages(client, {*(p.id for p in pages), *absent_pages}, refs)
+    # In this order: what monitors use exists before them; windows and pages, which name
+    # monitors, come after (combine reverses the order for deletes).
     plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
                    plan_by_name(hosts, live_host_list, absent_hosts),
-                   plan_by_name(proxies.monitors, live_proxy_list,
-                                [proxy_address(p.proxy) for p in result.proxies if p.proxy.absent]),
+                   plan_by_name(proxies, live_proxy_list, absent_proxies),
                    make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
                    make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs),
-                   plan_by_name(windows, live_windows, absent), plan_by_name(pages, live_page_list, absent_pages))
+                   plan_by_name(windows, live_windows, absent_windows),
+                   plan_by_name(pages, live_page_list, absent_pages))
     live = [*monitors, *notifications, *tags, *live_host_list, *live_proxy_list, *live_windows, *live_page_list]
     return Planned(plan, line, len(result.files), live)
 

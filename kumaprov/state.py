@@ -15,14 +15,13 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from kumaprov import maintenance, secrets, statuspages
 from kumaprov.checks.secrets import strings
-from kumaprov import secrets, statuspages
 from kumaprov.dockerhosts import host_fields
 from kumaprov.loader import (
     Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
-from kumaprov.maintenance import live_fields, maintenance_fields
 from kumaprov.mapping import (
     DEFAULT_TAG_COLOR, NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, KumaFields, kuma_fields, notification_fields,
 )
@@ -30,7 +29,6 @@ from kumaprov.model import DockerMonitor
 from kumaprov.plan import Desired, Live
 from kumaprov.problems import Problem
 from kumaprov.proxies import address, proxy_address, proxy_fields
-from kumaprov.statuspages import page_fields
 from kumaprov.versions import ServerLine
 
 MISSING_VARIABLE = "KP403"
@@ -177,7 +175,7 @@ def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
 
 def desired_maintenance(windows: Sequence[MaintenanceDefinition]) -> tuple[list[Desired], list[str]]:
     """The windows to create or update (identified by title), and the titles marked absent."""
-    present = [Desired(w.window.title, maintenance_fields(w.window), kind="maintenance")
+    present = [Desired(w.window.title, maintenance.maintenance_fields(w.window), kind="maintenance")
                for w in windows if not w.window.absent]
     return present, [w.window.title for w in windows if w.window.absent]
 
@@ -190,13 +188,14 @@ def live_maintenance(rows: Sequence[Mapping[str, Any]], covered: Mapping[int, Se
     for row in rows:
         kuma_id, title = int(row["id"]), str(row.get("title", ""))
         monitors = [monitor_refs.get(m, f"#{m}") for m in covered.get(kuma_id, ())]
-        live.append(Live(kuma_id, title, title, live_fields(row, monitors), "maintenance"))
+        live.append(Live(kuma_id, title, title, maintenance.live_fields(row, monitors), "maintenance"))
     return live
 
 
 def desired_pages(pages: Sequence[StatusPageDefinition]) -> tuple[list[Desired], list[str]]:
     """The status pages to create or update (identified by slug), and the slugs marked absent."""
-    present = [Desired(p.page.slug, page_fields(p.page), kind="status_page") for p in pages if not p.page.absent]
+    present = [Desired(p.page.slug, statuspages.page_fields(p.page), kind="status_page")
+               for p in pages if not p.page.absent]
     return present, [p.page.slug for p in pages if p.page.absent]
 
 
@@ -219,20 +218,17 @@ def live_hosts(rows: Sequence[Mapping[str, Any]]) -> list[Live]:
             for row in rows if "id" in row]
 
 
-def desired_proxies(proxies: Sequence[ProxyDefinition], environ: Mapping[str, str]) -> DesiredState:
-    """The proxies to create or update (`monitors` holds them), called by their address,
-    passwords resolved."""
-    state = DesiredState(problems=missing_variables(proxies, environ))
-    for proxy in proxies:
-        if proxy.proxy.absent or state.problems:
-            continue
-        written = proxy_fields(proxy.proxy)
+def desired_proxies(proxies: Sequence[ProxyDefinition], environ: Mapping[str, str]) -> tuple[list[Desired], list[str]]:
+    """The proxies to create or update, called by their address, and the addresses marked absent.
+    Passwords are resolved: check `missing_variables` first."""
+    present = []
+    for proxy in (p.proxy for p in proxies if not p.proxy.absent):
+        written = proxy_fields(proxy)
         values = {key: secrets.resolve(value, environ) if isinstance(value, str) else value
                   for key, value in written.items()}
         sensitive = frozenset({"password"} if written["password"] else ())
-        state.monitors.append(Desired(proxy_address(proxy.proxy), values, sensitive,
-                                      {"password": written["password"]}, "proxy"))
-    return state
+        present.append(Desired(proxy_address(proxy), values, sensitive, {"password": written["password"]}, "proxy"))
+    return present, [proxy_address(p.proxy) for p in proxies if p.proxy.absent]
 
 
 def live_proxies(rows: Sequence[Mapping[str, Any]]) -> list[Live]:

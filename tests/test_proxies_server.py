@@ -36,6 +36,13 @@ def test_a_proxy_and_its_monitor_sync_together_and_the_proxy_goes_only_when_abse
     proxies:
       - {{id: corp, host: 127.0.0.1, port: {port}, username: kuma, password: "${{PROXY_PASSWORD}}"}}
 """)
+    env = ws.env
+    ws.env = {k: v for k, v in env.items() if k != "PROXY_PASSWORD"}
+    unset = ws.run("sync")
+    ws.env = env
+    assert unset.exit_code == 1 and proxies_at(ws, port) == [] and ws.managed() == {}
+    assert "monitors/monitors.yaml:4:72: KP403 environment variable PROXY_PASSWORD is not set" in unset.stderr
+
     sync = ws.run("sync")
     assert sync.exit_code == 0, sync.output
     assert SECRET not in sync.output
