@@ -22,6 +22,7 @@ from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import HttpMonitor, Strict
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.othertypes import MappedMonitor
+from kumaprov.state import owner_of
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).
 _COMMON = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
@@ -106,7 +107,7 @@ class _Ids:
         return candidate
 
     def owned(self, monitor: Mapping[str, Any]) -> str | None:
-        return next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == self.owner_tag), None)
+        return owner_of(monitor, self.owner_tag)
 
     def monitor(self, monitor: Mapping[str, Any]) -> str:
         return self.unique(str(self.owned(monitor) or monitor.get("name", "")))
