@@ -4,7 +4,7 @@ sync plans nothing, the proxy changes in place, and it goes only when marked abs
 
 from __future__ import annotations
 
-import random
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ def proxies_at(ws: Workspace, port: int) -> list[dict[str, Any]]:
 
 
 def test_a_proxy_and_its_monitor_sync_together_and_the_proxy_goes_only_when_absent(ws: Workspace) -> None:
-    port = random.randint(20000, 60000)  # a proxy address of this test's own
+    port = 20000 + uuid.uuid4().int % 40000  # a proxy address of this test's own
     monitor = f"""\
     monitors:
       - {{id: api, name: "API via proxy {port}", type: http, url: "http://127.0.0.1:9/", interval: 3600, proxy: corp}}
