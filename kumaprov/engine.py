@@ -21,7 +21,7 @@ from kumaprov.plan import (
     Live, Plan, ServerRefs, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_by_name, plan_tags,
     server_refs,
 )
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
 from kumaprov.project import Project

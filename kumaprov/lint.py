@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kumaprov import loader, versions
 from kumaprov.checks import LintContext, run_checks
-from kumaprov.loader import (
+from kumaprov.entries import (
     Definition, DockerHostDefinition, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )

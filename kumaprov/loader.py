@@ -7,7 +7,6 @@ keeps its located raw mapping so later checks can still point at a key.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,6 +14,10 @@ from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
 from kumaprov.dockerhosts import DockerHostDef
+from kumaprov.entries import (
+    Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    StatusPageDefinition, TagDefinition,
+)
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
@@ -39,87 +42,6 @@ M = TypeVar("M", bound=Strict)
 _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
                  "postgresql": "postgres", "mariadb": "mysql", "mongo": "mongodb", "websocket": "websocket-upgrade",
                  "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One monitor as written (after templates and defaults), valid or not."""
-
-    raw: LocatedMap
-    base_dir: Path  # sample files are relative to the file that wrote them
-    via: tuple[Position, ...]  # the template entries this monitor was rendered from
-
-    @property
-    def position(self) -> Position:
-        return self.raw.pos
-
-    def position_of(self, *path: Any) -> Position:
-        return yamlpos.locate(self.raw, path) or self.raw.pos
-
-    def position_of_key(self, *path: Any) -> Position:
-        return yamlpos.locate_key(self.raw, path) or self.raw.pos
-
-
-@dataclass(frozen=True)
-class Definition(Entry):
-    """A monitor that passed the schema."""
-
-    monitor: Monitor
-
-    @property
-    def id(self) -> str:
-        return self.monitor.id
-
-
-@dataclass(frozen=True)
-class NotificationDefinition(Entry):
-    """A notification provider that passed the schema."""
-
-    notification: NotificationDef
-
-    @property
-    def id(self) -> str:
-        return self.notification.id
-
-
-@dataclass(frozen=True)
-class TagDefinition(Entry):
-    tag: TagDef
-
-
-@dataclass(frozen=True)
-class MaintenanceDefinition(Entry):
-    window: MaintenanceDef
-
-
-@dataclass(frozen=True)
-class StatusPageDefinition(Entry):
-    page: StatusPageDef
-
-
-@dataclass(frozen=True)
-class DockerHostDefinition(Entry):
-    host: DockerHostDef
-
-
-@dataclass(frozen=True)
-class ProxyDefinition(Entry):
-    proxy: ProxyDef
-
-
-@dataclass
-class Loaded:
-    definitions: list[Definition] = field(default_factory=list)
-    notifications: list[NotificationDefinition] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)  # monitors as written, valid or not
-    notification_entries: list[Entry] = field(default_factory=list)
-    tags: list[TagDefinition] = field(default_factory=list)
-    maintenance: list[MaintenanceDefinition] = field(default_factory=list)
-    status_pages: list[StatusPageDefinition] = field(default_factory=list)
-    docker_hosts: list[DockerHostDefinition] = field(default_factory=list)
-    proxies: list[ProxyDefinition] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    files: list[Path] = field(default_factory=list)
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.errors import UsageError
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.mapping import resolved
 from kumaprov.jsonquery import Verdict
 from kumaprov.model import HttpMonitor

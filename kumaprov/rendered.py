@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from kumaprov.checks import secrets as secret_check
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.secrets import REDACTOR, SENSITIVE
 
 

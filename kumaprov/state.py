@@ -18,7 +18,7 @@ from typing import Any
 from kumaprov import maintenance, secrets, statuspages
 from kumaprov.checks.secrets import strings
 from kumaprov.dockerhosts import host_fields
-from kumaprov.loader import (
+from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kumaprov import loader, yamlpos
-from kumaprov.loader import Definition, Loaded
+from kumaprov.entries import Definition, Loaded
 from kumaprov.problems import Position
 from kumaprov.project import load_project
 

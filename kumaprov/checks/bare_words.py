@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from kumaprov import jsonquery
 from kumaprov.checks import LintContext, json_keys
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Problem, Severity
 from kumaprov.querynames import bare_path_names

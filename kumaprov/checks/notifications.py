@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition, NotificationDefinition
+from kumaprov.entries import Definition, NotificationDefinition
 from kumaprov.problems import Problem
 from kumaprov.suggest import did_you_mean
 

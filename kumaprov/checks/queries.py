@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from kumaprov import jsonquery
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Problem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.problems import Problem
 from kumaprov.suggest import did_you_mean
 

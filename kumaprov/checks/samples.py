@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 
 from kumaprov import jsonquery
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.model import HttpMonitor, JsonQueryMonitor, Sample
 from kumaprov.problems import Problem
 from kumaprov.verdict import predict

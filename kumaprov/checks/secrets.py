@@ -14,7 +14,7 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition, Entry
+from kumaprov.entries import Definition, Entry
 from kumaprov.problems import Problem
 
 PLAINTEXT = "KP401"

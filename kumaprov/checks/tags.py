@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition, TagDefinition
+from kumaprov.entries import Definition, TagDefinition
 from kumaprov.problems import Problem, Severity
 
 DUPLICATE = "KP201"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.model import HttpMonitor
 from kumaprov.problems import Problem, Severity
 

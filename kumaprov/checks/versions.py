@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.checks import LintContext
-from kumaprov.loader import Definition
+from kumaprov.entries import Definition
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Position, Problem
 from kumaprov.schema import a_monitor
