@@ -64,7 +64,10 @@ def summary(label: str, at: str, kp: list[float], bare: list[float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=200, help="monitors created (half by each path), then edited")
+    parser.add_argument("--base", type=int, default=0,
+                        help="monitors seeded with SQL first, so the writes run at scale (e.g. --base 1960 --count 40)")
     args = parser.parse_args()
+    base = args.base
     count = args.count - args.count % 2
     root = Path(tempfile.mkdtemp(prefix="kumaprov-write-overhead-"))
     project = root / "project"
@@ -73,7 +76,13 @@ def main() -> None:
     try:
         server.start()
         server.first_login()
-        sb.write_definitions(project, count, sb.BASE_INTERVAL)
+        if base:
+            sb.write_definitions(project, 2, sb.BASE_INTERVAL)  # the rows the SQL seed clones
+            sb.kumaprov_sync(project, server)
+            server.stop()
+            sb.seed_sql(server, 2, base)
+            server.start()
+        sb.write_definitions(project, base + count, sb.BASE_INTERVAL)
         payloads = sb.capture_payloads(server, project)
         assert len(payloads) == count
         client = KumaClient.connect(server.url, Credentials(token=server.token), 60.0)
@@ -94,7 +103,7 @@ def main() -> None:
                     kuma_id = sb.call(api, "add", dict(payload))["monitorID"]
                     sb.call(api, "addMonitorTag", (server.tag_id, kuma_id, definition_id))
                     bare.append(time.perf_counter() - start)
-            summary("create", f"0->{count}", kp, bare)
+            summary("create", f"{base}->{base + count}", kp, bare)
             # -- edits, alternating, at `count` monitors ------------------------------------
             # The last addMonitorTag came after the last list push: read the list afresh.
             fresh = server.connect()
@@ -104,7 +113,7 @@ def main() -> None:
             for monitor in listed:
                 owner = next((t.get("value") for t in monitor.get("tags") or []
                               if t.get("name") == sb.OWNER_TAG), None)
-                if owner:
+                if owner and owner >= sb.def_id(base):
                     owned.append((owner, monitor))
             owned.sort(key=lambda item: item[0])
             assert len(owned) == count, len(owned)
@@ -121,7 +130,7 @@ def main() -> None:
                 else:
                     sb.call(api, "editMonitor", payload)
                     bare.append(time.perf_counter() - start)
-            summary("update", f"{count}", kp, bare)
+            summary("update", f"{base + count}", kp, bare)
         finally:
             client.close()
             api.disconnect()
