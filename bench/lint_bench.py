@@ -39,7 +39,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from gitstate import REPO, git_state  # bench/ is the script's directory, first on sys.path
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
 
@@ -144,18 +144,6 @@ def generate(root: Path, monitors: int, files: int, plain_share: float) -> tuple
         path.write_text("".join(parts), encoding="utf-8")
         paths.append(path)
     return paths, instances_total, plain_total
-
-
-def git_state() -> str:
-    """The commit measured (read-only git), and whether kumaprov/ had uncommitted edits."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
-                              text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "kumaprov"], cwd=REPO,
-                               capture_output=True, text=True).stdout.strip()
-    except OSError:
-        return "unknown commit"
-    return f"commit {head or '?'}{' + uncommitted changes in kumaprov/' if dirty else ''}"
 
 
 # -- timing helpers -------------------------------------------------------------

@@ -75,6 +75,7 @@ from typing import Any
 from uptime_kuma_api import AuthMethod, MonitorType, UptimeKumaApi
 from uptime_kuma_api.api import Event
 
+from gitstate import git_state  # bench/ is the script's directory, first on sys.path
 from kumaprov import engine, planreport
 from kumaprov.apply import apply
 from kumaprov.dev import localkuma
@@ -92,19 +93,6 @@ _T0 = time.perf_counter()
 
 def say(message: str) -> None:
     print(f"[{time.perf_counter() - _T0:6.0f}s] {message}", file=sys.stderr, flush=True)
-
-
-def git_state() -> str:
-    """The commit measured (read-only git), and whether kumaprov/ had uncommitted edits."""
-    repo = Path(__file__).resolve().parent.parent
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=repo, capture_output=True,
-                              text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "kumaprov"], cwd=repo,
-                               capture_output=True, text=True).stdout.strip()
-    except OSError:
-        return "unknown commit"
-    return f"commit {head or '?'}{' + uncommitted changes in kumaprov/' if dirty else ''}"
 
 
 # -- statistics -------------------------------------------------------------------
