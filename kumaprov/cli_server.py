@@ -157,9 +157,14 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
     from kumaprov import engine
     from kumaprov.export import export, render
 
+    from kumaprov.lint import lint
+
     project = _project(ctx)
     if out.exists():
         raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
+    # Only for what it learns on the way: the variables the project's files reference, whose
+    # values the server now holds and the exported file must carry as references.
+    lint(project)
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
         windows = [(row, client.maintenance_monitors(int(row["id"]))) for row in client.maintenance()]
         pages = [(row, client.status_page_groups(str(row["slug"]))) for row in client.status_pages()]

@@ -22,6 +22,7 @@ from kumaprov.mapping import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model import HttpMonitor, Strict
 from kumaprov.monitortypes import MONITOR_TYPES
 from kumaprov.othertypes import MappedMonitor
+from kumaprov.secrets import REDACTOR
 from kumaprov.state import owner_of
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).
@@ -59,6 +60,8 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     """`windows`: each maintenance window with the server ids of the monitors it covers;
     `pages`: each status page with its groups as the public endpoint lists them."""
     result = Export()
+    monitors, notifications = _with_references(monitors, result), _with_references(notifications, result)
+    proxy_rows = _with_references(proxy_rows, result)
     ids = _Ids(owner_tag)
     # Owned objects keep their definition ids: they claim them before any name becomes a slug.
     notification_ids = {int(row["id"]): ids.notification(row)
@@ -89,6 +92,21 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     if pages:
         result.document["status_pages"] = [exportpages.page(row, groups, monitor_ids) for row, groups in pages]
     return result
+
+
+def _with_references(rows: Sequence[Mapping[str, Any]], result: Export) -> list[dict[str, Any]]:
+    """Rows with every secret the environment holds, wherever it sits in a value
+    (`trace-<key>`, a URL's query, inside a JSON header string), replaced by a reference
+    to its variable: what lint cannot recognise by shape is still recognised by value."""
+    replaced = []
+    for row in rows:
+        copy = dict(row)
+        for key, value in row.items():
+            if isinstance(value, str):
+                copy[key], names = REDACTOR.as_references(value)
+                result.secrets.extend(name for name in names if name not in result.secrets)
+        replaced.append(copy)
+    return replaced
 
 
 class _Ids:
