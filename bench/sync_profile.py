@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sync_bench as sb  # noqa: E402  (the sibling benchmark's helpers)
 
-from kumaprov import engine  # noqa: E402
-from kumaprov.kuma import Credentials, KumaClient  # noqa: E402
-from kumaprov.project import load_project  # noqa: E402
+from kumaprov.sync import engine  # noqa: E402
+from kumaprov.server.client import Credentials, KumaClient  # noqa: E402
+from kumaprov.definitions.project import load_project  # noqa: E402
 
 STEP_NAMES = ("lint", "desired_state", "live_state", "live_notifications", "live_tags", "desired_tags",
               "plan_tags", "make_plan", "combine", "server_refs")

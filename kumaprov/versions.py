@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from kumaprov.semantics import Semantics
+from kumaprov.semantics.modes import Semantics
 
 MAX_INTERVAL = 2_073_600  # 24 days, every line
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from kumaprov import versions
-from kumaprov.apply import apply
+from kumaprov.sync.apply import apply
 from kumaprov.errors import ServerError
-from kumaprov.mapping import kuma_fields
-from kumaprov.model import JsonQueryMonitor
-from kumaprov.plan import Desired, Live, make_plan
-from kumaprov.planreport import apply_text
+from kumaprov.model.fields import kuma_fields
+from kumaprov.model.monitors import JsonQueryMonitor
+from kumaprov.sync.plan import Desired, Live, make_plan
+from kumaprov.sync.report import apply_text
 
 V1_23, DEV, V2_5 = (versions.server_line(v) for v in ("1.23.17", "2.0.0-dev.0", "2.5.3"))
 

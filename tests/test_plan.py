@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from kumaprov.errors import PlanRefused
-from kumaprov.compare import same_value
-from kumaprov.engine import _covers
-from kumaprov.plan import Desired, Live, check_deletion_guard, make_plan
-from kumaprov.project import Project
+from kumaprov.sync.compare import same_value
+from kumaprov.sync.engine import _covers
+from kumaprov.sync.plan import Desired, Live, check_deletion_guard, make_plan
+from kumaprov.definitions.project import Project
 from kumaprov.versions import server_line
 
 
