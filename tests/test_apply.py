@@ -9,7 +9,8 @@ from kumaprov.sync.apply import apply
 from kumaprov.errors import ServerError
 from kumaprov.model.fields import kuma_fields
 from kumaprov.model.monitors import JsonQueryMonitor
-from kumaprov.sync.plan import Desired, Live, make_plan
+from kumaprov.kinds.base import Desired, Live
+from kumaprov.sync.plan import make_plan
 from kumaprov.sync.report import apply_text
 
 V1_23, DEV, V2_5 = (versions.server_line(v) for v in ("1.23.17", "2.0.0-dev.0", "2.5.3"))

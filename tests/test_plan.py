@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 
 from kumaprov.errors import PlanRefused
-from kumaprov.sync.compare import same_value
+from kumaprov.kinds.compare import same_value
 from kumaprov.sync.engine import _covers
-from kumaprov.sync.plan import Desired, Live, check_deletion_guard, make_plan
+from kumaprov.kinds.base import Desired, Live
+from kumaprov.sync.plan import check_deletion_guard, make_plan
 from kumaprov.definitions.project import Project
 from kumaprov.versions import server_line
 

@@ -22,7 +22,7 @@ from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 
 if TYPE_CHECKING:
-    from kumaprov.sync.plan import Plan
+    from kumaprov.kinds.base import Plan
 
 
 def server_options(command: F) -> F:
@@ -157,16 +157,15 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
 def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float) -> None:
     """Write the monitors and notifications of a live instance as definition files."""
     from kumaprov.sync import engine
-    from kumaprov.sync.export import export, render
+    from kumaprov.sync.export import export_snapshot, render
+    from kumaprov.sync.snapshot import needs_all, snapshot
 
     project = _project(ctx)
     if out.exists():
         raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
-        windows = [(row, client.maintenance_monitors(int(row["id"]))) for row in client.maintenance()]
-        pages = [(row, client.status_page_groups(str(row["slug"]))) for row in client.status_pages()]
-        result = export(client.monitors(), client.notifications(), client.docker_hosts(), project.owner_tag,
-                        windows, pages, client.proxies())
+        rows = snapshot(client, needs_all())
+    result = export_snapshot(rows, project.owner_tag)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(render(result))

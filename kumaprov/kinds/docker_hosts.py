@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, save_whole
 from kumaprov.model.monitors import Strict
 
 
@@ -32,3 +33,27 @@ def readable(row: Mapping[str, Any]) -> dict[str, Any]:
     document = {"name": row.get("name"), "type": row.get("dockerType"), "daemon": row.get("dockerDaemon")}
     fields = DockerHostDef.model_fields
     return {key: value for key, value in document.items() if key == "name" or value != fields[key].default}
+
+
+class DockerHosts(Kind):
+    name = "docker_host"
+    label = "docker host(s)"
+
+    def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
+        return client.docker_hosts()
+
+    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+        return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
+                for row in rows if "id" in row]
+
+    def desired(self, resolving: Resolving) -> Wanted:
+        """The hosts to create or update (identified by name), and the names marked absent."""
+        hosts = resolving.sources.docker_hosts
+        return Wanted([Desired(h.host.name, host_fields(h.host), kind=self.name) for h in hosts if not h.host.absent],
+                      [h.host.name for h in hosts if h.host.absent])
+
+    def write(self, action: Action, applying: Applying) -> None:
+        save_whole(action, applying, applying.writer.save_docker_host, applying.writer.delete_docker_host)
+
+
+DOCKER_HOSTS = DockerHosts()

@@ -17,6 +17,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
+from kumaprov.kinds.base import (
+    Action, Applying, Create, Delete, Desired, Kind, Live, Resolving, ServerRefs, Update, Wanted, edited,
+    without_defaults,
+)
 from kumaprov.model.monitors import Slug, Strict
 
 STRATEGIES = ("manual", "single", "recurring-interval", "recurring-weekday", "recurring-day-of-month", "cron")
@@ -109,3 +113,108 @@ def live_fields(listed: Mapping[str, Any], monitors: Sequence[str]) -> dict[str,
                            for t in listed.get("timeRange") or []]
     fields["monitors"] = tuple(sorted(monitors))
     return fields
+
+
+ALL = None  # a need: every window, with the monitors each covers (export)
+
+
+class MaintenanceWindows(Kind):
+    """Identified by title: the server has nowhere to keep an ownership marker."""
+
+    name = "maintenance"
+    label = "maintenance window(s)"
+    reads_refs = True  # the monitors a window covers are named by definition id
+
+    def needs(self, sources: Any) -> Any:
+        return {w.window.title for w in sources.maintenance}
+
+    def needs_for_saved(self, document: Any) -> Any:
+        return edited(document, self.name)
+
+    def needs_all(self) -> Any:
+        return ALL
+
+    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[int, list[int]]]:
+        """The server's windows; the monitors covered only for those named (`need`: titles)."""
+        if need is not ALL and not need:
+            return [], {}
+        rows = client.maintenance()
+        return rows, {int(row["id"]): client.maintenance_monitors(int(row["id"])) for row in rows
+                      if need is ALL or row.get("title") in need}
+
+    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+        """Windows as listed, with the monitors they cover as definition ids, or `#id` for a
+        monitor kumaprov does not own."""
+        listed, covered = rows
+        live = []
+        for row in listed:
+            kuma_id, title = int(row["id"]), str(row.get("title", ""))
+            monitors = [refs.monitors.get(m, f"#{m}") for m in covered.get(kuma_id, ())]
+            live.append(Live(kuma_id, title, title, live_fields(row, monitors), self.name))
+        return live
+
+    def desired(self, resolving: Resolving) -> Wanted:
+        windows = resolving.sources.maintenance
+        return Wanted([Desired(w.window.title, maintenance_fields(w.window), kind=self.name)
+                       for w in windows if not w.window.absent],
+                      [w.window.title for w in windows if w.window.absent])
+
+    def write(self, action: Action, applying: Applying) -> None:
+        writer = applying.writer
+        if isinstance(action, Delete):
+            writer.delete_maintenance(action.live.kuma_id)
+            return
+        fields = action.desired.fields
+        if isinstance(action, Create):
+            kuma_id = writer.add_maintenance(add_payload(fields))
+        else:
+            kuma_id = action.live.kuma_id
+            if any(change.field != "monitors" for change in action.changes):
+                # editMaintenance reads every field: send the window as listed, changed.
+                changed = {change.field: change.new for change in action.changes}
+                writer.edit_maintenance(add_payload({**action.live.fields, **changed}))
+        monitors_changed = any(change.field == "monitors" for change in action.changes) \
+            if isinstance(action, Update) else bool(fields["monitors"])
+        if monitors_changed:  # definition ids; lint made sure each is defined (KP209)
+            writer.set_maintenance_monitors(kuma_id, [applying.kuma_ids[("monitor", ref)]
+                                                      for ref in fields["monitors"]])
+
+
+MAINTENANCE = MaintenanceWindows()
+
+_WEEKDAY_NAMES = {number: name for name, number in WEEKDAYS.items()}
+
+
+def export_row(row: Mapping[str, Any], covered: Sequence[int], monitor_ids: Mapping[int, str]) -> dict[str, Any]:
+    """A listed window as written in files, with monitors named by the export's ids."""
+    strategy = str(row.get("strategy") or "manual")
+    dates = [d for d in row.get("dateRange") or [] if d]
+    document: dict[str, Any] = {
+        "title": row.get("title"), "description": row.get("description") or "", "strategy": strategy,
+        "active": bool(row.get("active")), "timezone": row.get("timezoneOption"),
+        "monitors": sorted(monitor_ids[m] for m in covered if m in monitor_ids),
+    }
+    if strategy != "manual":
+        document.update(start=_minutes(dates[0]) if dates else None,
+                        end=_minutes(dates[1]) if len(dates) > 1 else None)
+    if strategy.startswith("recurring-"):
+        start, end = (row.get("timeRange") or [{}, {}])[:2]
+        document["time"] = {"start": _clock(start), "end": _clock(end)}
+    if strategy == "recurring-weekday":
+        document["weekdays"] = [_WEEKDAY_NAMES[int(day)] for day in sorted(row.get("weekdays") or [])]
+    if strategy == "recurring-day-of-month":
+        document["days_of_month"] = sorted(int(day) for day in row.get("daysOfMonth") or [] if str(day).isdigit())
+    if strategy == "recurring-interval":
+        document["interval_days"] = row.get("intervalDay")
+    if strategy == "cron":
+        document.update(cron=row.get("cron"), duration_minutes=row.get("durationMinutes"))
+    return without_defaults(document, MaintenanceDef, keep=("title",))
+
+
+def _minutes(text: str) -> str:
+    """'2026-12-05 22:00:00' (as the server lists a date) -> '2026-12-05 22:00'."""
+    return str(text).replace("T", " ")[:16]
+
+
+def _clock(time: Mapping[str, Any]) -> str:
+    return f"{int(time.get('hours') or 0):02d}:{int(time.get('minutes') or 0):02d}"

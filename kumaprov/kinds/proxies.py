@@ -8,11 +8,13 @@ deletes one only when marked `absent: true`, and leaves every other proxy alone.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import Field
 
+from kumaprov import secrets
+from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, save_whole
 from kumaprov.model.monitors import Slug, Strict
 
 
@@ -50,3 +52,45 @@ def readable(row: Mapping[str, Any], proxy_id: str) -> dict[str, Any]:
     fields = ProxyDef.model_fields
     return {key: value for key, value in document.items()
             if key in ("id", "host", "port") or value != fields[key].default}
+
+
+class Proxies(Kind):
+    name = "proxy"
+    label = "proxies"
+
+    def needs(self, sources: Any) -> Any:
+        return bool(sources.proxies)  # read only when the files define one
+
+    def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
+        return client.proxies() if need else []
+
+    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+        """Proxies as listed, each called by its address (Uptime Kuma gives them no name)."""
+        return [Live(int(row["id"]), address(row.get("protocol"), row.get("host"), row.get("port")),
+                     address(row.get("protocol"), row.get("host"), row.get("port")), dict(row), self.name)
+                for row in rows]
+
+    def env_entries(self, sources: Any) -> Sequence[Any]:
+        return list(sources.proxies)
+
+    def desired(self, resolving: Resolving) -> Wanted:
+        """The proxies to create or update, called by their address, and the addresses marked
+        absent. Nothing is resolved while a variable is missing (reported by the caller)."""
+        proxies = resolving.sources.proxies
+        wanted = Wanted(absent=[proxy_address(p.proxy) for p in proxies if p.proxy.absent])
+        if resolving.missing.get(self.name):
+            return wanted
+        for proxy in (p.proxy for p in proxies if not p.proxy.absent):
+            written = proxy_fields(proxy)
+            values = {key: secrets.resolve(value, resolving.environ) if isinstance(value, str) else value
+                      for key, value in written.items()}
+            sensitive = frozenset({"password"} if written["password"] else ())
+            wanted.desired.append(Desired(proxy_address(proxy), values, sensitive, {"password": written["password"]},
+                                          self.name))
+        return wanted
+
+    def write(self, action: Action, applying: Applying) -> None:
+        save_whole(action, applying, applying.writer.save_proxy, applying.writer.delete_proxy)
+
+
+PROXIES = Proxies()

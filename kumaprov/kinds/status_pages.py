@@ -17,6 +17,10 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
+from kumaprov.kinds.base import (
+    Action, Applying, Create, Delete, Desired, Kind, Live, Resolving, ServerRefs, Wanted, edited,
+    without_defaults,
+)
 from kumaprov.model.monitors import Slug, Strict
 
 # Upstream checkSlug: lowercase letters, digits and dashes.
@@ -96,3 +100,74 @@ def save_arguments(fields: Mapping[str, Any], live: Mapping[str, Any],
                                                                             g.get("monitorList") or []]}
                   for g in live.get("publicGroupList") or []]
     return str(config["slug"]), config, icon, groups
+
+
+ALL = None  # a need: every page, with its groups (export)
+
+
+class StatusPages(Kind):
+    """Identified by slug, which the server keeps unique."""
+
+    name = "status_page"
+    label = "status page(s)"
+    reads_refs = True  # the monitors of a page's groups are named by definition id
+
+    def needs(self, sources: Any) -> Any:
+        return {p.page.slug for p in sources.status_pages}
+
+    def needs_for_saved(self, document: Any) -> Any:
+        return edited(document, self.name)
+
+    def needs_all(self) -> Any:
+        return ALL
+
+    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        """The server's pages; the groups only for those named (`need`: slugs)."""
+        if need is not ALL and not need:
+            return [], {}
+        rows = client.status_pages()
+        return rows, {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows
+                      if need is ALL or row.get("slug") in need}
+
+    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+        listed, groups = rows
+        return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
+                     live_fields(row, groups.get(str(row["slug"]), ()), refs.monitors), self.name)
+                for row in listed]
+
+    def desired(self, resolving: Resolving) -> Wanted:
+        pages = resolving.sources.status_pages
+        return Wanted([Desired(p.page.slug, page_fields(p.page), kind=self.name) for p in pages if not p.page.absent],
+                      [p.page.slug for p in pages if p.page.absent])
+
+    def write(self, action: Action, applying: Applying) -> None:
+        if isinstance(action, Delete):
+            applying.writer.delete_status_page(action.live.name)
+            return
+        fields = action.desired.fields
+        if isinstance(action, Create):
+            # The new page's settings as the server made them (theme ...), to save on top of.
+            live: Mapping[str, Any] = applying.writer.add_status_page(fields["title"], fields["slug"])
+        else:
+            live = action.live.fields
+        monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in applying.kuma_ids.items() if kind == "monitor"}
+        applying.writer.save_status_page(*save_arguments(fields, live, monitor_ids))
+
+
+STATUS_PAGES = StatusPages()
+
+
+def export_row(row: Mapping[str, Any], groups: Sequence[Mapping[str, Any]],
+               monitor_ids: Mapping[int, str]) -> dict[str, Any]:
+    """A listed page as written in files, with monitors named by the export's ids."""
+    document = {
+        "slug": row.get("slug"), "title": row.get("title"), "description": row.get("description") or "",
+        "footer": row.get("footerText") or "", "custom_css": row.get("customCSS") or "",
+        "show_tags": bool(row.get("showTags")), "show_powered_by": bool(row.get("showPoweredBy")),
+        "show_certificate_expiry": bool(row.get("showCertificateExpiry")),
+        "domains": sorted(row.get("domainNameList") or []),
+        "groups": [{"name": group.get("name"), "monitors": [monitor_ids[int(m["id"])] for m in group.get("monitorList")
+                                                            or [] if int(m["id"]) in monitor_ids]}
+                   for group in groups],
+    }
+    return without_defaults(document, StatusPageDef, keep=("slug", "title", "groups"))

@@ -99,7 +99,6 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
 # Saved inside the notification's configuration: the server keeps any key it is sent.
 NOTIFICATION_ID_KEY = "kumaprovId"
 NOTIFICATION_OWNER_KEY = "kumaprovOwner"
-DEFAULT_TAG_COLOR = "#6B7280"
 
 
 def tag_strings(pairs: Iterable[tuple[str, str]]) -> tuple[str, ...]:

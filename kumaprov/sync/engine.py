@@ -13,25 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kumaprov import versions
-from kumaprov.sync import savedplan
-from kumaprov.sync.apply import ApplyReport, apply, describe
+from kumaprov.definitions.project import Project
 from kumaprov.errors import InvalidDefinitions, UsageError
-from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.kinds.base import Live, Plan
+from kumaprov.kinds.monitors import MONITORS
+from kumaprov.kinds.registry import KINDS
 from kumaprov.lint.run import LintResult, lint
-from kumaprov.sync.plan import (
-    Live, Plan, ServerRefs, check_deletion_guard, combine, duplicate_deletes, make_plan, plan_by_name, plan_tags,
-    server_refs,
-)
-from kumaprov.definitions.entries import Definition
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
-from kumaprov.definitions.project import Project
-from kumaprov.sync.state import (
-    desired_hosts, desired_maintenance, desired_pages, desired_proxies, desired_state, desired_tags, live_hosts,
-    live_maintenance, live_notifications, live_pages, live_proxies, live_state, live_tags, missing_variables,
-)
-from kumaprov.kinds.proxies import proxy_address
+from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.server.totp import totp_now
+from kumaprov.sync import savedplan
+from kumaprov.sync.apply import ApplyReport, apply, describe
+from kumaprov.sync.plan import check_deletion_guard, combine, duplicate_deletes, plan_kind, server_refs
+from kumaprov.sync.snapshot import needs, needs_for_saved, snapshot
+from kumaprov.sync.state import interpret, resolve
 
 
 @dataclass(frozen=True)
@@ -79,48 +75,26 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     line = versions.server_line(client.version)
     result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
+    live = interpret(snapshot(client, needs(result)), project.owner_tag)
     # Everything resolved and every reference checked before any plan is made.
-    hosts, absent_hosts = desired_hosts(result.docker_hosts)
-    live_host_list = live_hosts(client.docker_hosts())
-    known_hosts = {h.name for h in live_host_list if h.name not in absent_hosts} | {h.id for h in hosts}
-    monitors = live_state(client.monitors(), project.owner_tag)
-    notifications = live_notifications(client.notifications(), project.owner_tag)
-    state = desired_state(result.definitions, result.notifications, line, env, known_hosts, notifications,
-                          project.owner_tag, {p.proxy.id: proxy_address(p.proxy) for p in result.proxies})
-    _fail_on_errors([*missing_variables(result.proxies, env), *state.problems], len(result.files))
-    proxies, absent_proxies = desired_proxies(result.proxies, env)
-    live_proxy_list = live_proxies(client.proxies()) if result.proxies else []
-    tags = _live_tags(client, result.definitions)
-    refs = server_refs([*monitors, *notifications, *tags, *live_host_list, *live_proxy_list], project.owner_tag)
-    windows, absent_windows = desired_maintenance(result.maintenance)
-    live_windows = _live_maintenance(client, {*(w.id for w in windows), *absent_windows}, refs)
-    pages, absent_pages = desired_pages(result.status_pages)
-    live_page_list = _live_pages(client, {*(p.id for p in pages), *absent_pages}, refs)
-    # In this order: what monitors use exists before them; windows and pages, which name
-    # monitors, come after (combine reverses the order for deletes).
-    plan = combine(plan_tags(desired_tags(result.tags, result.definitions, tags), tags),
-                   plan_by_name(hosts, live_host_list, absent_hosts),
-                   plan_by_name(proxies, live_proxy_list, absent_proxies),
-                   make_plan(state.notifications, notifications, adopt=adopt, prune=prune, refs=refs),
-                   make_plan(state.monitors, monitors, adopt=adopt, prune=prune, refs=refs),
-                   plan_by_name(windows, live_windows, absent_windows),
-                   plan_by_name(pages, live_page_list, absent_pages))
-    live = [*monitors, *notifications, *tags, *live_host_list, *live_proxy_list, *live_windows, *live_page_list]
-    return Planned(plan, line, len(result.files), live)
+    wanted, problems = resolve(result, live, env, line, project.owner_tag)
+    _fail_on_errors(problems, len(result.files))
+    everything = [item for kind in KINDS for item in live[kind.name]]
+    refs = server_refs(everything, project.owner_tag)
+    # In registry order: what monitors use exists before them (combine reverses it for deletes).
+    plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
+                     for kind in KINDS))
+    return Planned(plan, line, len(result.files), everything)
 
 
 def saved_plan(client: KumaClient, project: Project, document: object,
                environ: Mapping[str, str] | None = None) -> Planned:
     """The plan saved by `diff --out`, checked against the server as it is now."""
     line = versions.server_line(client.version)
-    live = [*live_state(client.monitors(), project.owner_tag),
-            *live_notifications(client.notifications(), project.owner_tag), *live_tags(client.tags()),
-            *live_hosts(client.docker_hosts()), *live_proxies(client.proxies())]
-    refs = server_refs(live, project.owner_tag)
-    live += _live_maintenance(client, savedplan.titles(document, "maintenance"), refs)
-    live += _live_pages(client, savedplan.titles(document, "status_page"), refs)
-    plan = savedplan.from_document(document, client.url, live, os.environ if environ is None else environ)
-    return Planned(plan, line, 0, live)
+    live = interpret(snapshot(client, needs_for_saved(document)), project.owner_tag)
+    everything = [item for kind in KINDS for item in live[kind.name]]
+    plan = savedplan.from_document(document, client.url, everything, os.environ if environ is None else environ)
+    return Planned(plan, line, 0, everything)
 
 
 def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,
@@ -142,7 +116,8 @@ def converge(client: KumaClient, owner_tag: str, ids: set[str], progress: Callab
     instance always ends with one monitor per definition, without a lock.
     """
     with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
-        duplicates = duplicate_deletes(live_state(fresh.monitors(), owner_tag), ids)
+        rows = MONITORS.read(fresh, True)
+        duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner_tag), owner_tag), ids)
         for delete in duplicates:
             fresh.delete_monitor(delete.live.kuma_id)
             progress(f"{describe(delete)}: {delete.reason}")
@@ -167,35 +142,6 @@ def _covers(project: Project, line: versions.ServerLine) -> bool:
         return (checked.json_semantics, checked.json_operators, checked.min_interval, offered)
 
     return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
-
-
-def _live_maintenance(client: KumaClient, titles: set[str], refs: ServerRefs) -> list[Live]:
-    """The server's windows; the monitors covered are read only for those the files name."""
-    if not titles:
-        return []
-    rows = client.maintenance()
-    covered = {int(row["id"]): client.maintenance_monitors(int(row["id"])) for row in rows if row.get("title") in titles}
-    return live_maintenance(rows, covered, refs.monitors)
-
-
-def _live_pages(client: KumaClient, slugs: set[str], refs: ServerRefs) -> list[Live]:
-    """The server's status pages; the groups are read only for those the files name."""
-    if not slugs:
-        return []
-    rows = client.status_pages()
-    groups = {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows if row.get("slug") in slugs}
-    return live_pages(rows, groups, refs.monitors)
-
-
-def _live_tags(client: KumaClient, definitions: Sequence[Definition]) -> list[Live]:
-    """Tags from the monitor list; the server's own list only when a monitor names one that
-    no monitor carries yet (`getTags` waits behind the server's after-login work)."""
-    listed = {int(t["tag_id"]): {"id": t["tag_id"], "name": t["name"], "color": t.get("color")}
-              for m in client.monitors() for t in m.get("tags") or []}
-    wanted = {tag.name for d in definitions for tag in d.monitor.tags or []}
-    if wanted - {t["name"] for t in listed.values()}:
-        return live_tags(client.tags())
-    return live_tags(list(listed.values()))
 
 
 def _fail_on_errors(problems: list[Problem], files: int) -> None:

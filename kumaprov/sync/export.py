@@ -17,14 +17,14 @@ from typing import Any
 import yaml
 
 from kumaprov.kinds import docker_hosts as dockerhosts
-from kumaprov.sync import exportpages
-from kumaprov.kinds import proxies
+from kumaprov.kinds import maintenance, proxies, status_pages
 from kumaprov.lint.checks.plaintext_secrets import plaintext_reason, strings
+from kumaprov.kinds.notifications import configuration, owned_id
 from kumaprov.model.fields import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model.monitors import HttpMonitor, Strict
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.model.mapped import MappedMonitor
-from kumaprov.sync.state import owner_of
+from kumaprov.kinds.monitors import owner_of
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).
 _COMMON = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
@@ -87,10 +87,19 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
         result.document["proxies"] = [_proxy(row, proxy_ids[int(row["id"])], result) for row in proxy_rows]
     result.document["monitors"] = exported_monitors
     if windows:
-        result.document["maintenance"] = [exportpages.window(row, covered, monitor_ids) for row, covered in windows]
+        result.document["maintenance"] = [maintenance.export_row(row, covered, monitor_ids) for row, covered in windows]
     if pages:
-        result.document["status_pages"] = [exportpages.page(row, groups, monitor_ids) for row, groups in pages]
+        result.document["status_pages"] = [status_pages.export_row(row, groups, monitor_ids) for row, groups in pages]
     return result
+
+
+def export_snapshot(rows: Mapping[str, Any], owner_tag: str) -> Export:
+    """Export from a snapshot read with `snapshot.needs_all()`."""
+    windows, covered = rows["maintenance"]
+    pages, groups = rows["status_page"]
+    return export(rows["monitor"], rows["notification"], rows["docker_host"], owner_tag,
+                  [(row, covered[int(row["id"])]) for row in windows],
+                  [(row, groups[str(row["slug"])]) for row in pages], rows["proxy"])
 
 
 class _Ids:
@@ -115,19 +124,10 @@ class _Ids:
         return self.unique(str(self.owned(monitor) or monitor.get("name", "")))
 
     def owned_notification(self, row: Mapping[str, Any]) -> str | None:
-        config = _config(row)
-        return config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == self.owner_tag else None
+        return owned_id(configuration(row), self.owner_tag)
 
     def notification(self, row: Mapping[str, Any]) -> str:
         return self.unique(str(self.owned_notification(row) or row.get("name", "")))
-
-
-def _config(row: Mapping[str, Any]) -> dict[str, Any]:
-    try:
-        config = json.loads(row.get("config") or "{}")
-    except ValueError:
-        return {}
-    return config if isinstance(config, dict) else {}
 
 
 def _env_name(definition_id: str, field_name: str) -> str:
@@ -141,7 +141,7 @@ def _secret(result: Export, definition_id: str, field_name: str) -> str:
 
 
 def _notification(row: Mapping[str, Any], definition_id: str, result: Export) -> dict[str, Any]:
-    config = _config(row)
+    config = configuration(row)
     settings = {}
     for key, value in config.items():
         if key in _NOTIFICATION_SKIP or value in (None, ""):

@@ -3,7 +3,7 @@
 No client, no I/O. Identity is explicit: the ownership tag's value on monitors,
 a marker in a notification's configuration, the name of a tag. What kumaprov
 does not own is never touched unless adoption by name is asked for. Comparison
-(compare.py) normalises the server's representations so that an unchanged
+(kinds.compare) normalises the server's representations so that an unchanged
 definition plans nothing: an edit restarts the monitor on the server, so a
 needless one is a bug, not a cost.
 """
@@ -11,105 +11,11 @@ needless one is a bug, not a cost.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Sequence
 
-from kumaprov.sync.compare import as_reference, same_value
 from kumaprov.errors import PlanRefused
-
-
-@dataclass(frozen=True)
-class Desired:
-    id: str
-    fields: Mapping[str, Any]  # Uptime Kuma field names, secrets resolved
-    sensitive: frozenset[str] = frozenset()
-    # The sensitive fields before resolution (with ${VAR} references): what a saved plan stores.
-    unresolved: Mapping[str, Any] = field(default_factory=dict)
-    kind: str = "monitor"  # or "notification"
-
-    @property
-    def name(self) -> str:
-        return str(self.fields.get("name") or self.fields.get("title") or self.id)  # a window has a title
-
-
-@dataclass(frozen=True)
-class Live:
-    kuma_id: int
-    name: str
-    owner: str | None  # the definition id that owns it, None when kumaprov does not own it
-    fields: Mapping[str, Any]  # the monitor or notification as the server lists it
-    kind: str = "monitor"
-
-
-@dataclass(frozen=True)
-class ServerRefs:
-    """How definitions name what the server names by id: the definition id of an owned
-    monitor or notification, `name:<name>` for a notification kumaprov does not own."""
-
-    monitors: Mapping[int, str] = field(default_factory=dict)
-    notifications: Mapping[int, str] = field(default_factory=dict)
-    tags: Mapping[int, str] = field(default_factory=dict)  # server id -> tag name
-    docker_hosts: Mapping[int, str] = field(default_factory=dict)  # server id -> host name
-    proxies: Mapping[int, str] = field(default_factory=dict)  # server id -> definition id (or address)
-    owner_tag: str = "kumaprov"  # left out when monitor tags are compared
-
-    def kuma_ids(self) -> dict[tuple[str, str], int]:
-        ids = {("monitor", ref): kuma_id for kuma_id, ref in self.monitors.items()}
-        ids.update({("notification", ref): kuma_id for kuma_id, ref in self.notifications.items()})
-        # Tag names are not unique on the server: the oldest one is the one used.
-        ids.update({("tag", name): kuma_id for kuma_id, name in sorted(self.tags.items(), reverse=True)})
-        ids.update({("docker_host", name): kuma_id for kuma_id, name in sorted(self.docker_hosts.items(), reverse=True)})
-        ids.update({("proxy", name): kuma_id for kuma_id, name in sorted(self.proxies.items(), reverse=True)})
-        return ids
-
-
-@dataclass(frozen=True)
-class Change:
-    field: str
-    old: Any
-    new: Any
-    sensitive: bool = False
-
-
-@dataclass(frozen=True)
-class Create:
-    desired: Desired
-
-
-@dataclass(frozen=True)
-class Update:
-    desired: Desired
-    live: Live
-    changes: tuple[Change, ...]
-    adopt: bool = False  # a hand-made monitor taken over by name: it gets the ownership tag
-
-
-@dataclass(frozen=True)
-class Delete:
-    live: Live
-    reason: str = "its definition was removed"
-
-
-@dataclass(frozen=True)
-class Plan:
-    creates: tuple[Create, ...] = ()
-    updates: tuple[Update, ...] = ()
-    deletes: tuple[Delete, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    unchanged_kinds: tuple[str, ...] = ()  # the kind of each unchanged object, for the summary
-    kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
-    # Server ids by (kind, reference): apply resolves parents and notifications with it.
-    kuma_ids: Mapping[tuple[str, str], int] = field(default_factory=dict)
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(self.creates or self.updates or self.deletes)
-
-    @property
-    def managed_count(self) -> int:
-        return len(self.updates) - sum(u.adopt for u in self.updates) + len(self.deletes) + \
-            len(self.unchanged) + len(self.kept)
+from kumaprov.kinds.base import Change, Create, Delete, Desired, Kind, Live, Plan, ServerRefs, Update, Wanted
+from kumaprov.kinds.registry import BY_NAME
 
 
 def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool = False,
@@ -285,23 +191,18 @@ def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:
     return same_name[0] if same_name else None
 
 
-# Keys the server keeps in a notification's configuration that are not settings.
-_NOTIFICATION_BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
-
-
 def diff_fields(want: Desired, current: Live, refs: ServerRefs) -> tuple[Change, ...]:
-    changes = []
-    for key, new in want.fields.items():
-        old = as_reference(key, current.fields.get(key), refs)
-        if not same_value(key, old, new):
-            changes.append(Change(key, old, new, key in want.sensitive))
-    if want.kind == "notification":
-        # The server replaces a notification's whole configuration: a setting removed
-        # from the file is a change too.
-        stale = set(current.fields) - set(want.fields) - _NOTIFICATION_BOOKKEEPING
-        changes += [Change(key, current.fields[key], None, True) for key in sorted(stale)
-                    if current.fields[key] not in (None, "")]
-    return tuple(changes)
+    return BY_NAME[want.kind].compare(want, current, refs)
+
+
+def plan_kind(kind: Kind, wanted: Wanted, live: Sequence[Live], refs: ServerRefs, *, adopt: bool = False,
+              prune: bool = True) -> Plan:
+    """The plan for one kind, by how it is identified (see `Kind.identity`)."""
+    if kind.identity == "owner":
+        return make_plan(wanted.desired, live, adopt=adopt, prune=prune, refs=refs)
+    if kind.identity == "shared-name":
+        return plan_tags(wanted.desired, live)
+    return plan_by_name(wanted.desired, live, wanted.absent)
 
 
 def check_deletion_guard(plan: Plan, allow_mass_delete: bool) -> None:

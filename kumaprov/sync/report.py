@@ -8,15 +8,15 @@ from collections.abc import Callable
 from typing import Any
 
 from kumaprov.sync.apply import ApplyReport
-from kumaprov.sync.plan import Change, Plan
+from kumaprov.kinds.base import Change, Plan
+from kumaprov.kinds.registry import KINDS
 from kumaprov.secrets import REDACTOR, SENSITIVE
 
 FORMAT_VERSION = 1
 
 
-_PLURALS = {"monitor": "monitor(s)", "notification": "notification(s)", "tag": "tag(s)",
-            "docker_host": "docker host(s)", "proxy": "proxies", "maintenance": "maintenance window(s)",
-            "status_page": "status page(s)"}
+# Monitors first, then the other kinds kumaprov owns, then the ones shared by name.
+_PLURALS = {kind.name: kind.label for kind in sorted(KINDS, key=lambda k: (k.name != "monitor", k.identity != "owner"))}
 
 
 def _in_sync(plan: Plan) -> str:

@@ -16,7 +16,9 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.model import fields as mapping
 from kumaprov.errors import PlanRefused, UsageError
-from kumaprov.sync.plan import Change, Create, Delete, Desired, Live, Plan, Update, server_refs
+from kumaprov.kinds.base import Change, Create, Delete, Desired, Live, Plan, Update
+from kumaprov.kinds.registry import BY_NAME, KINDS
+from kumaprov.sync.plan import server_refs
 
 KIND = "kumaprov-plan"
 FORMAT_VERSION = 1
@@ -24,15 +26,8 @@ FORMAT_VERSION = 1
 _VOLATILE = frozenset({"dns_last_result", "active", "forceInactive", "maintenance", "weight"})
 
 
-_SHARED = frozenset({"tag", "maintenance", "status_page", "docker_host", "proxy"})
-
-
-def titles(document: Any, kind: str) -> set[str]:
-    """The titles of the `kind` objects a saved plan edits or deletes (to read them again)."""
-    if not isinstance(document, dict):
-        return set()
-    return {str(item.get("id") or item.get("name")) for key in ("updates", "deletes")
-            for item in document.get(key) or [] if isinstance(item, dict) and item.get("kind") == kind}
+# Shared by name with everyone (not owned): only those the plan edits count in the fingerprint.
+_SHARED = frozenset(kind.name for kind in KINDS if kind.identity != "owner")
 
 
 def fingerprint(live: Sequence[Live], touched: set[tuple[str, int]]) -> str:
@@ -64,8 +59,8 @@ def to_document(plan: Plan, server: Mapping[str, str], live: Sequence[Live]) -> 
 
 
 def _update_fields(update: Update) -> Mapping[str, Any]:
-    # A notification is saved whole; a monitor edit only needs what changes.
-    if update.desired.kind == "notification":
+    # A kind the server saves whole (notifications) needs every field; an edit only what changes.
+    if BY_NAME[update.desired.kind].saved_whole:
         return update.desired.fields
     return {c.field: c.new for c in update.changes}
 

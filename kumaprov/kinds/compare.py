@@ -2,35 +2,14 @@
 
 The server lists values in its own representations (headers as JSON text, booleans
 as 0/1, ids where definitions use names); comparing them naively would plan an
-edit, and so restart the monitor, on every sync.
+edit, and so restart the monitor, on every sync. (Ids become references in the
+kind that holds them: `Kind.as_reference`.)
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from kumaprov.model.fields import tag_strings
-
-if TYPE_CHECKING:
-    from kumaprov.sync.plan import ServerRefs
-
-
-def as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
-    """Server ids in a listed monitor, as the definitions name them."""
-    if key == "parent" and value is not None:
-        return refs.monitors.get(value, f"#{value}")
-    if key == "docker_host" and value is not None:
-        return refs.docker_hosts.get(int(value), f"#{value}")
-    if key == "proxyId" and value is not None:
-        return refs.proxies.get(int(value), f"#{value}")
-    if key == "notificationIDList" and isinstance(value, Mapping):
-        return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
-    if key == "tags" and isinstance(value, list):
-        return tag_strings((t.get("name", ""), t.get("value") or "") for t in value
-                           if t.get("name") != refs.owner_tag)
-    return value
+from typing import Any
 
 
 def same_value(key: str, old: Any, new: Any) -> bool:
