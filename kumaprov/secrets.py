@@ -7,12 +7,22 @@ redactor, so any text leaving kumaprov can be scrubbed as a last line of defence
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 SENSITIVE = "(sensitive)"
+
+# kumaprov's own credentials: the variables `connection_from` reads.
+CREDENTIAL_VARIABLES = ("KUMA_URL", "KUMA_USERNAME", "KUMA_PASSWORD", "KUMA_TOKEN", "KUMA_TOTP", "KUMA_TOTP_SECRET")
+# Definitions come from pull requests, and CI jobs hold these: a definition that could
+# name them could send them to any URL. Never readable from a definition, whatever the project allows.
+RESERVED_VARIABLES = (*CREDENTIAL_VARIABLES, "GITHUB_TOKEN", "ACTIONS_*", "CI_JOB_TOKEN", "CI_JOB_JWT*",
+                      "SYSTEM_ACCESSTOKEN")
+# Names of variables that hold secrets by convention; their values are masked in every output.
+_SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|DSN|WEBHOOK|COOKIE", re.I)
 
 # `$${` is a literal `${`; anything else inside `${...}` must be a variable name.
 _REFERENCE = re.compile(r"\$\$\{|\$\{([^}]*)\}")
@@ -35,8 +45,23 @@ def has_reference(text: str) -> bool:
     return next(references(text), None) is not None
 
 
-def malformed(text: str) -> list[Reference]:
-    return [ref for ref in references(text) if not _NAME.match(ref.name)]
+def valid_name(name: str) -> bool:
+    return bool(_NAME.match(name))
+
+
+
+def _matches(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+
+
+def refusal(name: str, allowed: Iterable[str] | None = None) -> str | None:
+    """Why a definition may not read variable `name` (None: it may). `allowed`: the
+    project's `variables:` list of names and glob patterns; None allows every other name."""
+    if _matches(name, RESERVED_VARIABLES):
+        return f"${{{name}}} is reserved: kumaprov's own credentials and CI tokens are never readable from a definition"
+    if allowed is not None and not _matches(name, allowed):
+        return f"${{{name}}} is not in the project's `variables:` list in kumaprov.yaml"
+    return None
 
 
 class MissingVariables(Exception):
@@ -46,7 +71,8 @@ class MissingVariables(Exception):
 
 
 def resolve(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """Replace every reference by its value; raise MissingVariables naming all unset ones."""
+    """Replace every reference by its value; raise MissingVariables naming all unset ones.
+    A reserved variable counts as unset, whatever the environment holds (lint's KP406 says why)."""
     env = os.environ if environ is None else environ
     missing: list[str] = []
 
@@ -54,11 +80,11 @@ def resolve(text: str, environ: Mapping[str, str] | None = None) -> str:
         if match.group(0) == "$${":
             return "${"
         name = match.group(1)
-        if name not in env:
+        if name not in env or _matches(name, RESERVED_VARIABLES):
             missing.append(name)
             return ""
         value = env[name]
-        REDACTOR.add(value)
+        REDACTOR.add(value, name)
         return value
 
     result = _REFERENCE.sub(substitute, text)
@@ -68,22 +94,51 @@ def resolve(text: str, environ: Mapping[str, str] | None = None) -> str:
 
 
 class Redactor:
-    """Replaces every known secret value in a text by `(sensitive)`."""
+    """Replaces every known secret value in a text by `(sensitive)`, or by the reference
+    to the variable that holds it (for files written back, such as `export`'s)."""
 
     # Very short values would shred ordinary output ("1", "on") and are not secrets worth the name.
     MIN_LENGTH = 4
+    MIN_GUESSED_LENGTH = 8
 
     def __init__(self) -> None:
-        self._values: set[str] = set()
+        self._names: dict[str, str | None] = {}  # secret value -> the variable holding it, if known
 
-    def add(self, value: str) -> None:
-        if len(value) >= self.MIN_LENGTH:
-            self._values.add(value)
+    def clear(self) -> None:
+        self._names.clear()
+
+    def add(self, value: str, name: str | None = None) -> None:
+        if len(value) >= self.MIN_LENGTH and (name is not None or value not in self._names):
+            self._names[value] = name
+
+    def add_environment(self, environ: Mapping[str, str], names: Iterable[str] = ()) -> None:
+        """Mask the variables `names` (those the definitions reference) and every variable
+        whose name says it holds a secret (kumaprov's password and token, CI tokens, API keys).
+        Short values of the latter are left alone: `AUTH_MODE=none` must not shred output."""
+        for name in names:
+            if name in environ:
+                self.add(environ[name], name)
+        for name, value in environ.items():
+            if _SECRET_NAME.search(name) and len(value) >= self.MIN_GUESSED_LENGTH:
+                self.add(value, name)
 
     def __call__(self, text: str) -> str:
-        for value in sorted(self._values, key=len, reverse=True):
+        return self._replace(text, lambda value, name: SENSITIVE)
+
+    def as_references(self, text: str) -> tuple[str, list[str]]:
+        """`text` with each known secret replaced by `${NAME}`; the names used."""
+        used: list[str] = []
+
+        def reference(value: str, name: str | None) -> str:
+            used.append(name or "SECRET")
+            return "${" + (name or "SECRET") + "}"
+
+        return self._replace(text, reference), used
+
+    def _replace(self, text: str, replacement: Callable[[str, str | None], str]) -> str:
+        for value in sorted(self._names, key=len, reverse=True):
             if value in text:
-                text = text.replace(value, SENSITIVE)
+                text = text.replace(value, replacement(value, self._names[value]))
         return text
 
 

@@ -78,3 +78,75 @@ def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_install: Install
         client.close()
     finally:
         kuma.stop()
+
+
+class _DiesBeforeTheTag:
+    """The client as kumaprov sees it when the run dies right after an `add`."""
+
+    def __init__(self, client: KumaClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._client, name)
+
+    def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
+        raise ServerError("addMonitorTag: no answer from Uptime Kuma within 15 s")
+
+
+def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
+    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("project")
+    write_project(root)
+    project, _ = load_project(None, root)
+    kuma = start(tmp_path_factory.mktemp("kuma-untagged"), installation=kuma_install)
+    try:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+            planned = engine.plan_against(client, project, None)
+            report = engine.sync(_DiesBeforeTheTag(client), planned, project.owner_tag,  # type: ignore[arg-type]
+                                 False, lambda _: None)
+            assert report.failed is not None and report.failed.startswith("create f0: ")
+            assert "'Fault 0' was created without its ownership tag" in report.failed
+            assert "next sync recognises it and adopts it" in report.failed
+
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+            (untagged,) = [m for m in client.monitors() if m["name"] == "Fault 0"]
+            assert owner_of(untagged, project.owner_tag) is None
+            planned = engine.plan_against(client, project, None)
+            (adopted,) = planned.plan.updates
+            assert adopted.adopt and adopted.live.kuma_id == untagged["id"]
+            assert len(planned.plan.creates) == COUNT - 1
+            assert engine.sync(client, planned, project.owner_tag, False, lambda _: None).ok
+
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+            named = [m for m in client.monitors() if m["name"] == "Fault 0"]
+            assert [m["id"] for m in named] == [untagged["id"]]
+            assert owner_of(named[0], project.owner_tag) == "f0"
+            assert not engine.plan_against(client, project, None).plan.has_changes
+    finally:
+        kuma.stop()
+
+
+def test_a_server_killed_before_the_converge_step_is_reported_as_a_failed_step(
+    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    root = tmp_path_factory.mktemp("project")
+    write_project(root)
+    project, _ = load_project(None, root)
+    kuma = start(tmp_path_factory.mktemp("kuma-converge"), installation=kuma_install)
+    try:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+            planned = engine.plan_against(client, project, None)
+
+            def kill_after_the_last_create(done: str) -> None:
+                if done == f"create f{COUNT - 1}":
+                    kuma.process.kill()
+                    kuma.process.wait()
+
+            report = engine.sync(client, planned, project.owner_tag, False, kill_after_the_last_create)
+        assert report.applied == [f"create f{i}" for i in range(COUNT)]
+        assert report.failed is not None
+        assert report.failed.startswith("check for copies made by a concurrent sync: ")
+        assert report.not_attempted == []
+    finally:
+        kuma.stop()

@@ -61,6 +61,7 @@ RULES: dict[str, tuple[str, str]] = {
     "KP307": ("kp306-kp307-version-gating", "all-types-target-1.23-pass"),
     "KP401": ("kp401-plaintext-secrets", "kp401-env-references-pass"),
     "KP402": ("kp402-malformed-reference", "kp401-env-references-pass"),
+    "KP406": ("kp406-forbidden-variables", "kp406-allowed-variables-pass"),
     "KP501": ("kp501-interval-no-target", "kp501-interval-target-2x-pass"),
     "KP502": ("kp502-timeout-warning", "kp502-timeout-pass"),
 }

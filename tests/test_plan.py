@@ -71,7 +71,7 @@ def test_real_differences_are_changes(key: str, old: Any, new: Any) -> None:
 
 
 def test_monitors_without_the_tag_are_never_touched() -> None:
-    plan = make_plan([desired("a")], [live(7, None, name="A")])
+    plan = make_plan([desired("a")], [live(7, None, name="A", interval=120)])
     assert [c.desired.id for c in plan.creates] == ["a"]
     assert not plan.deletes and not plan.updates
 
@@ -123,3 +123,25 @@ def test_deletion_guard() -> None:
 def test_the_offline_lint_is_reused_only_for_a_server_it_covered(target: str | None, server: str,
                                                                  reused: bool) -> None:
     assert _covers(Project(root=Path("."), target=target), server_line(server)) is reused
+
+
+def test_an_identical_untagged_monitor_is_an_interrupted_create_and_is_adopted() -> None:
+    # A run that died between `add` and the ownership tag left exactly this behind.
+    plan = make_plan([desired("a", tags=["env:prod"])], [live(7, None, name="A"), live(9, None, name="A")])
+    assert not plan.creates
+    (update,) = plan.updates
+    assert update.adopt and update.live.kuma_id == 7  # the oldest copy
+    assert [change.field for change in update.changes] == ["tags"]  # its tags follow
+
+
+@pytest.mark.parametrize("difference", [{"interval": 120}, {"url": "http://elsewhere/"},
+                                        {"tags": [{"name": "mine", "value": ""}]}])
+def test_an_untagged_monitor_that_differs_at_all_is_not_adopted(difference: dict[str, Any]) -> None:
+    plan = make_plan([desired("a", url="http://here/")], [live(7, None, name="A", **{"url": "http://here/", **difference})])
+    assert [c.desired.id for c in plan.creates] == ["a"] and not plan.updates
+
+
+def test_one_untagged_twin_is_adopted_by_one_definition_only() -> None:
+    plan = make_plan([desired("a", name="Same"), desired("b", name="Same")], [live(7, None, name="Same")])
+    assert [u.desired.id for u in plan.updates] == ["a"]
+    assert [c.desired.id for c in plan.creates] == ["b"]

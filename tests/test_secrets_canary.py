@@ -9,6 +9,8 @@ import pytest
 from tests.workspace import Workspace
 
 CANARY = "canary-7f3Kq9ZxW2vLm8Rt"
+# A secret whose variable name does not say it is one: masked because a definition references it.
+PLAIN_CANARY = "plain-canary-Jw4Tn6Vb"
 
 MONITORS = """\
     monitors:
@@ -38,6 +40,13 @@ MONITORS = """\
          connection_string: "postgres://kuma:${CANARY_TOKEN}@127.0.0.1:9/app"}
       - {id: secret-kafka, name: Secret Kafka, type: kafka-producer, brokers: ["127.0.0.1:9"], topic: t, message: m,
          interval: 300, sasl: {mechanism: plain, username: kuma, password: "${CANARY_TOKEN}"}}
+      - id: secret-embedded
+        name: Secret embedded in values
+        type: http
+        url: "http://127.0.0.1:9/health?key=${CANARY_TOKEN}"
+        interval: 300
+        headers:
+          X-Trace: "trace-${CANARY_PLAIN}"
       - {id: secret-proxied, name: Secret proxied, type: http, url: "http://127.0.0.1:9/", proxy: canary-proxy,
          interval: 300}
     proxies:
@@ -47,7 +56,7 @@ MONITORS = """\
 
 @pytest.fixture
 def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Workspace:
-    workspace = Workspace(tmp_path / "project", {**kuma_env, "CANARY_TOKEN": CANARY}, monkeypatch)
+    workspace = Workspace(tmp_path / "project", {**kuma_env, "CANARY_TOKEN": CANARY, "CANARY_PLAIN": PLAIN_CANARY}, monkeypatch)
     workspace.write(MONITORS)
     return workspace
 
@@ -84,6 +93,11 @@ def test_the_canary_appears_in_no_output(ws: Workspace, tmp_path: Path) -> None:
 
     for text in [*outputs, summary.read_text(), plan.read_text()]:
         assert CANARY not in text
+        assert PLAIN_CANARY not in text
+    exported_text = (tmp_path / "exported.yaml").read_text()
+    # Secrets embedded in longer values come back as references to their variables.
+    assert "trace-${CANARY_PLAIN}" in exported_text
+    assert "health?key=${CANARY_TOKEN}" in exported_text
     assert "(sensitive)" in outputs[5]  # the text diff did show the fields, masked
     live = ws.managed()["secret-api"]
     assert live["basic_auth_pass"] == CANARY + "-rotated"  # and the server did get the value

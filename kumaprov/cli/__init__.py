@@ -70,6 +70,11 @@ def main(ctx: click.Context, config: Path | None) -> None:
     # Everything imported so far lives as long as the process: keep the garbage
     # collector from walking it again on every collection.
     gc.freeze()
+    # Whatever a command prints, these values never appear in it (a sample, a server
+    # message or a traceback could carry them). Cleared first: what a command knows of
+    # secrets is this environment's (one process may run several commands, as tests do).
+    REDACTOR.clear()
+    REDACTOR.add_environment(os.environ)
     ctx.obj = config
 
 

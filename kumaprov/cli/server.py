@@ -160,9 +160,14 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
     from kumaprov.sync.export import export_snapshot, render
     from kumaprov.sync.snapshot import needs_all, snapshot
 
+    from kumaprov.lint.run import lint
+
     project = _project(ctx)
     if out.exists():
         raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
+    # Only for what it learns on the way: the variables the project's files reference, whose
+    # values the server now holds and the exported file must carry as references.
+    lint(project)
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
         rows = snapshot(client, needs_all())
     result = export_snapshot(rows, project.owner_tag)

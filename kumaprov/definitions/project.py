@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov import versions
+from kumaprov import secrets, versions
 from kumaprov.definitions import yamlpos
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
 PROJECT_FILE = "kumaprov.yaml"
-KEYS = ("target", "monitors", "templates", "owner_tag", "defaults")
+KEYS = ("target", "monitors", "templates", "owner_tag", "defaults", "variables")
+_VARIABLE_PATTERN = re.compile(r"^[A-Za-z_*?][A-Za-z0-9_*?]*$")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ class Project:
     templates_dir: Path = Path("templates")
     owner_tag: str = "kumaprov"
     defaults: dict[str, object] = field(default_factory=dict)
+    # The environment variables definitions may reference (names or glob patterns);
+    # None: any but the reserved ones (secrets.RESERVED_VARIABLES).
+    variables: tuple[str, ...] | None = None
 
 
 def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem]]:
@@ -73,6 +79,7 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
     if not isinstance(defaults, dict):
         problems.append(Problem(data.position_of_value("defaults"), "KP003", "defaults: expected a mapping"))
         defaults = {}
+    variables = _variables(data, problems)
     project = Project(
         root=root,
         file=path,
@@ -81,5 +88,24 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         templates_dir=root / str(data.get("templates", "templates")),
         owner_tag=str(data.get("owner_tag", "kumaprov")),
         defaults=defaults,
+        variables=variables,
     )
     return project, problems
+
+
+def _variables(data: yamlpos.LocatedMap, problems: list[Problem]) -> tuple[str, ...] | None:
+    if "variables" not in data:
+        return None
+    listed = data["variables"]
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        problems.append(Problem(data.position_of_value("variables"), "KP003",
+                                "variables: expected a list of environment variable names (glob patterns allowed)"))
+        return None
+    for index, pattern in enumerate(listed):
+        where = yamlpos.locate(data, ("variables", index)) or data.position_of_value("variables")
+        if not _VARIABLE_PATTERN.match(pattern):
+            problems.append(Problem(where, "KP003", f"variables: '{pattern}' is not a variable name or glob pattern"))
+        elif admitted := [name for name in secrets.CREDENTIAL_VARIABLES if fnmatch.fnmatchcase(name, pattern)]:
+            problems.append(Problem(where, "KP003", f"variables: '{pattern}' admits {admitted[0]}, and kumaprov's own "
+                                    "credentials are never readable from a definition"))
+    return tuple(listed)

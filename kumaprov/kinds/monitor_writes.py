@@ -27,14 +27,18 @@ def write(action: Action, applying: Applying) -> None:
 def create_monitor(action: Create, applying: Applying) -> None:
     writer = applying.writer
     payload = add_payload(with_server_ids(action.desired.fields, applying.kuma_ids), applying.line)
-    kuma_id = writer.add_monitor(payload)
+    try:
+        kuma_id = writer.add_monitor(payload)
+    except KumaprovError as exc:
+        # The server may have made it and died before answering.
+        raise type(exc)(f"{exc}; if the server created '{action.desired.name}' before it failed, the next "
+                        "sync recognises it and adopts it rather than creating a copy") from None
     applying.kuma_ids[("monitor", action.desired.id)] = kuma_id
     try:
         writer.add_monitor_tag(owner_tag_id(applying), kuma_id, action.desired.id)
     except KumaprovError as exc:
-        # Without its tag the new monitor is not ours: say how to take it over.
-        raise type(exc)(f"{exc}; monitor #{kuma_id} was created without its ownership tag, "
-                        "`kumaprov sync --adopt` takes it over") from None
+        raise type(exc)(f"{exc}; monitor #{kuma_id} '{action.desired.name}' was created without its ownership "
+                        "tag: the next sync recognises it and adopts it rather than creating a copy") from None
     for text in action.desired.fields.get("tags", ()):
         name, value = tag_pair(text)
         writer.add_monitor_tag(applying.kuma_ids[("tag", name)], kuma_id, value)

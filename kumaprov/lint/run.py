@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,13 +11,15 @@ from pathlib import Path
 
 from kumaprov import versions
 from kumaprov.definitions import loader
-from kumaprov.lint.checks import LintContext, run_checks
 from kumaprov.definitions.entries import (
-    Definition, DockerHostDefinition, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
-from kumaprov.problems import Problem
 from kumaprov.definitions.project import Project
+from kumaprov.lint.checks import LintContext, run_checks
+from kumaprov.lint.checks.plaintext_secrets import strings
+from kumaprov.problems import Problem
+from kumaprov.secrets import REDACTOR, references
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,12 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _referenced(*groups: Sequence[Entry]) -> set[str]:
+    """The variables the definitions reference: their values are masked in every output."""
+    return {ref.name for group in groups for entry in group for _, text in strings(entry.raw, ())
+            if "${" in text for ref in references(text)}
+
+
 def lint(project: Project, paths: Sequence[Path] | None = None, target: str | None = None) -> LintResult:
     """Lint against `target` (a server version), else the project's target, else every line."""
     with _collector_paused():
@@ -58,8 +67,10 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
                           project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages,
-                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies)
+                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies,
+                          variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
+    REDACTOR.add_environment(os.environ, _referenced(loaded.entries, loaded.notification_entries, loaded.proxies))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
     inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]

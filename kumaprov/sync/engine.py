@@ -14,8 +14,8 @@ from pathlib import Path
 
 from kumaprov import versions
 from kumaprov.definitions.project import Project
-from kumaprov.errors import InvalidDefinitions, UsageError
-from kumaprov.kinds.base import Live, Plan
+from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
+from kumaprov.kinds.base import Delete, Live, Plan
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import KINDS
 from kumaprov.lint.run import LintResult, lint
@@ -103,25 +103,39 @@ def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete
     report = apply(planned.plan, client, owner_tag, planned.line, progress)
     if report.ok and planned.plan.creates:
         created = {create.desired.id for create in planned.plan.creates}
-        report.applied += converge(client, owner_tag, created, progress)
+        converge(client, owner_tag, created, report, progress)
     return report
 
 
-def converge(client: KumaClient, owner_tag: str, ids: set[str], progress: Callable[[str], None]) -> list[str]:
+def converge(client: KumaClient, owner_tag: str, ids: set[str], report: ApplyReport,
+             progress: Callable[[str], None]) -> None:
     """Remove what a concurrent sync created for the same ids.
 
     Two syncs started together can both see a definition missing and both create
     it. Each run re-reads the server after tagging its own creations and deletes
     every copy but the oldest; whichever run tags last sees both copies, so the
-    instance always ends with one monitor per definition, without a lock.
+    instance always ends with one monitor per definition, without a lock. A failure
+    here is reported like any failed write: the next sync converges the same way.
     """
-    with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
-        rows = MONITORS.read(fresh, True)
-        duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner_tag), owner_tag), ids)
-        for delete in duplicates:
-            fresh.delete_monitor(delete.live.kuma_id)
-            progress(f"{describe(delete)}: {delete.reason}")
-    return [f"{describe(d)}: {d.reason}" for d in duplicates]
+    duplicates: list[Delete] = []
+    done = 0
+    try:
+        with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
+            rows = MONITORS.read(fresh, True)
+            duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner_tag), owner_tag), ids)
+            for delete in duplicates:
+                fresh.delete_monitor(delete.live.kuma_id)
+                report.applied.append(_converged(delete))
+                progress(_converged(delete))
+                done += 1
+    except KumaprovError as exc:
+        pending = [_converged(delete) for delete in duplicates[done:]]
+        report.failed = f"{pending[0] if pending else 'check for copies made by a concurrent sync'}: {exc}"
+        report.not_attempted = pending[1:]
+
+
+def _converged(delete: Delete) -> str:
+    return f"{describe(delete)}: {delete.reason}"
 
 
 def offline_check(project: Project, paths: Sequence[Path] | None) -> LintResult:

@@ -18,13 +18,14 @@ import yaml
 
 from kumaprov.kinds import docker_hosts as dockerhosts
 from kumaprov.kinds import maintenance, proxies, status_pages
-from kumaprov.lint.checks.plaintext_secrets import plaintext_reason, strings
+from kumaprov.kinds.monitors import owner_of
 from kumaprov.kinds.notifications import configuration, owned_id
+from kumaprov.lint.checks.plaintext_secrets import plaintext_reason, strings
 from kumaprov.model.fields import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
+from kumaprov.model.mapped import MappedMonitor
 from kumaprov.model.monitors import HttpMonitor, Strict
 from kumaprov.model.registry import MONITOR_TYPES
-from kumaprov.model.mapped import MappedMonitor
-from kumaprov.kinds.monitors import owner_of
+from kumaprov.secrets import REDACTOR
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).
 _COMMON = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
@@ -61,6 +62,8 @@ def export(monitors: Sequence[Mapping[str, Any]], notifications: Sequence[Mappin
     """`windows`: each maintenance window with the server ids of the monitors it covers;
     `pages`: each status page with its groups as the public endpoint lists them."""
     result = Export()
+    monitors, notifications = _with_references(monitors, result), _with_references(notifications, result)
+    proxy_rows = _with_references(proxy_rows, result)
     ids = _Ids(owner_tag)
     # Owned objects keep their definition ids: they claim them before any name becomes a slug.
     notification_ids = {int(row["id"]): ids.notification(row)
@@ -100,6 +103,21 @@ def export_snapshot(rows: Mapping[str, Any], owner_tag: str) -> Export:
     return export(rows["monitor"], rows["notification"], rows["docker_host"], owner_tag,
                   [(row, covered[int(row["id"])]) for row in windows],
                   [(row, groups[str(row["slug"])]) for row in pages], rows["proxy"])
+
+
+def _with_references(rows: Sequence[Mapping[str, Any]], result: Export) -> list[dict[str, Any]]:
+    """Rows with every secret the environment holds, wherever it sits in a value
+    (`trace-<key>`, a URL's query, inside a JSON header string), replaced by a reference
+    to its variable: what lint cannot recognise by shape is still recognised by value."""
+    replaced = []
+    for row in rows:
+        copy = dict(row)
+        for key, value in row.items():
+            if isinstance(value, str):
+                copy[key], names = REDACTOR.as_references(value)
+                result.secrets.extend(name for name in names if name not in result.secrets)
+        replaced.append(copy)
+    return replaced
 
 
 class _Ids:

@@ -42,7 +42,11 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         adopting = False
         if current is None and adopt:
             current = _adoption_candidate(want, unowned_by_name.get(want.name, []))
-            adopting = current is not None
+        if current is None:
+            current = _interrupted_create(want, unowned_by_name.get(want.name, []), refs)
+        adopting = current is not None and current.owner is None
+        if adopting:
+            unowned_by_name[want.name].remove(current)  # one definition per adopted object
         if current is None:
             creates.append(Create(want))
             continue
@@ -189,6 +193,16 @@ def _adoption_candidate(want: Desired, same_name: list[Live]) -> Live | None:
         raise PlanRefused(f"cannot adopt '{want.name}' for {want.id}: {len(same_name)} unmanaged monitors "
                           f"have that name ({listed}); rename or delete all but one")
     return same_name[0] if same_name else None
+
+
+def _interrupted_create(want: Desired, same_name: list[Live], refs: ServerRefs) -> Live | None:
+    """An unowned object with no tags at all that is the definition exactly: what a create
+    leaves when the run dies between `add` and the ownership tag (the tags come after it).
+    Adopting it (the oldest, if several) rather than creating another is what keeps one
+    object per definition; anything that differs in a single field stays untouched."""
+    twins = [live for live in same_name if live.kind == want.kind and not live.fields.get("tags")
+             and all(change.field == "tags" for change in diff_fields(want, live, refs))]
+    return min(twins, key=lambda live: live.kuma_id) if twins else None
 
 
 def diff_fields(want: Desired, current: Live, refs: ServerRefs) -> tuple[Change, ...]:

@@ -78,6 +78,7 @@ class LintContext:
     status_pages: Sequence[StatusPageDefinition] = ()
     docker_hosts: Sequence[DockerHostDefinition] = ()
     proxies: Sequence[ProxyDefinition] = ()
+    variables: tuple[str, ...] | None = None  # the project's `variables:` allow-list
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
