@@ -302,7 +302,8 @@ def profile_lint(root: Path) -> None:
 def phase_breakdown(root: Path) -> None:
     from kumaprov.definitions import loader
     from kumaprov.definitions import yamlpos
-    from kumaprov.lint.checks import LintContext, registry
+    from kumaprov.lint.checks import registry
+    from kumaprov.lint.context import LintContext
     from kumaprov.lint.run import lint
     from kumaprov.model.registry import MONITOR_TYPES
     from kumaprov.definitions.project import load_project
@@ -358,7 +359,7 @@ def phase_breakdown(root: Path) -> None:
                 add(f"  - loader's display path x {len(texts) + len(instances)}", time.perf_counter() - t0)
         samples = [(d.base_dir / s.file) for d in loaded.definitions
                    for s in getattr(d.monitor, "samples", []) if s.file]
-        from kumaprov.lint.checks import SampleFiles
+        from kumaprov.lint.context import SampleFiles
 
         for _ in range(3):
             cache = SampleFiles()

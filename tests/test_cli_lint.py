@@ -17,7 +17,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from kumaprov.definitions import loader
-from kumaprov.definitions import render as rendered
+from kumaprov.lint import render as rendered
 from kumaprov.cli import main
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.definitions.project import load_project

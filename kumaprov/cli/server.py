@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kumaprov.lint import report
-from kumaprov.cli import OUTPUT, PATHS, F, _project, fail_cleanly, main
+from kumaprov.cli.group import OUTPUT, PATHS, F, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 

@@ -37,10 +37,11 @@ from typing import Any, Final
 from jsonata import JException
 from jsonata.utils import Utils
 
+from kumaprov.model.monitors import JSON_OPERATORS
 from kumaprov.semantics.jsjson import js_json_parse, json_stringify, parse_body
 from kumaprov.semantics.jsonata_engine import DEFAULT_TIMEOUT_MS, EvaluationTimeout, QuerySyntaxError, compile_query
 from kumaprov.semantics.jsvalue import UNDEFINED, is_js_function, is_js_null, js_string_number, to_js_string
-from kumaprov.semantics.modes import Semantics
+from kumaprov.versions import Semantics
 
 __all__ = [
     "DEFAULT_TIMEOUT_MS",
@@ -53,7 +54,7 @@ __all__ = [
     "compile_query",
 ]
 
-OPERATORS: Final[tuple[str, ...]] = ("==", "!=", "contains", "<", "<=", ">", ">=")
+OPERATORS: Final[tuple[str, ...]] = JSON_OPERATORS  # the one list: what the model accepts is what is evaluated
 
 
 @dataclass(frozen=True)

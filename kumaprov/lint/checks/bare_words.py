@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.semantics import jsonquery
-from kumaprov.lint.checks import LintContext, json_keys
+from kumaprov.lint.context import LintContext, json_keys
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.problems import Problem, Severity

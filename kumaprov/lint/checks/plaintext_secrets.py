@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kumaprov import secrets
-from kumaprov.lint.checks import LintContext
+from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition, Entry
 from kumaprov.problems import Problem
 

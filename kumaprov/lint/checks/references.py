@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kumaprov.lint.checks import LintContext
+from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.problems import Problem
 from kumaprov.suggest import did_you_mean

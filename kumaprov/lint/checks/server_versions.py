@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kumaprov.lint.checks import LintContext
+from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.problems import Position, Problem

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kumaprov.lint.checks import LintContext
+from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition, TagDefinition
 from kumaprov.problems import Problem, Severity
 
