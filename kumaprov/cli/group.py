@@ -51,7 +51,7 @@ def fail_cleanly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InvalidDefinitions as exc:
-            click.echo(report.problems_text(exc.problems, exc.files), err=True)
+            click.echo(report.render_problems("text", exc.problems, exc.files), err=True)
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KumaprovError as exc:
@@ -82,6 +82,6 @@ def main(ctx: click.Context, config: Path | None) -> None:
 def _project(ctx: click.Context) -> Project:
     project, problems = load_project(ctx.obj, Path.cwd())
     if problems:
-        click.echo(report.problems_text(problems, 1), err=True)
+        click.echo(report.render_problems("text", problems, 1), err=True)
         sys.exit(2)
     return project

@@ -61,7 +61,7 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> Non
     result = lint(_project(ctx), list(paths) or None)
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
-        click.echo(report.problems_text(errors, len(result.files)), err=True)
+        click.echo(report.render_problems("text", errors, len(result.files)), err=True)
         sys.exit(1)
     click.echo(render_definitions(result.definitions, fmt))
 
