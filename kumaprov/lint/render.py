@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from kumaprov.lint.checks import plaintext_secrets as secret_check
 from kumaprov.definitions.entries import Definition
+from kumaprov.plaintext import plaintext_reason, strings
 from kumaprov.secrets import REDACTOR, SENSITIVE
 
 
@@ -23,8 +23,8 @@ def render_definitions(definitions: Sequence[Definition], output: str) -> str:
 
 def _masked(document: dict[str, Any]) -> dict[str, Any]:
     # References (${NAME}) are names, not secrets, and stay visible; literal secrets do not.
-    for path, value in list(secret_check.strings(document, ())):
-        if secret_check.plaintext_reason(path, value):
+    for path, value in list(strings(document, ())):
+        if plaintext_reason(path, value):
             _set(document, path, SENSITIVE)
     return document
 

@@ -18,7 +18,7 @@ from kumaprov.definitions.entries import (
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
 from kumaprov.lint.context import LintContext
-from kumaprov.lint.checks.plaintext_secrets import strings
+from kumaprov.plaintext import strings
 from kumaprov.problems import Problem
 from kumaprov.secrets import REDACTOR, references
 

@@ -20,11 +20,11 @@ from kumaprov.kinds import docker_hosts as dockerhosts
 from kumaprov.kinds import maintenance, proxies, status_pages
 from kumaprov.kinds.monitors import owner_of
 from kumaprov.kinds.notifications import configuration, owned_id
-from kumaprov.lint.checks.plaintext_secrets import plaintext_reason, strings
 from kumaprov.model.fields import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY
 from kumaprov.model.mapped import MappedMonitor
 from kumaprov.model.monitors import HttpMonitor, Strict
 from kumaprov.model.registry import MONITOR_TYPES
+from kumaprov.plaintext import plaintext_reason, strings
 from kumaprov.secrets import REDACTOR
 
 # Readable key -> Uptime Kuma field, per group of types (the reverse of mapping.py).

@@ -14,7 +14,7 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.kinds.base import Live, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.registry import KINDS
-from kumaprov.lint.checks.plaintext_secrets import strings
+from kumaprov.plaintext import strings
 from kumaprov.problems import Problem
 from kumaprov.sync.plan import server_refs
 from kumaprov.versions import ServerLine
