@@ -9,7 +9,7 @@ from kumaprov.sync.apply import apply
 from kumaprov.errors import ServerError
 from kumaprov.model.fields import kuma_fields
 from kumaprov.model.monitors import JsonQueryMonitor
-from kumaprov.kinds.base import Desired, Live
+from kumaprov.kinds.changes import Desired, Live
 from kumaprov.sync.plan import make_plan
 from kumaprov.sync.report import apply_text
 

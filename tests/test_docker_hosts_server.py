@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kumaprov.kinds.docker_hosts import DOCKER_HOSTS
 from tests.workspace import Workspace
 
 
@@ -21,7 +22,7 @@ def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 
 def hosts(ws: Workspace, name: str) -> list[dict[str, Any]]:
     with ws.client() as client:
-        return [h for h in client.docker_hosts() if h.get("name") == name]
+        return [h for h in DOCKER_HOSTS.read(client, True) if h.get("name") == name]
 
 
 def test_a_host_and_its_monitor_sync_together_and_the_host_goes_only_when_absent(ws: Workspace) -> None:

@@ -12,7 +12,7 @@ from kumaprov.dev.localkuma import Installation, start
 from kumaprov.errors import ServerError
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.definitions.project import load_project
-from kumaprov.kinds.monitors import owner_of
+from kumaprov.kinds.monitor_refs import owner_of
 
 COUNT = 12
 

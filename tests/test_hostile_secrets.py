@@ -69,11 +69,11 @@ def test_the_redactor_masks_secret_variables_but_not_short_ordinary_values() -> 
 
 def test_export_writes_embedded_secrets_as_references(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(secrets, "REDACTOR", secrets.Redactor())
-    monkeypatch.setattr("kumaprov.sync.export.REDACTOR", secrets.REDACTOR)
+    monkeypatch.setattr("kumaprov.kinds.exporting.REDACTOR", secrets.REDACTOR)
     secrets.REDACTOR.add_environment({"OPENWEBUI_API_KEY": CANARY})
     row = {"id": 7, "name": "Chat", "type": "http", "url": f"https://chat.example.com/health?key={CANARY}",
            "headers": f'{{"X-Trace": "trace-{CANARY}"}}', "interval": 60, "tags": []}
-    result = export([row], [], [], "kumaprov")
+    result = export({"monitor": [row]}, "kumaprov")
     text = render(result)
     assert CANARY not in text
     monitor = result.document["monitors"][0]

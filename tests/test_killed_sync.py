@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.kinds.monitors import owner_of
+from kumaprov.kinds.monitor_refs import owner_of
 
 COUNT = 8
 

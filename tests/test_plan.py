@@ -11,7 +11,7 @@ import pytest
 from kumaprov.errors import PlanRefused
 from kumaprov.kinds.compare import same_value
 from kumaprov.sync.engine import _covers
-from kumaprov.kinds.base import Desired, Live
+from kumaprov.kinds.changes import Desired, Live
 from kumaprov.sync.plan import check_deletion_guard, make_plan
 from kumaprov.definitions.project import Project
 from kumaprov.versions import server_line

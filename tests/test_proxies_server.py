@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kumaprov.kinds.proxies import PROXIES
 from tests.workspace import Workspace
 
 SECRET = "proxy-canary-Lm4Qz8"
@@ -23,7 +24,7 @@ def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 
 def proxies_at(ws: Workspace, port: int) -> list[dict[str, Any]]:
     with ws.client() as client:
-        return [p for p in client.proxies() if p["host"] == "127.0.0.1" and int(p["port"]) == port]
+        return [p for p in PROXIES.read(client, True) if p["host"] == "127.0.0.1" and int(p["port"]) == port]
 
 
 def test_a_proxy_and_its_monitor_sync_together_and_the_proxy_goes_only_when_absent(ws: Workspace) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from kumaprov.cli import main
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.kinds.monitors import owner_of
+from kumaprov.kinds.monitor_refs import owner_of
 
 
 @dataclass

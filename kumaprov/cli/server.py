@@ -22,7 +22,7 @@ from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 
 if TYPE_CHECKING:
-    from kumaprov.kinds.base import Plan
+    from kumaprov.kinds.changes import Plan
 
 
 def server_options(command: F) -> F:
@@ -157,7 +157,7 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
 def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float) -> None:
     """Write the monitors and notifications of a live instance as definition files."""
     from kumaprov.sync import engine
-    from kumaprov.sync.export import export_snapshot, render
+    from kumaprov.sync.export import counts, export, render
     from kumaprov.sync.snapshot import needs_all, snapshot
 
     from kumaprov.lint.run import lint
@@ -170,14 +170,11 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
     lint(project)
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
         rows = snapshot(client, needs_all())
-    result = export_snapshot(rows, project.owner_tag)
+    result = export(rows, project.owner_tag)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
         handle.write(render(result))
-    counts = ", ".join(f"{len(result.document.get(key, []))} {key.replace('_', ' ')}"
-                       for key in ("monitors", "notifications", "docker_hosts", "proxies", "maintenance",
-                                   "status_pages"))
-    click.echo(f"wrote {counts} to {out}", err=True)
+    click.echo(f"wrote {counts(result)} to {out}", err=True)
     for name in result.secrets:
         click.echo(f"  set {name} before diff/sync (a secret left out of the file)", err=True)
     for skipped in result.skipped:

@@ -1,5 +1,5 @@
-"""What the loader yields: each entry as written (with positions), and the definitions that
-passed the schema, one dataclass per kind of object."""
+"""What the loader yields: each entry as written (with positions), the monitors that passed
+the schema, and every other kind's entries that passed that kind's model, by kind name."""
 
 from __future__ import annotations
 
@@ -8,19 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from kumaprov.definitions import yamlpos
-from kumaprov.kinds.docker_hosts import DockerHostDef
-from kumaprov.kinds.maintenance import MaintenanceDef
-from kumaprov.model.monitors import NotificationDef, TagDef
+from kumaprov.definitions.yamlpos import LocatedMap
 from kumaprov.model.registry import Monitor
 from kumaprov.problems import Position, Problem
-from kumaprov.kinds.proxies import ProxyDef
-from kumaprov.kinds.status_pages import StatusPageDef
-from kumaprov.definitions.yamlpos import LocatedMap
 
 
 @dataclass(frozen=True)
 class Entry:
-    """One monitor as written (after templates and defaults), valid or not."""
+    """One entry as written (a monitor after templates and defaults), valid or not."""
 
     raw: LocatedMap
     base_dir: Path  # sample files are relative to the file that wrote them
@@ -49,51 +44,20 @@ class Definition(Entry):
 
 
 @dataclass(frozen=True)
-class NotificationDefinition(Entry):
-    """A notification provider that passed the schema."""
+class Defined(Entry):
+    """An entry of another kind (a notification, a tag ...) that passed its kind's model."""
 
-    notification: NotificationDef
-
-    @property
-    def id(self) -> str:
-        return self.notification.id
-
-
-@dataclass(frozen=True)
-class TagDefinition(Entry):
-    tag: TagDef
-
-
-@dataclass(frozen=True)
-class MaintenanceDefinition(Entry):
-    window: MaintenanceDef
-
-
-@dataclass(frozen=True)
-class StatusPageDefinition(Entry):
-    page: StatusPageDef
-
-
-@dataclass(frozen=True)
-class DockerHostDefinition(Entry):
-    host: DockerHostDef
-
-
-@dataclass(frozen=True)
-class ProxyDefinition(Entry):
-    proxy: ProxyDef
+    value: Any  # an instance of the kind's model
 
 
 @dataclass
 class Loaded:
     definitions: list[Definition] = field(default_factory=list)
-    notifications: list[NotificationDefinition] = field(default_factory=list)
     entries: list[Entry] = field(default_factory=list)  # monitors as written, valid or not
-    notification_entries: list[Entry] = field(default_factory=list)
-    tags: list[TagDefinition] = field(default_factory=list)
-    maintenance: list[MaintenanceDefinition] = field(default_factory=list)
-    status_pages: list[StatusPageDefinition] = field(default_factory=list)
-    docker_hosts: list[DockerHostDefinition] = field(default_factory=list)
-    proxies: list[ProxyDefinition] = field(default_factory=list)
+    defined: dict[str, list[Defined]] = field(default_factory=dict)  # kind name -> its valid entries
+    written: dict[str, list[Entry]] = field(default_factory=dict)  # kind name -> its entries, valid or not
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Defined]:
+        return self.defined.get(kind, [])

@@ -1,4 +1,5 @@
-"""The JSON Schema of a monitor file, generated from the model, for editor completion."""
+"""The JSON Schema of a monitor file, generated from the models (the monitor types, and each
+kind's entry model under its file key), for editor completion."""
 
 from __future__ import annotations
 
@@ -7,11 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from kumaprov.kinds.docker_hosts import DockerHostDef
-from kumaprov.kinds.maintenance import MaintenanceDef
-from kumaprov.model.monitors import NotificationDef, TagDef
-from kumaprov.kinds.proxies import ProxyDef
-from kumaprov.kinds.status_pages import StatusPageDef
+from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES
 
 SCHEMA_ID = "https://kumaprov.invalid/schema/kumaprov.schema.json"
@@ -23,12 +20,11 @@ def schema() -> dict[str, Any]:
         monitor_union = cls if monitor_union is None else monitor_union | cls
     monitors = TypeAdapter(monitor_union).json_schema(ref_template="#/$defs/{model}")
     defs = monitors.pop("$defs", {})
-    notification = NotificationDef.model_json_schema(ref_template="#/$defs/{model}")
-    defs.update(notification.pop("$defs", {}))
-    maintenance = MaintenanceDef.model_json_schema(ref_template="#/$defs/{model}")
-    defs.update(maintenance.pop("$defs", {}))
-    status_page = StatusPageDef.model_json_schema(ref_template="#/$defs/{model}")
-    defs.update(status_page.pop("$defs", {}))
+    kinds: dict[str, Any] = {}
+    for kind in ENTRY_KINDS:
+        entry = kind.model.model_json_schema(ref_template="#/$defs/{model}")
+        defs.update(entry.pop("$defs", {}))
+        kinds[str(kind.file_key)] = {"type": "array", "items": entry}
     template_entry = {
         "type": "object",
         "description": "Instantiate templates/<template>.yaml.j2 with variables.",
@@ -50,12 +46,7 @@ def schema() -> dict[str, Any]:
         "properties": {
             "defaults": defaults,
             "monitors": {"type": "array", "items": {"anyOf": [template_entry, monitors]}},
-            "notifications": {"type": "array", "items": notification},
-            "tags": {"type": "array", "items": TagDef.model_json_schema()},
-            "maintenance": {"type": "array", "items": maintenance},
-            "status_pages": {"type": "array", "items": status_page},
-            "docker_hosts": {"type": "array", "items": DockerHostDef.model_json_schema()},
-            "proxies": {"type": "array", "items": ProxyDef.model_json_schema()},
+            **kinds,
         },
         "$defs": defs,
     }

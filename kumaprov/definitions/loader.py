@@ -8,36 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
 from kumaprov.definitions import validation as schema
 from kumaprov.definitions import yamlpos
-from kumaprov.kinds.docker_hosts import DockerHostDef
-from kumaprov.definitions.entries import (
-    Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
-    StatusPageDefinition, TagDefinition,
-)
-from kumaprov.kinds.maintenance import MaintenanceDef
-from kumaprov.model.monitors import NotificationDef, Strict, TagDef
-from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
-from kumaprov.problems import Position, Problem, Severity, display_path
+from kumaprov.definitions.entries import Defined, Definition, Entry, Loaded
 from kumaprov.definitions.project import PROJECT_FILE, Project
-from kumaprov.kinds.proxies import ProxyDef
-from kumaprov.kinds.status_pages import StatusPageDef
-from kumaprov.suggest import did_you_mean
 from kumaprov.definitions.templating import TemplateError, Templates
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
+from kumaprov.kinds.base import Kind
+from kumaprov.kinds.registry import ENTRY_KINDS, KINDS
+from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
+from kumaprov.problems import Position, Problem, Severity, display_path
+from kumaprov.suggest import did_you_mean
 
-FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
-             "proxies")
+FILE_KEYS = ("defaults", *(str(kind.file_key) for kind in KINDS if kind.file_key))
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
-
-M = TypeVar("M", bound=Strict)
 
 # What users call a type, where Uptime Kuma's name is not a near spelling of it.
 _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
@@ -113,45 +104,23 @@ class _Reader:
         layers = [self.project_defaults, defaults]
         for item, position in self.items(data, "monitors"):
             self.read_item(item, position, path.parent, layers)
-        for item, position in self.items(data, "notifications"):
-            self.read_notification(item, position, path.parent)
-        for item, position in self.items(data, "tags"):
-            if tag := self.validated(item, position, TagDef, "tag"):
-                self.loaded.tags.append(TagDefinition(item, path.parent, (), tag))
-        for item, position in self.items(data, "maintenance"):
-            if window := self.validated(item, position, MaintenanceDef, "maintenance window"):
-                self.loaded.maintenance.append(MaintenanceDefinition(item, path.parent, (), window))
-        for item, position in self.items(data, "status_pages"):
-            if page := self.validated(item, position, StatusPageDef, "status page"):
-                self.loaded.status_pages.append(StatusPageDefinition(item, path.parent, (), page))
-        for item, position in self.items(data, "docker_hosts"):
-            if host := self.validated(item, position, DockerHostDef, "docker host"):
-                self.loaded.docker_hosts.append(DockerHostDefinition(item, path.parent, (), host))
-        for item, position in self.items(data, "proxies"):
-            if proxy := self.validated(item, position, ProxyDef, "proxy"):
-                self.loaded.proxies.append(ProxyDefinition(item, path.parent, (), proxy))
+        for kind in ENTRY_KINDS:
+            for item, position in self.items(data, str(kind.file_key)):
+                self.read_entry(kind, item, position, path.parent)
         return None
 
-    def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:
+    def read_entry(self, kind: Kind, item: Any, position: Position, base_dir: Path) -> None:
+        """An entry of a kind other than monitors, kept as written (lint checks its secrets
+        even when it fails its model) and, when it passes, with its model's value."""
         if not isinstance(item, LocatedMap):
-            self.problem(position, "KP003", f"each {what} must be a mapping")
-            return None
+            return self.problem(position, "KP003", f"each {kind.what} must be a mapping")
+        self.loaded.written.setdefault(kind.name, []).append(Entry(item, base_dir, ()))
         try:
-            return model.model_validate(item)
+            value = kind.model.model_validate(item)
         except ValidationError as exc:
-            self.loaded.problems.extend(schema.problems(exc, item, what, ()))
+            self.loaded.problems.extend(schema.model_problems(exc, item, kind.model, f"a {kind.what}", ()))
             return None
-
-    def read_notification(self, item: Any, position: Position, base_dir: Path) -> None:
-        if not isinstance(item, LocatedMap):
-            return self.problem(position, "KP003", "each entry of `notifications` must be a mapping")
-        self.loaded.notification_entries.append(Entry(item, base_dir, ()))
-        try:
-            notification = NotificationDef.model_validate(item)
-        except ValidationError as exc:
-            self.loaded.problems.extend(schema.problems(exc, item, "notification", ()))
-            return None
-        self.loaded.notifications.append(NotificationDefinition(item, base_dir, (), notification))
+        self.loaded.defined.setdefault(kind.name, []).append(Defined(item, base_dir, (), value))
         return None
 
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:

@@ -8,11 +8,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov.definitions import yamlpos
-from kumaprov.kinds.docker_hosts import DockerHostDef
-from kumaprov.kinds.maintenance import MaintenanceDef
-from kumaprov.model.monitors import NotificationDef, Strict, TagDef
-from kumaprov.kinds.proxies import ProxyDef
-from kumaprov.kinds.status_pages import StatusPageDef
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
@@ -35,21 +30,16 @@ _TYPE_NAMES = {
 }
 
 
-_ENTITIES: dict[str, type[Strict]] = {"notification": NotificationDef, "tag": TagDef,
-                                      "maintenance window": MaintenanceDef, "status page": StatusPageDef,
-                                      "docker host": DockerHostDef, "proxy": ProxyDef}
-
-
 def problems(
     error: ValidationError, raw: yamlpos.LocatedMap, monitor_type: str, via: tuple[Position, ...]
 ) -> Iterator[Problem]:
-    """Problems of a monitor (`monitor_type` names its type) or of another entity ("notification", ...)."""
-    if monitor_type in _ENTITIES:
-        model: Any = _ENTITIES[monitor_type]
-        what = f"a {monitor_type}"
-    else:
-        model = MONITOR_TYPES[monitor_type]
-        what = a_monitor(monitor_type)
+    """Problems of a monitor of type `monitor_type`."""
+    return model_problems(error, raw, MONITOR_TYPES[monitor_type], a_monitor(monitor_type), via)
+
+
+def model_problems(error: ValidationError, raw: yamlpos.LocatedMap, model: Any, what: str,
+                   via: tuple[Position, ...]) -> Iterator[Problem]:
+    """Problems of an entry of `model`; `what` names one in messages ("a notification")."""
     for detail in error.errors(include_url=False):
         loc = tuple(detail["loc"])
         code, message = _describe(detail, loc, model, what)

@@ -13,7 +13,7 @@ import time
 import click
 
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.kinds.monitors import owner_of
+from kumaprov.kinds.monitor_refs import owner_of
 
 STATUS = {0: "DOWN", 1: "UP", 2: "PENDING", 3: "MAINTENANCE"}
 

@@ -1,7 +1,9 @@
-"""One module per kind of server object (monitors, notifications, tags, docker hosts, proxies,
-maintenance windows, status pages), each with one `Kind` (base.py) in it; registry.py lists
-them in apply order. base.py also holds the words the planner speaks (Desired, Live, Plan ...),
-compare.py what "equal" means to the server.
+"""One module per kind of server object, each with one `Kind` (base.py) in it; registry.py
+lists them in apply order. A kind says everything about its objects: file key and model,
+identity, what to read, live from rows, desired from definitions, compare, writes, export.
+Beside them: changes.py (the words the planner speaks: Desired, Live, Plan ...), compare.py
+(what "equal" means to the server), common.py (pieces several kinds share), exporting.py
+(what every kind's export shares); monitors are split in monitor_refs, _writes and _export.
 
 May import: the root modules and model/. Never definitions/, lint/, server/, sync/, cli/ (a kind
 reads through the client it is handed and types it loosely)."""

@@ -12,7 +12,10 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, save_whole
+from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Action, Desired, Live
+from kumaprov.kinds.common import save_whole
+from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Strict
 
 
@@ -38,9 +41,15 @@ def readable(row: Mapping[str, Any]) -> dict[str, Any]:
 class DockerHosts(Kind):
     name = "docker_host"
     label = "docker host(s)"
+    what = "docker host"
+    file_key = "docker_hosts"
+    model = DockerHostDef
+    unique_key = "name"
+    # A host made by hand in the web UI may be named too: checked against the server, not lint.
+    named_by = NamedBy("docker_host", "docker_host", "KP404")
 
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
-        return client.docker_hosts()
+        return client.listed("dockerHostList")  # type: ignore[no-any-return]
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
@@ -48,12 +57,25 @@ class DockerHosts(Kind):
 
     def desired(self, resolving: Resolving) -> Wanted:
         """The hosts to create or update (identified by name), and the names marked absent."""
-        hosts = resolving.sources.docker_hosts
-        return Wanted([Desired(h.host.name, host_fields(h.host), kind=self.name) for h in hosts if not h.host.absent],
-                      [h.host.name for h in hosts if h.host.absent])
+        hosts = [h.value for h in self.defined(resolving.sources)]
+        return Wanted([Desired(h.name, host_fields(h), kind=self.name) for h in hosts if not h.absent],
+                      [h.name for h in hosts if h.absent])
+
+    def plan_names(self, resolving: Resolving) -> dict[str, str]:
+        """The hosts the files define and those on the server, less the ones marked absent."""
+        hosts = [h.value for h in self.defined(resolving.sources)]
+        absent = {h.name for h in hosts if h.absent}
+        names = {h.name for h in resolving.live[self.name] if h.name not in absent} | \
+            {h.name for h in hosts if not h.absent}
+        return {name: name for name in names}
 
     def write(self, action: Action, applying: Applying) -> None:
-        save_whole(action, applying, applying.writer.save_docker_host, applying.writer.delete_docker_host)
+        save_whole(action, applying, "addDockerHost", "deleteDockerHost")
+
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        exporting.ids[self.name] = {int(row["id"]): str(row.get("name")) for row in rows if "id" in row}
+        if rows:
+            exporting.document[self.file_key] = [readable(row) for row in rows]
 
 
 DOCKER_HOSTS = DockerHosts()

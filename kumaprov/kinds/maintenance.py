@@ -12,15 +12,15 @@ weekdays as numbers with Sunday 0, `durationMinutes` only for cron windows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints, model_validator
 
-from kumaprov.kinds.base import (
-    Action, Applying, Create, Delete, Desired, Kind, Live, Resolving, ServerRefs, Update, Wanted, edited,
-    without_defaults,
-)
+from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live, Update
+from kumaprov.kinds.common import edited, without_defaults
+from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
 
 STRATEGIES = ("manual", "single", "recurring-interval", "recurring-weekday", "recurring-day-of-month", "cron")
@@ -123,10 +123,18 @@ class MaintenanceWindows(Kind):
 
     name = "maintenance"
     label = "maintenance window(s)"
+    what = "maintenance window"
     reads_refs = True  # the monitors a window covers are named by definition id
+    file_key = "maintenance"
+    model = MaintenanceDef
+    unique_key = "title"
+
+    def names_monitors(self, value: Any) -> Iterable[tuple[tuple[Any, ...], str, str]]:
+        for index, monitor_id in enumerate(value.monitors):
+            yield ("monitors", index), monitor_id, f"maintenance window '{value.title}' covers"
 
     def needs(self, sources: Any) -> Any:
-        return {w.window.title for w in sources.maintenance}
+        return {w.value.title for w in self.defined(sources)}
 
     def needs_for_saved(self, document: Any) -> Any:
         return edited(document, self.name)
@@ -149,15 +157,14 @@ class MaintenanceWindows(Kind):
         live = []
         for row in listed:
             kuma_id, title = int(row["id"]), str(row.get("title", ""))
-            monitors = [refs.monitors.get(m, f"#{m}") for m in covered.get(kuma_id, ())]
+            monitors = [refs.of("monitor").get(m, f"#{m}") for m in covered.get(kuma_id, ())]
             live.append(Live(kuma_id, title, title, live_fields(row, monitors), self.name))
         return live
 
     def desired(self, resolving: Resolving) -> Wanted:
-        windows = resolving.sources.maintenance
-        return Wanted([Desired(w.window.title, maintenance_fields(w.window), kind=self.name)
-                       for w in windows if not w.window.absent],
-                      [w.window.title for w in windows if w.window.absent])
+        windows = [w.value for w in self.defined(resolving.sources)]
+        return Wanted([Desired(w.title, maintenance_fields(w), kind=self.name) for w in windows if not w.absent],
+                      [w.title for w in windows if w.absent])
 
     def write(self, action: Action, applying: Applying) -> None:
         writer = applying.writer
@@ -178,6 +185,14 @@ class MaintenanceWindows(Kind):
         if monitors_changed:  # definition ids; lint made sure each is defined (KP209)
             writer.set_maintenance_monitors(kuma_id, [applying.kuma_ids[("monitor", ref)]
                                                       for ref in fields["monitors"]])
+
+
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        windows, covered = rows
+        if windows:
+            monitor_ids = exporting.ids.get("monitor", {})
+            exporting.document[str(self.file_key)] = [export_row(row, covered[int(row["id"])], monitor_ids)
+                                                      for row in windows]
 
 
 MAINTENANCE = MaintenanceWindows()

@@ -1,38 +1,53 @@
 """How a monitor names other objects: server ids on the server, references in files and plans.
 
 The one place both directions are written: `as_reference` (a listed monitor, compared with
-its definition) and `with_server_ids` (a payload, about to be sent).
+its definition) and `with_server_ids` (a payload, about to be sent). Which fields hold which
+kind's ids: a monitor's `parent`, and each field a kind says it is named by (`Kind.named_by`).
+And whose a monitor is: the value of its ownership tag (`owner_of`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kumaprov.kinds.base import ServerRefs
+from kumaprov.kinds.base import Kind, ServerRefs
 from kumaprov.model.fields import tag_strings
 
-# Monitor fields that name one other object, and the kind they name.
-REFERENCES = {"parent": "monitor", "docker_host": "docker_host", "proxyId": "proxy"}
+PARENT = {"parent": "monitor"}  # a group monitor, by definition id
 NOTIFICATIONS = "notificationIDList"  # {"<server id>": true, ...} on the server; references in files
+
+
+def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
+    """The definition id a listed monitor's ownership tag holds, else None."""
+    for tag in monitor.get("tags") or []:
+        if tag.get("name") == owner_tag and tag.get("value"):
+            return str(tag["value"])
+    return None
+
+
+def reference_fields(kinds: Iterable[Kind]) -> dict[str, str]:
+    """Monitor field -> the kind whose server id it holds."""
+    return {**PARENT, **{kind.named_by.field: kind.name for kind in kinds if kind.named_by is not None}}
 
 
 def as_reference(key: str, value: Any, refs: ServerRefs) -> Any:
     """Server ids in a listed monitor, as the definitions name them (`#<id>`: unknown)."""
-    if key in REFERENCES and value is not None:
-        return refs.of(REFERENCES[key]).get(int(value), f"#{value}")
+    if key in refs.fields and value is not None:
+        return refs.of(refs.fields[key]).get(int(value), f"#{value}")
     if key == NOTIFICATIONS and isinstance(value, Mapping):
-        return tuple(sorted(refs.notifications.get(int(k), f"#{k}") for k, on in value.items() if on))
+        return tuple(sorted(refs.of("notification").get(int(k), f"#{k}") for k, on in value.items() if on))
     if key == "tags" and isinstance(value, list):
         return tag_strings((t.get("name", ""), t.get("value") or "") for t in value
                            if t.get("name") != refs.owner_tag)
     return value
 
 
-def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[tuple[str, str], int]) -> dict[str, Any]:
+def with_server_ids(fields: Mapping[str, Any], kuma_ids: Mapping[tuple[str, str], int],
+                    references: Mapping[str, str]) -> dict[str, Any]:
     """References by definition id (or notification name) become the server's ids."""
     resolved = dict(fields)
-    for key, kind in REFERENCES.items():
+    for key, kind in references.items():
         if isinstance(resolved.get(key), str):  # a reference, as files and plans name it
             resolved[key] = kuma_ids[(kind, resolved[key])]
     notifications = resolved.get(NOTIFICATIONS)

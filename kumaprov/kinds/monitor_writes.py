@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from kumaprov.errors import KumaprovError
-from kumaprov.kinds.base import Action, Applying, Create, Update
+from kumaprov.kinds.base import Applying
+from kumaprov.kinds.changes import Action, Create, Update
 from kumaprov.kinds.monitor_refs import with_server_ids
 from kumaprov.model.fields import tag_pair
 from kumaprov.versions import ServerLine
@@ -26,7 +27,7 @@ def write(action: Action, applying: Applying) -> None:
 
 def create_monitor(action: Create, applying: Applying) -> None:
     writer = applying.writer
-    payload = add_payload(with_server_ids(action.desired.fields, applying.kuma_ids), applying.line)
+    payload = add_payload(with_server_ids(action.desired.fields, applying.kuma_ids, applying.fields), applying.line)
     try:
         kuma_id = writer.add_monitor(payload)
     except KumaprovError as exc:
@@ -47,7 +48,7 @@ def create_monitor(action: Create, applying: Applying) -> None:
 def update_monitor(action: Update, applying: Applying) -> None:
     # Tags travel in calls of their own; editMonitor ignores them (and restarts the monitor).
     if any(change.field != "tags" for change in action.changes):
-        applying.writer.edit_monitor(with_server_ids(edit_payload(action), applying.kuma_ids))
+        applying.writer.edit_monitor(with_server_ids(edit_payload(action), applying.kuma_ids, applying.fields))
     if action.adopt:
         applying.writer.add_monitor_tag(owner_tag_id(applying), action.live.kuma_id, action.desired.id)
     if any(change.field == "tags" for change in action.changes):

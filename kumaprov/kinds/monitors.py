@@ -1,35 +1,40 @@
 """Monitors: identified by the value of the project's ownership tag (the definition id).
 
 Desired: each definition mapped to Uptime Kuma fields for the server's line (model.fields),
-references to notifications, docker hosts and proxies checked and named as plans name them.
-Live: the login-time monitor list. Their writes (tags travel apart) are in monitor_writes.
+the objects it names (notifications, and those of every kind that says monitors name it,
+`Kind.named_by`) checked and named as plans name them. Live: the login-time monitor list.
+Their writes (tags travel apart) are in monitor_writes, their export in monitor_export.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, desired_from
-from kumaprov.kinds.monitor_refs import as_reference
+from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Action, Desired, Live
+from kumaprov.kinds.common import desired_from
+from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.monitor_export import export_monitors
+from kumaprov.kinds.monitor_refs import as_reference, owner_of
 from kumaprov.kinds.monitor_writes import write
-from kumaprov.kinds.proxies import proxy_address
 from kumaprov.model.fields import kuma_fields
-from kumaprov.model.monitors import DockerMonitor
 from kumaprov.problems import Problem
 
-UNKNOWN_DOCKER_HOST = "KP404"
 UNKNOWN_NOTIFICATION = "KP405"
 
 
 class Monitors(Kind):
     name = "monitor"
     label = "monitor(s)"
+    what = "monitor"
     identity = "owner"
+    file_key = "monitors"  # read by the loader itself: templates, defaults, a model per type
+    holds_secrets = True
 
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
-        return client.monitors()
+        return client.monitors()  # type: ignore[no-any-return]
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         return [Live(int(m["id"]), str(m.get("name", "")), owner_of(m, owner_tag), m) for m in rows]
@@ -42,24 +47,21 @@ class Monitors(Kind):
         wanted = Wanted()
         if resolving.missing.get(self.name) or resolving.missing.get("notification"):
             return wanted
-        hosts = resolving.wanted["docker_host"]
-        known_hosts = {h.name for h in resolving.live["docker_host"] if h.name not in hosts.absent} | \
-            {h.id for h in hosts.desired}
-        proxies = {p.proxy.id: proxy_address(p.proxy) for p in resolving.sources.proxies}
-        names = _NotificationNames({n.id for n in resolving.sources.notifications}, resolving.live["notification"])
+        named = [(kind.named_by, kind.what, kind.plan_names(resolving))
+                 for kind in resolving.kinds if kind.named_by is not None]
+        names = _NotificationNames({n.value.id for n in resolving.sources.of("notification")},
+                                   resolving.live["notification"])
         for definition in resolving.sources.definitions:
-            monitor = definition.monitor
-            if isinstance(monitor, DockerMonitor) and monitor.docker_host not in known_hosts:
-                known = ", ".join(sorted(known_hosts)) or "none"
-                wanted.problems.append(Problem(definition.position_of("docker_host"), UNKNOWN_DOCKER_HOST,
-                                               f"no docker host named '{monitor.docker_host}' in the files "
-                                               f"or on the server (known: {known})", via=definition.via))
+            unknown = list(_unknown_names(definition, named))
+            if unknown:
+                wanted.problems += unknown
                 continue
-            desired = desired_from(definition.id, lambda resolve: kuma_fields(monitor, resolving.line, resolve),
+            desired = desired_from(definition.id, lambda resolve: kuma_fields(definition.monitor, resolving.line, resolve),
                                    resolving.environ, self.name)
             values = dict(desired.fields)
-            if "proxyId" in values:
-                values["proxyId"] = proxies[values["proxyId"]]  # lint: every id is defined (KP209)
+            for by, _, plan_names in named:
+                if values.get(by.field) is not None:
+                    values[by.field] = plan_names[values[by.field]]
             if "notificationIDList" in values:
                 values["notificationIDList"] = names.references(definition, wanted.problems)
             wanted.desired.append(Desired(desired.id, values, desired.sensitive, desired.unresolved, self.name))
@@ -71,12 +73,19 @@ class Monitors(Kind):
     def write(self, action: Action, applying: Applying) -> None:
         write(action, applying)
 
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        export_monitors(rows, exporting)
 
-def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
-    for tag in monitor.get("tags") or []:
-        if tag.get("name") == owner_tag and tag.get("value"):
-            return str(tag["value"])
-    return None
+
+def _unknown_names(definition: Any, named: Sequence[tuple[NamedBy, str, Mapping[str, str]]]) -> Iterator[Problem]:
+    """A problem for each object the monitor names that neither the files nor the server have."""
+    for by, what, plan_names in named:
+        value = getattr(definition.monitor, by.key, None)
+        if value is not None and value not in plan_names:
+            where = "the files" if by.in_files else "the files or on the server"
+            known = ", ".join(sorted(plan_names)) or "none"
+            yield Problem(definition.position_of(by.key), by.code,
+                          f"no {what} named '{value}' in {where} (known: {known})", via=definition.via)
 
 
 class _NotificationNames:

@@ -5,26 +5,38 @@ a notification by its definition id, or by the name of one kumaprov does not own
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from kumaprov.kinds.base import (
-    Action, Applying, Change, Delete, Desired, Kind, Live, Resolving, ServerRefs, Update, Wanted, desired_from,
-)
+from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted, owned_ids_by_kuma_id
+from kumaprov.kinds.changes import Action, Change, Delete, Desired, Live, Update
+from kumaprov.kinds.common import desired_from
+from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.fields import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, notification_fields
+from kumaprov.model.monitors import NotificationDef
+from kumaprov.plaintext import plaintext_reason
 
 # Keys the server keeps in a notification's configuration that are not settings.
 BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
+# Not exported as settings: written as the definition's own keys, or bookkeeping.
+_NOT_SETTINGS = frozenset({"name", "type", "isDefault", "applyExisting", "id", "userId", "active",
+                           NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY})
 
 
 class Notifications(Kind):
     name = "notification"
     label = "notification(s)"
+    what = "notification"
     identity = "owner"
     saved_whole = True  # the server replaces the whole configuration on every save
+    file_key = "notifications"
+    model = NotificationDef
+    unique_key = "id"
+    unique_what = "notification id"
+    holds_secrets = True
 
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
-        return client.notifications()
+        return client.notifications()  # type: ignore[no-any-return]
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         """Notifications as listed; ours carry our owner tag and their id in the configuration
@@ -36,17 +48,18 @@ class Notifications(Kind):
             live.append(Live(int(row["id"]), str(row.get("name", "")), owner, config, self.name))
         return live
 
-    def env_entries(self, sources: Any) -> list[Any]:
-        return list(sources.notifications)
+    def refs(self, live: Sequence[Live]) -> dict[int, str]:
+        """By definition id when owned, else by name (`name:<name>`), as monitors name them."""
+        return {**{n.kuma_id: f"name:{n.name}" for n in live if n.owner is None}, **owned_ids_by_kuma_id(live)}
 
     def desired(self, resolving: Resolving) -> Wanted:
         wanted = Wanted()
         if resolving.missing.get(self.name):
             return wanted
-        for notification in resolving.sources.notifications:
-            written = notification.notification
+        for notification in self.defined(resolving.sources):
+            written = notification.value
             wanted.desired.append(desired_from(
-                notification.id, lambda resolve: notification_fields(written, resolving.owner_tag, resolve),
+                written.id, lambda resolve: notification_fields(written, resolving.owner_tag, resolve),
                 resolving.environ, self.name))
         return wanted
 
@@ -65,6 +78,17 @@ class Notifications(Kind):
         saved = applying.writer.save_notification(dict(action.desired.fields), kuma_id)
         applying.kuma_ids[(self.name, action.desired.id)] = saved
 
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        rows = exporting.with_references(rows)
+        # Owned ones keep their definition ids: they claim them before any name becomes a slug.
+        ids = exporting.ids.setdefault(self.name, {})
+        for row in sorted(rows, key=lambda row: owned_id(configuration(row), exporting.owner_tag) is None):
+            ids[int(row["id"])] = exporting.unique(str(owned_id(configuration(row), exporting.owner_tag)
+                                                       or row.get("name", "")))
+        documents = [export_row(row, ids[int(row["id"])], exporting) for row in rows]
+        if documents:
+            exporting.document[self.file_key] = documents
+
 
 def configuration(row: Mapping[str, Any]) -> dict[str, Any]:
     """A listed notification's saved configuration ({} when it does not parse)."""
@@ -79,6 +103,24 @@ def owned_id(config: Mapping[str, Any], owner_tag: str) -> str | None:
     """The definition id of a notification this project owns, else None."""
     owner = config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == owner_tag else None
     return str(owner) if owner else None
+
+
+def export_row(row: Mapping[str, Any], definition_id: str, exporting: Exporting) -> dict[str, Any]:
+    """A listed notification as written in files, secret settings as references."""
+    config = configuration(row)
+    settings = {}
+    for key, value in config.items():
+        if key in _NOT_SETTINGS or value in (None, ""):
+            continue
+        if isinstance(value, str) and plaintext_reason(("settings", key), value):
+            value = exporting.secret(definition_id, key)
+        settings[key] = value
+    document: dict[str, Any] = {"id": definition_id, "name": row.get("name"), "type": config.get("type")}
+    if config.get("isDefault") or row.get("isDefault"):
+        document["default"] = True
+    if settings:
+        document["settings"] = settings
+    return document
 
 
 NOTIFICATIONS = Notifications()

@@ -2,19 +2,23 @@
 
 Uptime Kuma gives a proxy no name, so a proxy on the server is the one at the same
 protocol, host and port as a definition; the definition's `id` is only how monitors
-name it (`proxy: corp`); plans call a proxy by its address. kumaprov creates and updates the proxies the files define,
-deletes one only when marked `absent: true`, and leaves every other proxy alone.
+name it (`proxy: corp`); plans call a proxy by its address. kumaprov creates and updates
+the proxies the files define, deletes one only when marked `absent: true`, and leaves
+every other proxy alone.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import Field
 
 from kumaprov import secrets
-from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, save_whole
+from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Action, Desired, Live
+from kumaprov.kinds.common import save_whole
+from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
 
 
@@ -57,12 +61,19 @@ def readable(row: Mapping[str, Any], proxy_id: str) -> dict[str, Any]:
 class Proxies(Kind):
     name = "proxy"
     label = "proxies"
+    what = "proxy"
+    file_key = "proxies"
+    model = ProxyDef
+    unique_key = "id"
+    holds_secrets = True
+    # The server gives a proxy no name: only a definition in the files gives it one.
+    named_by = NamedBy("proxy", "proxyId", "KP209", in_files=True)
 
     def needs(self, sources: Any) -> Any:
-        return bool(sources.proxies)  # read only when the files define one
+        return bool(self.defined(sources))  # read only when the files define one
 
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
-        return client.proxies() if need else []
+        return client.listed("proxyList") if need else []
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         """Proxies as listed, each called by its address (Uptime Kuma gives them no name)."""
@@ -70,17 +81,14 @@ class Proxies(Kind):
                      address(row.get("protocol"), row.get("host"), row.get("port")), dict(row), self.name)
                 for row in rows]
 
-    def env_entries(self, sources: Any) -> Sequence[Any]:
-        return list(sources.proxies)
-
     def desired(self, resolving: Resolving) -> Wanted:
         """The proxies to create or update, called by their address, and the addresses marked
         absent. Nothing is resolved while a variable is missing (reported by the caller)."""
-        proxies = resolving.sources.proxies
-        wanted = Wanted(absent=[proxy_address(p.proxy) for p in proxies if p.proxy.absent])
+        proxies = [p.value for p in self.defined(resolving.sources)]
+        wanted = Wanted(absent=[proxy_address(p) for p in proxies if p.absent])
         if resolving.missing.get(self.name):
             return wanted
-        for proxy in (p.proxy for p in proxies if not p.proxy.absent):
+        for proxy in (p for p in proxies if not p.absent):
             written = proxy_fields(proxy)
             values = {key: secrets.resolve(value, resolving.environ) if isinstance(value, str) else value
                       for key, value in written.items()}
@@ -89,8 +97,25 @@ class Proxies(Kind):
                                           self.name))
         return wanted
 
+    def plan_names(self, resolving: Resolving) -> dict[str, str]:
+        """A monitor names a proxy by its definition id; plans by its address."""
+        return {p.value.id: proxy_address(p.value) for p in self.defined(resolving.sources) if not p.value.absent}
+
     def write(self, action: Action, applying: Applying) -> None:
-        save_whole(action, applying, applying.writer.save_proxy, applying.writer.delete_proxy)
+        save_whole(action, applying, "addProxy", "deleteProxy")
+
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        rows = exporting.with_references(rows)
+        ids = exporting.ids.setdefault(self.name, {})
+        documents = []
+        for row in rows:
+            ids[int(row["id"])] = exporting.unique(f"proxy-{row.get('host')}")
+            document = readable(row, ids[int(row["id"])])
+            if document.get("password"):
+                document["password"] = exporting.secret(ids[int(row["id"])], "password")
+            documents.append(document)
+        if documents:
+            exporting.document[self.file_key] = documents
 
 
 PROXIES = Proxies()

@@ -12,15 +12,15 @@ only the settings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, model_validator
 
-from kumaprov.kinds.base import (
-    Action, Applying, Create, Delete, Desired, Kind, Live, Resolving, ServerRefs, Wanted, edited,
-    without_defaults,
-)
+from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live
+from kumaprov.kinds.common import edited, without_defaults
+from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
 
 # Upstream checkSlug: lowercase letters, digits and dashes.
@@ -110,10 +110,19 @@ class StatusPages(Kind):
 
     name = "status_page"
     label = "status page(s)"
+    what = "status page"
     reads_refs = True  # the monitors of a page's groups are named by definition id
+    file_key = "status_pages"
+    model = StatusPageDef
+    unique_key = "slug"
+
+    def names_monitors(self, value: Any) -> Iterable[tuple[tuple[Any, ...], str, str]]:
+        for g, group in enumerate(value.groups or []):
+            for index, monitor_id in enumerate(group.monitors):
+                yield ("groups", g, "monitors", index), monitor_id, f"status page '{value.slug}' shows"
 
     def needs(self, sources: Any) -> Any:
-        return {p.page.slug for p in sources.status_pages}
+        return {p.value.slug for p in self.defined(sources)}
 
     def needs_for_saved(self, document: Any) -> Any:
         return edited(document, self.name)
@@ -132,13 +141,13 @@ class StatusPages(Kind):
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         listed, groups = rows
         return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
-                     live_fields(row, groups.get(str(row["slug"]), ()), refs.monitors), self.name)
+                     live_fields(row, groups.get(str(row["slug"]), ()), refs.of("monitor")), self.name)
                 for row in listed]
 
     def desired(self, resolving: Resolving) -> Wanted:
-        pages = resolving.sources.status_pages
-        return Wanted([Desired(p.page.slug, page_fields(p.page), kind=self.name) for p in pages if not p.page.absent],
-                      [p.page.slug for p in pages if p.page.absent])
+        pages = [p.value for p in self.defined(resolving.sources)]
+        return Wanted([Desired(p.slug, page_fields(p), kind=self.name) for p in pages if not p.absent],
+                      [p.slug for p in pages if p.absent])
 
     def write(self, action: Action, applying: Applying) -> None:
         if isinstance(action, Delete):
@@ -152,6 +161,14 @@ class StatusPages(Kind):
             live = action.live.fields
         monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in applying.kuma_ids.items() if kind == "monitor"}
         applying.writer.save_status_page(*save_arguments(fields, live, monitor_ids))
+
+
+    def export(self, rows: Any, exporting: Exporting) -> None:
+        pages, groups = rows
+        if pages:
+            monitor_ids = exporting.ids.get("monitor", {})
+            exporting.document[str(self.file_key)] = [export_row(row, groups[str(row["slug"])], monitor_ids)
+                                                      for row in pages]
 
 
 STATUS_PAGES = StatusPages()

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kumaprov.definitions.entries import (
-    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
-    StatusPageDefinition, TagDefinition,
-)
+from kumaprov.definitions.entries import Defined, Definition, Entry
+from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -70,16 +68,22 @@ class LintContext:
     # Every monitor as written, including those that failed the schema: identity and
     # secrets are checked on these, so one typo does not hide a leaked token.
     entries: Sequence[Entry] = ()
-    notifications: Sequence[NotificationDefinition] = ()
-    notification_entries: Sequence[Entry] = ()
-    tags: Sequence[TagDefinition] = ()
     owner_tag: str = "kumaprov"
     samples: SampleFiles = field(default_factory=SampleFiles)
-    maintenance: Sequence[MaintenanceDefinition] = ()
-    status_pages: Sequence[StatusPageDefinition] = ()
-    docker_hosts: Sequence[DockerHostDefinition] = ()
-    proxies: Sequence[ProxyDefinition] = ()
+    # Every other kind's entries (notifications, tags ...), by kind name: those that
+    # passed the kind's model, and all of them as written.
+    defined: Mapping[str, Sequence[Defined]] = field(default_factory=dict)
+    written: Mapping[str, Sequence[Entry]] = field(default_factory=dict)
     variables: tuple[str, ...] | None = None  # the project's `variables:` allow-list
+
+    def of(self, kind: str) -> Sequence[Defined]:
+        return self.defined.get(kind, ())
+
+    def with_secrets(self) -> list[Entry]:
+        """Every entry as written whose values may reference the environment: the monitors,
+        and the entries of each kind that holds secrets (`Kind.holds_secrets`)."""
+        return [*self.entries, *(entry for kind in ENTRY_KINDS if kind.holds_secrets
+                                 for entry in self.written.get(kind.name, ()))]
 
 
 Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]

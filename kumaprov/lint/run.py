@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from kumaprov import versions
 from kumaprov.definitions import loader
-from kumaprov.definitions.entries import (
-    Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
-    StatusPageDefinition, TagDefinition,
-)
+from kumaprov.definitions.entries import Defined, Definition, Entry
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
 from kumaprov.lint.context import LintContext
@@ -25,16 +22,14 @@ from kumaprov.secrets import REDACTOR, references
 
 @dataclass(frozen=True)
 class LintResult:
-    definitions: list[Definition]
-    notifications: list[NotificationDefinition]
-    tags: list[TagDefinition]
-    maintenance: list[MaintenanceDefinition]
-    status_pages: list[StatusPageDefinition]
-    docker_hosts: list[DockerHostDefinition]
-    proxies: list[ProxyDefinition]
+    definitions: list[Definition]  # the monitors
+    defined: Mapping[str, list[Defined]]  # every other kind's entries, by kind name
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
+
+    def of(self, kind: str) -> list[Defined]:
+        return list(self.defined.get(kind, ()))
 
 
 @contextmanager
@@ -51,9 +46,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _referenced(*groups: Sequence[Entry]) -> set[str]:
+def _referenced(entries: Sequence[Entry]) -> set[str]:
     """The variables the definitions reference: their values are masked in every output."""
-    return {ref.name for group in groups for entry in group for _, text in strings(entry.raw, ())
+    return {ref.name for entry in entries for _, text in strings(entry.raw, ())
             if "${" in text for ref in references(text)}
 
 
@@ -66,14 +61,11 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
 def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
     loaded = loader.load(project, paths)
     lines = versions.lines_for(target or project.target)
-    context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                          project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages,
-                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies,
+    context = LintContext(lines, loaded.entries, project.owner_tag, defined=loaded.defined, written=loaded.written,
                           variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
-    REDACTOR.add_environment(os.environ, _referenced(loaded.entries, loaded.notification_entries, loaded.proxies))
+    REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
     inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
-    return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
-                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs)
+    return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs)

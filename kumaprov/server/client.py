@@ -154,10 +154,13 @@ class KumaClient:
         """Notification rows; `config` is the JSON text of everything the client saved."""
         return [dict(row) for row in self._api._event_data[Event.NOTIFICATION_LIST] or []]
 
-    def docker_hosts(self) -> list[dict[str, Any]]:
-        # Pushed after login but not waited for at connect; an empty read would look like "none".
-        self._wait_for(Event.DOCKER_HOST_LIST, self._api.timeout)
-        return list(self._api._event_data[Event.DOCKER_HOST_LIST] or [])
+    def listed(self, event: str) -> list[dict[str, Any]]:
+        """A list the server pushes after login (`dockerHostList` ...). Not waited for at
+        connect, so waited for here: an empty read would look like "none"."""
+        pushed = Event(event)
+        self._wait_for(pushed, self._api.timeout)
+        rows = self._api._event_data[pushed] or []
+        return [dict(row) for row in (rows.values() if isinstance(rows, dict) else rows)]
 
     def tags(self) -> list[dict[str, Any]]:
         return list(self._call("getTags")["tags"])
@@ -244,23 +247,9 @@ class KumaClient:
     def delete_status_page(self, slug: str) -> None:
         self._call("deleteStatusPage", slug)
 
-    def save_docker_host(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
-        """`addDockerHost` creates (no id) or replaces the host with that id."""
-        return int(self._call("addDockerHost", (dict(payload), kuma_id))["id"])
-
-    def delete_docker_host(self, kuma_id: int) -> None:
-        self._call("deleteDockerHost", kuma_id)
-
-    def proxies(self) -> list[dict[str, Any]]:
-        self._wait_for(Event.PROXY_LIST, self._api.timeout)
-        return list(self._api._event_data[Event.PROXY_LIST] or [])
-
-    def save_proxy(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
-        """`addProxy` creates (no id) or replaces the proxy with that id."""
-        return int(self._call("addProxy", (dict(payload), kuma_id))["id"])
-
-    def delete_proxy(self, kuma_id: int) -> None:
-        self._call("deleteProxy", kuma_id)
+    def call(self, event: str, data: Any = None) -> Any:
+        """Any other write: one bare socket call (`addDockerHost` ...), and its answer."""
+        return self._call(event, data)
 
     def _call(self, event: str, data: Any = None) -> Any:
         try:

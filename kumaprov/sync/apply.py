@@ -9,42 +9,15 @@ next sync converges because identity lives on the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from kumaprov.errors import KumaprovError
-from kumaprov.kinds.base import Action, Applying, Create, Delete, Plan, Update
-from kumaprov.kinds.registry import BY_NAME
+from kumaprov.kinds.base import Applying
+from kumaprov.kinds.changes import Action, Create, Plan, Update, action_kind
+from kumaprov.kinds.registry import BY_NAME, REFERENCE_FIELDS
 from kumaprov.versions import ServerLine
-
-
-class Writer(Protocol):
-    """The adapter's writes (server.client.KumaClient); each kind calls its own."""
-
-    def add_monitor(self, payload: dict[str, Any]) -> int: ...
-    def edit_monitor(self, payload: dict[str, Any]) -> None: ...
-    def delete_monitor(self, kuma_id: int) -> None: ...
-    def tags(self) -> list[dict[str, Any]]: ...
-    def add_tag(self, name: str, color: str) -> int: ...
-    def add_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
-    def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
-    def delete_notification(self, kuma_id: int) -> None: ...
-    def edit_tag(self, kuma_id: int, name: str, color: str) -> None: ...
-    def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None: ...
-    def add_maintenance(self, payload: Mapping[str, Any]) -> int: ...
-    def edit_maintenance(self, payload: Mapping[str, Any]) -> None: ...
-    def delete_maintenance(self, kuma_id: int) -> None: ...
-    def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None: ...
-    def add_status_page(self, title: str, slug: str) -> dict[str, Any]: ...
-    def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
-                         groups: Sequence[Mapping[str, Any]]) -> None: ...
-    def delete_status_page(self, slug: str) -> None: ...
-    def save_docker_host(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
-    def delete_docker_host(self, kuma_id: int) -> None: ...
-    def save_proxy(self, payload: Mapping[str, Any], kuma_id: int | None) -> int: ...
-    def delete_proxy(self, kuma_id: int) -> None: ...
-
 
 
 @dataclass
@@ -59,7 +32,7 @@ class ApplyReport:
 
 
 def describe(action: Action) -> str:
-    kind = "" if _kind(action) == "monitor" else f"{_kind(action)} "
+    kind = "" if action_kind(action) == "monitor" else f"{action_kind(action)} "
     if isinstance(action, Create):
         return f"create {kind}{action.desired.id}"
     if isinstance(action, Update):
@@ -68,18 +41,15 @@ def describe(action: Action) -> str:
     return f"delete {kind}{action.live.owner or action.live.name} (#{action.live.kuma_id})"
 
 
-def _kind(action: Action) -> str:
-    return action.live.kind if isinstance(action, Delete) else action.desired.kind
-
-
-def apply(plan: Plan, writer: Writer, owner_tag: str, line: ServerLine,
+def apply(plan: Plan, writer: Any, owner_tag: str, line: ServerLine,
           progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
+    """`writer`: the adapter (server.client.KumaClient); each kind makes its own calls."""
     actions: list[Action] = [*plan.creates, *plan.updates, *plan.deletes]
     report = ApplyReport()
-    applying = Applying(writer, owner_tag, line, plan.kuma_ids)
+    applying = Applying(writer, owner_tag, line, plan.kuma_ids, REFERENCE_FIELDS)
     for index, action in enumerate(actions):
         try:
-            BY_NAME[_kind(action)].write(action, applying)
+            BY_NAME[action_kind(action)].write(action, applying)
         except KumaprovError as exc:
             report.failed = f"{describe(action)}: {exc}"
             report.not_attempted = [describe(a) for a in actions[index + 1:]]

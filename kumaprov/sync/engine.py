@@ -15,7 +15,7 @@ from pathlib import Path
 from kumaprov import versions
 from kumaprov.definitions.project import Project
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
-from kumaprov.kinds.base import Delete, Live, Plan
+from kumaprov.kinds.changes import Delete, Live, Plan
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import KINDS
 from kumaprov.lint.run import LintResult, lint

@@ -14,14 +14,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from kumaprov.errors import PlanRefused
-from kumaprov.kinds.base import Change, Create, Delete, Desired, Kind, Live, Plan, ServerRefs, Update, Wanted
-from kumaprov.kinds.registry import BY_NAME
+from kumaprov.kinds.base import Kind, ServerRefs, Wanted, owned_ids_by_kuma_id
+from kumaprov.kinds.changes import Change, Create, Delete, Desired, Live, Plan, Update
+from kumaprov.kinds.registry import BY_NAME, KINDS, REFERENCE_FIELDS
 
 
 def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool = False,
               prune: bool = True, refs: ServerRefs | None = None) -> Plan:
     """The plan for one kind of object (monitors or notifications); see `combine`."""
-    refs = refs or ServerRefs(monitors=owned_ids_by_kuma_id(live))
+    refs = refs or server_refs(live)
     owned: dict[str, list[Live]] = defaultdict(list)
     for monitor in sorted(live, key=lambda m: m.kuma_id):
         if monitor.owner is not None:
@@ -63,25 +64,12 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
                 *_ids_and_kinds(unchanged), () if prune else tuple(leftovers), refs.kuma_ids())
 
 
-def owned_ids_by_kuma_id(live: Sequence[Live]) -> dict[int, str]:
-    """Server id -> definition id of the owned objects (copies beyond the oldest left out)."""
-    ids: dict[str, int] = {}
-    for item in sorted(live, key=lambda m: m.kuma_id, reverse=True):
-        if item.owner is not None:
-            ids[item.owner] = item.kuma_id
-    return {kuma_id: owner for owner, kuma_id in ids.items()}
-
-
 def server_refs(live: Sequence[Live], owner_tag: str = "kumaprov") -> ServerRefs:
-    """References for everything listed; unowned notifications are named `name:<name>`."""
-    monitors = [m for m in live if m.kind == "monitor"]
-    notifications = [n for n in live if n.kind == "notification"]
-    named = {n.kuma_id: f"name:{n.name}" for n in notifications if n.owner is None}
-    tags = {t.kuma_id: t.name for t in live if t.kind == "tag"}
-    hosts = {h.kuma_id: h.name for h in live if h.kind == "docker_host"}
-    proxies = {p.kuma_id: p.name for p in live if p.kind == "proxy"}
-    return ServerRefs(owned_ids_by_kuma_id(monitors), {**named, **owned_ids_by_kuma_id(notifications)}, tags,
-                      docker_hosts=hosts, proxies=proxies, owner_tag=owner_tag)
+    """References for everything listed, each kind naming its own (`Kind.refs`)."""
+    by_kind: dict[str, list[Live]] = defaultdict(list)
+    for item in live:
+        by_kind[item.kind].append(item)
+    return ServerRefs({kind.name: kind.refs(by_kind[kind.name]) for kind in KINDS}, REFERENCE_FIELDS, owner_tag)
 
 
 def plan_tags(desired: Sequence[Desired], live: Sequence[Live]) -> Plan:

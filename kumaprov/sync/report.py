@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kumaprov.sync.apply import ApplyReport
-from kumaprov.kinds.base import Change, Plan
+from kumaprov.kinds.changes import Change, Plan
 from kumaprov.kinds.registry import KINDS
 from kumaprov.secrets import REDACTOR, SENSITIVE
 

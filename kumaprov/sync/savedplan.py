@@ -16,7 +16,7 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.model import fields as mapping
 from kumaprov.errors import PlanRefused, UsageError
-from kumaprov.kinds.base import Change, Create, Delete, Desired, Live, Plan, Update
+from kumaprov.kinds.changes import Change, Create, Delete, Desired, Live, Plan, Update
 from kumaprov.kinds.registry import BY_NAME, KINDS
 from kumaprov.sync.plan import server_refs
 

@@ -1,8 +1,8 @@
 """The only reads of a run: each kind's rows, as much as its need asks.
 
 What to read is decided up front, from the definitions (`needs`), from a saved plan
-(`needs_for_saved`) or for an export (`needs_all`): windows, pages and proxies are read only
-when named, the server's tag list only when a monitor names a tag no monitor carries.
+(`needs_for_saved`) or for an export (`needs_all`), kind by kind: windows and pages are read
+only when named, the server's tag list only when a monitor names a tag no monitor carries.
 """
 
 from __future__ import annotations

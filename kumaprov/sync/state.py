@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kumaprov import secrets
-from kumaprov.kinds.base import Live, Resolving, ServerRefs, Wanted
+from kumaprov.kinds.base import Resolving, ServerRefs, Wanted
+from kumaprov.kinds.changes import Live
 from kumaprov.kinds.registry import KINDS
 from kumaprov.plaintext import strings
 from kumaprov.problems import Problem
@@ -38,7 +39,7 @@ def resolve(sources: Any, live: Mapping[str, Sequence[Live]], environ: Mapping[s
             owner_tag: str) -> tuple[dict[str, Wanted], list[Problem]]:
     """What the files want of each kind, and every problem found on the way."""
     missing = {kind.name: missing_variables(kind.env_entries(sources), environ) for kind in KINDS}
-    resolving = Resolving(sources, line, environ, owner_tag, live, missing)
+    resolving = Resolving(sources, line, environ, owner_tag, live, missing, KINDS)
     problems: list[Problem] = []
     for kind in KINDS:
         resolving.wanted[kind.name] = kind.desired(resolving)

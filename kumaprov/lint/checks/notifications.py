@@ -1,5 +1,5 @@
-"""Notification definitions: KP201 duplicate ids, KP106 unknown provider, KP101 unknown
-setting, KP102 missing required setting.
+"""Notification definitions: KP106 unknown provider, KP101 unknown setting, KP102 missing
+required setting (duplicate ids are monitor_refs' KP201).
 
 The provider catalogue comes from the client library (through the adapter), so a
 misspelt `slackwebhookUrl` is caught before the server silently ignores it.
@@ -9,35 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from kumaprov.definitions.entries import Defined, Definition
 from kumaprov.lint.context import LintContext
-from kumaprov.definitions.entries import Definition, NotificationDefinition
 from kumaprov.problems import Problem
 from kumaprov.suggest import did_you_mean
 
-DUPLICATE = "KP201"
 UNKNOWN_PROVIDER = "KP106"
 UNKNOWN_SETTING = "KP101"
 MISSING_SETTING = "KP102"
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
-    if not context.notifications:
+    if not context.of("notification"):
         return
     from kumaprov.server.client import notification_providers  # the library is slow to import; only when needed
 
     providers = notification_providers()
-    first: dict[str, NotificationDefinition] = {}
-    for definition in context.notifications:
-        earlier = first.setdefault(definition.id, definition)
-        if earlier is not definition:
-            yield Problem(definition.position_of("id"), DUPLICATE, f"duplicate notification id '{definition.id}' "
-                          f"(first defined at {earlier.position_of('id')})")
+    for definition in context.of("notification"):
         yield from _check_settings(definition, providers)
 
 
-def _check_settings(definition: NotificationDefinition,
-                    providers: dict[str, dict[str, bool]]) -> Iterator[Problem]:
-    notification = definition.notification
+def _check_settings(definition: Defined, providers: dict[str, dict[str, bool]]) -> Iterator[Problem]:
+    notification = definition.value
     settings = providers.get(notification.type)
     if settings is None:
         yield Problem(definition.position_of("type"), UNKNOWN_PROVIDER,

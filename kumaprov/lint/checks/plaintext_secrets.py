@@ -25,7 +25,7 @@ FORBIDDEN = "KP406"
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
-    for entry in [*context.entries, *context.notification_entries, *context.proxies]:
+    for entry in context.with_secrets():
         for path, value in strings(entry.raw, ()):
             yield from _check_string(entry, path, value, context.variables)
 

@@ -1,26 +1,22 @@
-"""KP201: a tag defined twice; KP207: a monitor tag that takes the name of the ownership tag;
-KP208 (warning): a tag defined but used by no monitor (Uptime Kuma deletes unused tags)."""
+"""KP207: a monitor tag that takes the name of the ownership tag; KP208 (warning): a tag defined
+but used by no monitor (Uptime Kuma deletes unused tags). A tag defined twice is monitor_refs' KP201."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from kumaprov.definitions.entries import Defined, Definition
 from kumaprov.lint.context import LintContext
-from kumaprov.definitions.entries import Definition, TagDefinition
 from kumaprov.problems import Problem, Severity
 
-DUPLICATE = "KP201"
 RESERVED = "KP207"
 UNUSED = "KP208"
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
-    first: dict[str, TagDefinition] = {}
-    for tag_definition in context.tags:
-        earlier = first.setdefault(tag_definition.tag.name, tag_definition)
-        if earlier is not tag_definition:
-            yield Problem(tag_definition.position_of("name"), DUPLICATE, f"duplicate tag "
-                          f"'{tag_definition.tag.name}' (first defined at {earlier.position_of('name')})")
+    first: dict[str, Defined] = {}
+    for tag_definition in context.of("tag"):
+        first.setdefault(tag_definition.value.name, tag_definition)
     # From the monitors as written: one invalid monitor must not make its tags look unused.
     written = [(entry, index, tag) for entry in context.entries
                for index, tag in enumerate(entry.raw.get("tags") or []) if isinstance(tag, dict)]

@@ -1,0 +1,54 @@
+"""Small pieces several kinds share: a save-whole write, desired values built twice (resolved
+and as written), the objects a saved plan touches, and values without their defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from kumaprov import secrets
+from kumaprov.kinds.base import Applying
+from kumaprov.kinds.changes import Action, Delete, Desired, Update
+from kumaprov.model.fields import KumaFields
+
+
+def save_whole(action: Action, applying: Applying, save: str, delete: str) -> None:
+    """Objects one socket call saves whole, new (no id) or by id, and another deletes by id
+    (`addDockerHost` / `deleteDockerHost`)."""
+    if isinstance(action, Delete):
+        applying.writer.call(delete, action.live.kuma_id)
+        return
+    kuma_id = action.live.kuma_id if isinstance(action, Update) else None
+    payload = {**(action.live.fields if isinstance(action, Update) else {}), **action.desired.fields}
+    saved = applying.writer.call(save, (payload, kuma_id))
+    applying.kuma_ids[(action.desired.kind, action.desired.id)] = int(saved["id"])
+
+
+def desired_from(id_: str, build: Callable[[Callable[[str], str]], KumaFields], environ: Mapping[str, str],
+                 kind: str) -> Desired:
+    """`build(resolve)` twice: with `${VAR}` resolved (what is sent) and as written (what a
+    saved plan stores for the sensitive fields, so it never holds a secret)."""
+    mapped = build(lambda text: secrets.resolve(text, environ))
+    unresolved: dict[str, Any] = {}
+    if mapped.sensitive:
+        as_written = build(lambda text: text).values
+        unresolved = {key: as_written[key] for key in mapped.sensitive}
+    return Desired(id_, mapped.values, mapped.sensitive, unresolved, kind)
+
+
+def edited(document: Any, kind: str) -> set[str]:
+    """The ids (or names) of the `kind` objects a saved plan edits or deletes."""
+    if not isinstance(document, dict):
+        return set()
+    return {str(item.get("id") or item.get("name")) for key in ("updates", "deletes")
+            for item in document.get(key) or [] if isinstance(item, dict) and item.get("kind") == kind}
+
+
+def without_defaults(document: dict[str, Any], model: Any, keep: tuple[str, ...]) -> dict[str, Any]:
+    """The values that differ from the file model's defaults (what export writes), and `keep`."""
+    kept = {}
+    for key, value in document.items():
+        field = model.model_fields[key]
+        if key in keep or (value is not None and value != field.get_default(call_default_factory=True)):
+            kept[key] = value
+    return kept
