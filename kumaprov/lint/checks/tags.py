@@ -18,8 +18,9 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
     for tag_definition in context.of("tag"):
         first.setdefault(tag_definition.value.name, tag_definition)
     # From the monitors as written: one invalid monitor must not make its tags look unused.
+    # (`tags: 1` is the schema's KP103; here it is simply no tags.)
     written = [(entry, index, tag) for entry in context.entries
-               for index, tag in enumerate(entry.raw.get("tags") or []) if isinstance(tag, dict)]
+               for index, tag in enumerate(_listed(entry.raw.get("tags"))) if isinstance(tag, dict)]
     used = {tag.get("name") for _, _, tag in written}
     for name, tag_definition in first.items():
         if name not in used:
@@ -31,3 +32,7 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
             yield Problem(entry.position_of("tags", index, "name"), RESERVED,
                           f"the tag '{context.owner_tag}' marks the monitors kumaprov manages; choose another "
                           "name (or change `owner_tag` in kumaprov.yaml)", via=entry.via)
+
+
+def _listed(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
