@@ -47,8 +47,11 @@ RICH = """\
       - {id: login, name: Login, type: http, url: "http://127.0.0.1:9/login", basic_auth: {username: bot,
          password: "${TOKEN}"}, max_redirects: 0, ignore_tls: true, upside_down: true, timeout: 20}
       - {id: worker, name: Worker, type: docker, container: worker, docker_host: builder}
+      - {id: outbound, name: Outbound, type: http, url: "http://127.0.0.1:9/out", proxy: corp}
     docker_hosts:
       - {name: builder, type: tcp, daemon: "tcp://127.0.0.1:9"}
+    proxies:
+      - {id: corp, host: 127.0.0.1, port: 3128, username: kuma, password: "${TOKEN}"}
     maintenance:
       - {title: Shop upgrade, strategy: recurring-weekday, weekdays: [sun, wed], time: {start: "02:00", end: "03:30"},
          start: "2026-01-01 00:00", timezone: UTC, monitors: [shop-api, db]}
@@ -113,6 +116,7 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     assert second == first
     assert [w["title"] for w in first["maintenance"]] == ["Shop upgrade", "Move", "Freeze"]
     assert first["docker_hosts"] == [{"name": "builder", "type": "tcp", "daemon": "tcp://127.0.0.1:9"}]
+    assert first["proxies"][0]["password"].startswith("${KUMA_PROXY")
     assert first["status_pages"][0]["groups"] == [{"name": "API", "monitors": ["shop-api"]},
                                                   {"name": "Web", "monitors": ["shop-web", "db"]}]
 

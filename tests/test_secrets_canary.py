@@ -47,6 +47,10 @@ MONITORS = """\
         interval: 300
         headers:
           X-Trace: "trace-${CANARY_PLAIN}"
+      - {id: secret-proxied, name: Secret proxied, type: http, url: "http://127.0.0.1:9/", proxy: canary-proxy,
+         interval: 300}
+    proxies:
+      - {id: canary-proxy, host: 127.0.0.1, port: 3129, username: kuma, password: "${CANARY_TOKEN}"}
 """
 
 

@@ -10,12 +10,14 @@ from kumaprov.kinds.maintenance import MAINTENANCE
 from kumaprov.kinds.monitor_refs import reference_fields
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.notifications import NOTIFICATIONS
+from kumaprov.kinds.proxies import PROXIES
 from kumaprov.kinds.status_pages import STATUS_PAGES
 from kumaprov.kinds.tags import TAGS
 
 KINDS: tuple[Kind, ...] = (
     TAGS,
     DOCKER_HOSTS,
+    PROXIES,
     NOTIFICATIONS,
     MONITORS,
     MAINTENANCE,
