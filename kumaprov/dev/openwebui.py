@@ -13,7 +13,7 @@ Usage from Python::
 
 From a shell (the README's demo against a real Open WebUI)::
 
-    eval "$(python -m kumaprov.dev.openwebui start --data-dir DIR --provider-url URL --provider-key KEY)"
+    eval "$(python -m kumaprov.dev.openwebui start --data-dir DIR --provider-url URL/v1 --provider-key KEY)"
     python -m kumaprov.dev.openwebui stop --pidfile DIR/openwebui.pid
 """
 
@@ -23,6 +23,8 @@ import atexit
 import json
 import os
 import secrets
+import shlex
+import signal
 import subprocess
 import time
 import urllib.error
@@ -32,11 +34,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import click
+
 from kumaprov.dev.install import Log, tail
 from kumaprov.dev.localkuma import free_port
-from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, _parent_death_signal
+from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, _parent_death_signal, is_alive
 from kumaprov.dev.openwebui_install import OpenWebUIInstallation, ensure_installed, stderr_log
-from kumaprov.errors import LocalServerError
+from kumaprov.errors import KumaprovError, LocalServerError
 
 READY_TIMEOUT = 240.0  # measured: under a minute on 2 busy cores; the first start migrates the database
 SERVER_LOG_NAME = "openwebui.log"
@@ -201,3 +205,62 @@ def _sign_up_admin(owui: LocalOpenWebUI) -> None:
     if answer.get("role") != "admin":
         raise LocalServerError(f"the first sign-up did not become admin (role {answer.get('role')!r})")
     owui.admin_token = str(answer["token"])
+
+
+def _is_openwebui(pid: int) -> bool:
+    """Guard against a stale pidfile whose number now belongs to an unrelated process."""
+    try:
+        return b"open-webui" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
+@click.group()
+def cli() -> None:
+    """Start and stop a real Open WebUI on 127.0.0.1 (the README's demo against it)."""
+
+
+@cli.command("start")
+@click.option("--data-dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--provider-url", required=True, help="OpenAI-compatible base URL with /v1.")
+@click.option("--provider-key", envvar="OPENWEBUI_PROVIDER_KEY", required=True,
+              help="Its API key (default: $OPENWEBUI_PROVIDER_KEY).")
+@click.option("--port", type=int, default=None, help="Default: a free port.")
+@click.option("--pidfile", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Default: DATA_DIR/openwebui.pid.")
+def start_command(data_dir: Path, provider_url: str, provider_key: str, port: int | None,
+                  pidfile: Path | None) -> None:
+    """Start a detached Open WebUI; print OPENWEBUI_URL and OPENWEBUI_API_KEY shell assignments."""
+    try:
+        owui = start(data_dir, provider_url, provider_key, port, detached=True)
+    except KumaprovError as exc:
+        raise click.ClickException(str(exc)) from None
+    pidfile = pidfile or owui.data_dir / "openwebui.pid"
+    pidfile.write_text(f"{owui.pid}\n")
+    # For `eval`, like `localkuma start` prints KUMA_PASSWORD: the key of a throwaway local server.
+    values = {"OPENWEBUI_URL": owui.url, "OPENWEBUI_API_KEY": owui.api_key, "OPENWEBUI_PID": str(owui.pid)}
+    click.echo("\n".join(f"{name}={shlex.quote(value)}" for name, value in values.items()))
+
+
+@cli.command("stop")
+@click.option("--pidfile", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def stop_command(pidfile: Path) -> None:
+    """Stop the Open WebUI started with `start --pidfile`; no-op when it is not running."""
+    try:
+        pid = int(pidfile.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        click.echo(f"no Open WebUI pid in {pidfile}; nothing to stop", err=True)
+        return
+    if is_alive(pid) and _is_openwebui(pid):
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while is_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if is_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        click.echo(f"stopped Open WebUI (pid {pid})", err=True)
+    pidfile.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    cli.main(prog_name="python -m kumaprov.dev.openwebui")
