@@ -39,7 +39,8 @@ import click
 from kumaprov.dev.install import Log, tail
 from kumaprov.dev.localkuma import free_port
 from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, _parent_death_signal, is_alive
-from kumaprov.dev.openwebui_install import OpenWebUIInstallation, ensure_installed, stderr_log
+from kumaprov.dev.openwebui_install import ensure_installed, stderr_log
+from kumaprov.dev.pyvenv import Venv
 from kumaprov.errors import KumaprovError, LocalServerError
 
 READY_TIMEOUT = 240.0  # measured: under a minute on 2 busy cores; the first start migrates the database
@@ -142,7 +143,7 @@ def start(
     provider_url: str,
     provider_key: str,
     port: int | None = None,
-    installation: OpenWebUIInstallation | None = None,
+    installation: Venv | None = None,
     *,
     detached: bool = False,
     ready_timeout: float = READY_TIMEOUT,
@@ -156,7 +157,7 @@ def start(
     log_path = data_dir / SERVER_LOG_NAME
     with open(log_path, "ab") as out:
         process = subprocess.Popen(
-            [*installation.command, "serve", "--host", HOST, "--port", str(port)],
+            [*installation.script("open-webui"), "serve", "--host", HOST, "--port", str(port)],
             cwd=data_dir, env=server_env(data_dir, provider_url, provider_key),
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=detached, preexec_fn=None if detached else _parent_death_signal(),

@@ -9,7 +9,8 @@ from another process) so a test can watch Uptime Kuma notice the change:
 
 It also answers as the OpenAI-compatible provider behind a real Open WebUI
 (`GET /v1/models`, `POST /v1/chat/completions`, same key and modes), so a test
-can make a real Open WebUI's provider lose its models or its word.
+can make a real Open WebUI's (or LiteLLM's) provider lose its models or its word.
+A provider that lost its models also refuses completions for them (404, as OpenAI).
 
 Control endpoints (no auth; the server only listens on 127.0.0.1):
 `POST /_standin/mode` with e.g. `{"models": "empty"}`, `GET /_standin/stats`.
@@ -204,7 +205,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self._path()
         self.server.state.count(path)
         routes = {"/api/chat/completions": self._chat, "/_standin/mode": self._mode_post,
-                  "/v1/chat/completions": self._chat}
+                  "/v1/chat/completions": self._provider_chat}
         self._dispatch(path, routes, {"/health", "/api/models", "/_standin/stats", "/v1/models"})
 
     def _dispatch(self, path: str, routes: Mapping[str, Any], other_method: set[str]) -> None:
@@ -247,6 +248,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         empty = self.server.state.modes["models"] == "empty"
         self._send_json(HTTPStatus.OK, {"object": "list", "data": [] if empty else PROVIDER_MODELS})
+
+    def _provider_chat(self) -> None:
+        if self.server.state.modes["models"] != "empty":
+            self._chat()
+        elif self._authorized():
+            self._send_json(HTTPStatus.NOT_FOUND, {"error": {
+                "message": "The model does not exist or you do not have access to it.",
+                "type": "invalid_request_error", "param": None, "code": "model_not_found"}})
 
     # ---- control endpoints -------------------------------------------------
 
