@@ -13,28 +13,22 @@ The first run on a fresh machine installs Open WebUI into ~/.cache/kumaprov (abo
 from __future__ import annotations
 
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from kumaprov import versions
 from kumaprov.dev import openwebui_install
 from kumaprov.dev.openwebui import LocalOpenWebUI, start
 from kumaprov.dev.openwebui_samples import KEY_ENV, LEVELS, SAMPLES, normalized, record, render_levels, respond
 from kumaprov.dev.standin import StandIn, start_standin
-from kumaprov.kuma import KumaClient
 from kumaprov.lint import lint
 from kumaprov.model import HttpMonitor
 from kumaprov.project import load_project
-from kumaprov.verdict import predict
+from tests.heartbeats import UP, Watch
 from tests.workspace import Workspace
 
-UP, DOWN = 1, 0
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-BEAT_TIMEOUT = 75.0  # a 20 s interval, a check in flight, a busy machine
 
 
 @pytest.fixture(scope="module")
@@ -68,19 +62,6 @@ def healthy(provider: StandIn, openwebui: LocalOpenWebUI) -> Iterator[None]:
     provider.set_mode(models="ok", chat="ok")
 
 
-def beat_where(watcher: KumaClient, kuma_id: int, skip: int, wanted: Callable[[dict[str, Any]], bool],
-               what: str) -> dict[str, Any]:
-    """The first heartbeat after the first `skip` received that is `wanted`."""
-    deadline = time.monotonic() + BEAT_TIMEOUT
-    while time.monotonic() < deadline:
-        for beat in watcher.heartbeats(kuma_id)[skip:]:
-            if wanted(beat):
-                return beat
-        time.sleep(0.2)
-    got = [(b["status"], b["msg"]) for b in watcher.heartbeats(kuma_id)[skip:]]
-    raise AssertionError(f"monitor {kuma_id}: no heartbeat {what} within {BEAT_TIMEOUT:.0f}s; got {got}")
-
-
 def test_three_levels_against_a_real_open_webui(
     tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
     provider: StandIn, openwebui: LocalOpenWebUI, healthy: None,
@@ -102,62 +83,47 @@ def test_three_levels_against_a_real_open_webui(
               chat_timeout: 15
     """)
     project, _ = load_project(None, tmp_path)
-    monitors = {d.id: d.monitor for d in lint(project).definitions}
-    levels = {level: monitors[f"owui-{level}"] for level in LEVELS}
+    levels = {}
+    for definition in lint(project).definitions:
+        assert isinstance(definition.monitor, HttpMonitor)
+        levels[definition.id.removeprefix("owui-")] = definition.monitor
 
     with ws.client() as watcher:  # connected before the sync, so no first heartbeat is missed
-        semantics = versions.server_line(watcher.version).json_semantics
         key = openwebui.api_key
-
-        def phase() -> dict[str, int]:
-            """Heartbeats so far per level: what comes after belongs to the new situation."""
-            return {level: len(watcher.heartbeats(ids[level])) for level in LEVELS}
-
-        def expect(level: str, up: bool, since: dict[str, int], msg: str = "") -> None:
-            """Lint's verdict on Open WebUI's answer right now, and the server's next heartbeat, agree."""
-            monitor = levels[level]
-            assert isinstance(monitor, HttpMonitor)
-            status, body = respond(monitor, key)
-            verdict = predict(monitor, body, status, semantics)
-            assert verdict.up is up, f"{level}: predicted {verdict} for {status} {body[:200]}"
-            beat_where(watcher, ids[level], since[level],
-                       lambda b: b["status"] == (UP if up else DOWN) and msg in b["msg"],
-                       f"{'UP' if up else 'DOWN'} with {msg!r} for {level}")
-
         sync = ws.run("sync")
         assert sync.exit_code == 0, sync.output
         ids = {level: ws.managed()[f"owui-{level}"]["id"] for level in LEVELS}
-        start_counts = {level: 0 for level in LEVELS}
+        watch = Watch(watcher, levels, ids, lambda monitor: respond(monitor, key))
         for level in LEVELS:
-            expect(level, True, start_counts)
+            watch.expect(level, True, {})
 
         # The provider loses its models: Open WebUI still lists them unless asked to refresh.
-        since = phase()
+        since = watch.counts()
         provider.set_mode(models="empty")
-        expect("models", False, since, "false")
-        expect("chat", False, since, "404")  # after the refresh Open WebUI no longer knows the model
+        watch.expect("models", False, since, "false")
+        watch.expect("chat", False, since, "404")  # after the refresh Open WebUI no longer knows the model
 
         # The models are back, but the answer lacks the word.
-        since = phase()
+        since = watch.counts()
         provider.set_mode(models="ok", chat="no-word")
-        expect("models", True, since)
-        expect("chat", False, since, "false")
+        watch.expect("models", True, since)
+        watch.expect("chat", False, since, "false")
 
         # The key is revoked: levels 2 and 3 get 401, level 1 needs no key.
-        since = phase()
+        since = watch.counts()
         provider.set_mode(chat="ok")
         openwebui.revoke_api_key()
-        expect("models", False, since, "401")
-        expect("chat", False, since, "401")
+        watch.expect("models", False, since, "401")
+        watch.expect("chat", False, since, "401")
 
         # A new key, synced: everything recovers.
-        since = phase()
+        since = watch.counts()
         key = openwebui.create_api_key()
         sync = ws.run("sync", **{KEY_ENV: key})
         assert sync.exit_code == 0, sync.output
         assert key not in sync.output
         for level in ("models", "chat"):
-            expect(level, True, since)
+            watch.expect(level, True, since)
         assert all(beat["status"] == UP for beat in watcher.heartbeats(ids["health"])), "level 1 went down"
 
 
