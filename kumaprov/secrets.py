@@ -12,8 +12,10 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 SENSITIVE = "(sensitive)"
+T = TypeVar("T")
 
 # kumaprov's own credentials: the variables `connection_from` reads.
 CREDENTIAL_VARIABLES = ("KUMA_URL", "KUMA_USERNAME", "KUMA_PASSWORD", "KUMA_TOKEN", "KUMA_TOTP", "KUMA_TOTP_SECRET")
@@ -41,8 +43,16 @@ def references(text: str) -> Iterator[Reference]:
             yield Reference(match.group(1), match.start())
 
 
-def has_reference(text: str) -> bool:
-    return next(references(text), None) is not None
+def has_reference(value: object) -> bool:
+    """Whether a string, or any string in a mapping or list (headers, a JSON body), references a
+    variable. (Tuples are kumaprov's own values, tag and notification names: never resolved.)"""
+    if isinstance(value, str):
+        return next(references(value), None) is not None
+    if isinstance(value, dict):
+        return any(has_reference(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_reference(v) for v in value)
+    return False
 
 
 def valid_name(name: str) -> bool:
@@ -70,11 +80,27 @@ class MissingVariables(Exception):
         self.names = names
 
 
-def resolve(text: str, environ: Mapping[str, str] | None = None) -> str:
-    """Replace every reference by its value; raise MissingVariables naming all unset ones.
-    A reserved variable counts as unset, whatever the environment holds (lint's KP406 says why)."""
+def resolve(value: T, environ: Mapping[str, str] | None = None) -> T:
+    """Replace every reference by its value, in a string or in every string of a nested value
+    (resolved inside a structure, before it becomes JSON text, a value holding quotes cannot
+    break the JSON); raise MissingVariables naming all unset ones. The one place references
+    are resolved. A reserved variable counts as unset, whatever the environment holds (lint's
+    KP406 says why)."""
     env = os.environ if environ is None else environ
     missing: list[str] = []
+    result: T = _resolved(value, env, missing)
+    if missing:
+        raise MissingVariables(sorted(set(missing)))
+    return result
+
+
+def _resolved(value: Any, env: Mapping[str, str], missing: list[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _resolved(item, env, missing) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_resolved(item, env, missing) for item in value]
+    if not isinstance(value, str):
+        return value
 
     def substitute(match: re.Match[str]) -> str:
         if match.group(0) == "$${":
@@ -83,14 +109,11 @@ def resolve(text: str, environ: Mapping[str, str] | None = None) -> str:
         if name not in env or _matches(name, RESERVED_VARIABLES):
             missing.append(name)
             return ""
-        value = env[name]
-        REDACTOR.add(value, name)
-        return value
+        secret = env[name]
+        REDACTOR.add(secret, name)
+        return secret
 
-    result = _REFERENCE.sub(substitute, text)
-    if missing:
-        raise MissingVariables(sorted(set(missing)))
-    return result
+    return _REFERENCE.sub(substitute, value)
 
 
 class Redactor:

@@ -24,16 +24,15 @@ def save_whole(action: Action, applying: Applying, save: str, delete: str) -> No
     applying.kuma_ids[(action.desired.kind, action.desired.id)] = int(saved["id"])
 
 
-def desired_from(id_: str, build: Callable[[Callable[[str], str]], KumaFields], environ: Mapping[str, str],
-                 kind: str) -> Desired:
-    """`build(resolve)` twice: with `${VAR}` resolved (what is sent) and as written (what a
-    saved plan stores for the sensitive fields, so it never holds a secret)."""
-    mapped = build(lambda text: secrets.resolve(text, environ))
-    unresolved: dict[str, Any] = {}
-    if mapped.sensitive:
-        as_written = build(lambda text: text).values
-        unresolved = {key: as_written[key] for key in mapped.sensitive}
-    return Desired(id_, mapped.values, mapped.sensitive, unresolved, kind)
+def desired_from(id_: str, fields: KumaFields, environ: Mapping[str, str], kind: str,
+                 finish: Callable[[Mapping[str, Any]], dict[str, Any]] = dict) -> Desired:
+    """What is sent: every value holding `${VAR}` resolved (inside its structure); and the
+    sensitive fields as written, what a saved plan stores so that it never holds a secret.
+    `finish` gives both the server's representation (a monitor's headers become JSON text)."""
+    resolved = {key: secrets.resolve(value, environ) if secrets.has_reference(value) else value
+                for key, value in fields.values.items()}
+    as_written = finish({key: fields.values[key] for key in fields.sensitive})
+    return Desired(id_, finish(resolved), fields.sensitive, as_written, kind)
 
 
 def edited(document: Any, kind: str) -> set[str]:

@@ -1,7 +1,9 @@
 """A monitor as written in files, from the server's row: the inverse of model.fields for the
-types kumaprov models. Other objects are named by the export's ids, never server ids; every
-credential lint would flag becomes a `${VAR}` reference; values equal to the defaults are
-left out, so the file reads like a hand-written one."""
+types kumaprov models. Each type's table (`MonitorBase.names`) read backward, then what
+model.fields computes undone (headers and body parsed, basic auth, the objects it names).
+Other objects are named by the export's ids, never server ids; every credential lint would
+flag becomes a `${VAR}` reference; values equal to the defaults are left out, so the file
+reads like a hand-written one."""
 
 from __future__ import annotations
 
@@ -12,27 +14,9 @@ from typing import Any
 
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.kinds.monitor_refs import owner_of
-from kumaprov.model.mapped import MappedMonitor
-from kumaprov.model.monitors import HttpMonitor, Strict
+from kumaprov.model.monitors import HttpMonitor, MonitorBase, Strict
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.plaintext import plaintext_reason, strings
-
-# Readable key -> Uptime Kuma field, per group of types (the reverse of model.fields).
-_COMMON = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
-           "retries": "maxretries", "resend_interval": "resendInterval", "upside_down": "upsideDown"}
-_HTTP = {"url": "url", "method": "method", "body_encoding": "httpBodyEncoding",
-         "accepted_status_codes": "accepted_statuscodes", "max_redirects": "maxredirects", "timeout": "timeout",
-         "ignore_tls": "ignoreTls", "expiry_notification": "expiryNotification"}
-_BY_TYPE: dict[str, dict[str, str]] = {
-    "keyword": {"keyword": "keyword", "invert_keyword": "invertKeyword"},
-    "json-query": {"query": "jsonPath", "expected_value": "expectedValue", "operator": "jsonPathOperator"},
-    "port": {"hostname": "hostname", "port": "port"},
-    "ping": {"hostname": "hostname", "packet_size": "packetSize"},
-    "dns": {"hostname": "hostname", "resolver": "dns_resolve_server", "record_type": "dns_resolve_type",
-            "port": "port"},
-    "push": {"push_token": "pushToken"},
-    "docker": {"container": "docker_container"},
-}
 
 
 def export_monitors(rows: Sequence[Mapping[str, Any]], exporting: Exporting) -> None:
@@ -55,16 +39,9 @@ def _monitor(monitor: Mapping[str, Any], exporting: Exporting) -> dict[str, Any]
     model = MONITOR_TYPES[monitor_type]
     definition_id = exporting.ids["monitor"][int(monitor["id"])]
     document: dict[str, Any] = {"id": definition_id, "name": monitor.get("name"), "type": monitor_type}
-    keys = {**_COMMON, **(_HTTP if monitor_type in ("http", "keyword", "json-query") else {}),
-            **_BY_TYPE.get(monitor_type, {})}
-    for key, kuma in keys.items():
-        document[key] = monitor.get(kuma)
-    if monitor_type in ("http", "keyword", "json-query"):
+    document.update(_readable(model, monitor, definition_id, exporting))
+    if issubclass(model, HttpMonitor):
         _http_extras(monitor, document, definition_id, exporting)
-    if issubclass(model, MappedMonitor):
-        _mapped(model, monitor, document, definition_id, exporting)
-    if monitor_type == "push" and document.get("push_token"):
-        document["push_token"] = exporting.secret(definition_id, "push_token")
     _named(monitor, model, document, exporting)
     tags = [{"name": t["name"], **({"value": t["value"]} if t.get("value") else {})}
             for t in monitor.get("tags") or [] if t.get("name") != exporting.owner_tag]
@@ -91,14 +68,15 @@ def _named(monitor: Mapping[str, Any], model: Any, document: dict[str, Any], exp
             document[key] = exporting.ids.get(kind, {}).get(int(value))
 
 
-def _mapped(model: type[MappedMonitor], monitor: Mapping[str, Any], document: dict[str, Any],
-            definition_id: str, exporting: Exporting) -> None:
+def _readable(model: type[MonitorBase], monitor: Mapping[str, Any], definition_id: str,
+              exporting: Exporting) -> dict[str, Any]:
+    """The type's table backward, its credentials as references."""
     readable = model.readable_fields(monitor)
-    for key, kuma in model.kuma_names.items():
-        # A connection string or password is a credential whatever it looks like.
+    for key, kuma in model.names().items():
+        # A connection string, password or push token is a credential whatever it looks like.
         if kuma in model.secret_fields and isinstance(readable[key], str) and readable[key]:
             readable[key] = exporting.secret(definition_id, key)
-    document.update(readable)
+    return readable
 
 
 def _mask_secrets(document: dict[str, Any], definition_id: str, exporting: Exporting) -> None:
@@ -120,13 +98,12 @@ def _at(document: Any, path: tuple[Any, ...]) -> Any:
 
 def _http_extras(monitor: Mapping[str, Any], document: dict[str, Any], definition_id: str,
                  exporting: Exporting) -> None:
+    """Headers and body parsed back from JSON text; basic auth from its three fields."""
     headers = _json(monitor.get("headers"))
-    if isinstance(headers, dict) and headers:
-        document["headers"] = {k: str(v) for k, v in headers.items()}
+    document["headers"] = {k: str(v) for k, v in headers.items()} if isinstance(headers, dict) and headers else None
     body = monitor.get("body")
-    if body:
-        parsed = _json(body)
-        document["body"] = parsed if isinstance(parsed, (dict, list)) else body
+    parsed = _json(body)
+    document["body"] = (parsed if isinstance(parsed, (dict, list)) else body) if body else None
     if monitor.get("authMethod") == "basic":
         document["basic_auth"] = {"username": monitor.get("basic_auth_user") or "",
                                   "password": exporting.secret(definition_id, "password")}

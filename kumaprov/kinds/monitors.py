@@ -19,7 +19,7 @@ from kumaprov.kinds.exporting import Exporting
 from kumaprov.kinds.monitor_export import export_monitors
 from kumaprov.kinds.monitor_refs import as_reference, owner_of
 from kumaprov.kinds.monitor_writes import write
-from kumaprov.model.fields import kuma_fields
+from kumaprov.model.fields import kuma_fields, sendable
 from kumaprov.problems import Problem
 
 UNKNOWN_NOTIFICATION = "KP405"
@@ -56,8 +56,8 @@ class Monitors(Kind):
             if unknown:
                 wanted.problems += unknown
                 continue
-            desired = desired_from(definition.id, lambda resolve: kuma_fields(definition.monitor, resolving.line, resolve),
-                                   resolving.environ, self.name)
+            desired = desired_from(definition.id, kuma_fields(definition.monitor, resolving.line), resolving.environ,
+                                   self.name, sendable)
             values = dict(desired.fields)
             for by, _, plan_names in named:
                 if values.get(by.field) is not None:

@@ -8,19 +8,49 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import Field
+
+from kumaprov import secrets
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted, owned_ids_by_kuma_id
 from kumaprov.kinds.changes import Action, Change, Delete, Desired, Live, Update
 from kumaprov.kinds.common import desired_from
 from kumaprov.kinds.exporting import Exporting
-from kumaprov.model.fields import NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, notification_fields
-from kumaprov.model.monitors import NotificationDef
+from kumaprov.model.fields import KumaFields
+from kumaprov.model.monitors import Slug, Strict
 from kumaprov.plaintext import plaintext_reason
 
+# Saved inside the notification's configuration: the server keeps any key it is sent.
+NOTIFICATION_ID_KEY = "kumaprovId"
+NOTIFICATION_OWNER_KEY = "kumaprovOwner"
 # Keys the server keeps in a notification's configuration that are not settings.
 BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
 # Not exported as settings: written as the definition's own keys, or bookkeeping.
 _NOT_SETTINGS = frozenset({"name", "type", "isDefault", "applyExisting", "id", "userId", "active",
                            NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY})
+
+
+SettingValue = str | bool | int | float | None
+
+
+class NotificationDef(Strict):
+    """A notification provider (Slack, e-mail, webhook, ...) that monitors can name."""
+
+    id: Slug = Field(description="Stable identity, referenced by monitors' `notifications`.")
+    name: str = Field(min_length=1, max_length=150)
+    type: str = Field(min_length=1, description="The provider, as Uptime Kuma names it: slack, discord, webhook, ...")
+    default: bool = Field(False, description="Uptime Kuma's 'default enabled' flag (pre-selected for new "
+                                             "monitors in the web UI).")
+    settings: dict[str, SettingValue] = Field(
+        default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
+
+
+def notification_fields(notification: NotificationDef, owner_tag: str) -> KumaFields:
+    """The configuration `addNotification` saves: the provider settings plus identity."""
+    values: dict[str, Any] = {"name": notification.name, "type": notification.type,
+                              "isDefault": notification.default, **notification.settings,
+                              NOTIFICATION_ID_KEY: notification.id, NOTIFICATION_OWNER_KEY: owner_tag}
+    sensitive = {key for key, value in notification.settings.items() if secrets.has_reference(value)}
+    return KumaFields(values, frozenset(sensitive))
 
 
 class Notifications(Kind):
@@ -57,10 +87,9 @@ class Notifications(Kind):
         if resolving.missing.get(self.name):
             return wanted
         for notification in self.defined(resolving.sources):
-            written = notification.value
-            wanted.desired.append(desired_from(
-                written.id, lambda resolve: notification_fields(written, resolving.owner_tag, resolve),
-                resolving.environ, self.name))
+            wanted.desired.append(desired_from(notification.value.id,
+                                               notification_fields(notification.value, resolving.owner_tag),
+                                               resolving.environ, self.name))
         return wanted
 
     def removed(self, want: Desired, current: Live) -> tuple[Change, ...]:

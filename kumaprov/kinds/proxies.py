@@ -16,9 +16,10 @@ from pydantic import Field
 
 from kumaprov import secrets
 from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
-from kumaprov.kinds.changes import Action, Desired, Live
-from kumaprov.kinds.common import save_whole
+from kumaprov.kinds.changes import Action, Live
+from kumaprov.kinds.common import desired_from, save_whole
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.model.fields import KumaFields
 from kumaprov.model.monitors import Slug, Strict
 
 
@@ -42,10 +43,12 @@ def proxy_address(proxy: ProxyDef) -> str:
     return address(proxy.protocol, proxy.host, proxy.port)
 
 
-def proxy_fields(proxy: ProxyDef) -> dict[str, Any]:
+def proxy_fields(proxy: ProxyDef) -> KumaFields:
     """As the server stores them; `auth` follows from whether a username is given."""
-    return {"protocol": proxy.protocol, "host": proxy.host, "port": proxy.port, "auth": bool(proxy.username),
-            "username": proxy.username, "password": proxy.password, "default": proxy.default}
+    values = {"protocol": proxy.protocol, "host": proxy.host, "port": proxy.port, "auth": bool(proxy.username),
+              "username": proxy.username, "password": proxy.password, "default": proxy.default}
+    sensitive = {key for key, value in values.items() if secrets.has_reference(value)}
+    return KumaFields(values, frozenset(sensitive | ({"password"} if proxy.password else set())))
 
 
 def readable(row: Mapping[str, Any], proxy_id: str) -> dict[str, Any]:
@@ -89,12 +92,8 @@ class Proxies(Kind):
         if resolving.missing.get(self.name):
             return wanted
         for proxy in (p for p in proxies if not p.absent):
-            written = proxy_fields(proxy)
-            values = {key: secrets.resolve(value, resolving.environ) if isinstance(value, str) else value
-                      for key, value in written.items()}
-            sensitive = frozenset({"password"} if written["password"] else ())
-            wanted.desired.append(Desired(proxy_address(proxy), values, sensitive, {"password": written["password"]},
-                                          self.name))
+            wanted.desired.append(desired_from(proxy_address(proxy), proxy_fields(proxy), resolving.environ,
+                                               self.name))
         return wanted
 
     def plan_names(self, resolving: Resolving) -> dict[str, str]:

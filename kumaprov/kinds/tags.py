@@ -6,12 +6,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pydantic import Field
+
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Create, Desired, Live, Update
-from kumaprov.model.monitors import TagDef
+from kumaprov.model.monitors import Strict
 
 DEFAULT_TAG_COLOR = "#6B7280"  # a tag monitors use that the files give no colour
 SERVER_LIST = None  # a need: the server's own tag list, not the one read off the monitors
+
+
+class TagDef(Strict):
+    """A tag's look; tags that monitors use but no file defines get a neutral grey."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. '#2563EB'.")
 
 
 class Tags(Kind):

@@ -1,8 +1,8 @@
 """The monitor types beyond HTTP, port, ping, DNS, push, group and docker.
 
-Their fields map one to one onto Uptime Kuma's, so each class carries its own
-table (`kuma_names`: readable key -> server field) instead of code in mapping.py,
-and export reads the same table backwards. `min_version` is the first release
+Their fields map one to one onto Uptime Kuma's: each class's table (`kuma_names`:
+readable key -> server field, see MonitorBase) is all there is to them, sent forward by
+model.fields and read backward by export; a few adjust `mapped_fields`. `min_version` is the first release
 that offers the type and `field_min_versions` the first that offers a field,
 read from upstream's EditMonitor.vue and server/model/monitor.js at each tag;
 lint (checks/versions.py) names them when the target server is older.
@@ -22,22 +22,7 @@ CloseCode = Annotated[str, StringConstraints(pattern=r"^[1-4]\d{3}$")]
 
 
 class MappedMonitor(MonitorBase):
-    kuma_names: ClassVar[dict[str, str]] = {}
-    # Server fields that hold credentials even when written without a ${VAR} reference.
-    secret_fields: ClassVar[frozenset[str]] = frozenset()
-
-    def mapped_fields(self) -> dict[str, Any]:
-        return {kuma: _plain(getattr(self, key)) for key, kuma in self.kuma_names.items()}
-
-    @classmethod
-    def readable_fields(cls, listed: Mapping[str, Any]) -> dict[str, Any]:
-        """The inverse, for export: a listed monitor's values under the readable keys."""
-        return {key: listed.get(kuma) for key, kuma in cls.kuma_names.items()}
-
-
-def _plain(value: Any) -> Any:
-    # Left-out defaults stay out, as in what the web UI saves (`{"mechanism": "None"}`).
-    return value.model_dump(exclude_defaults=True) if isinstance(value, Strict) else value
+    """A type whose fields are its table and nothing else."""
 
 
 class GrpcKeywordMonitor(MappedMonitor):

@@ -1,14 +1,17 @@
 """The typed monitor model: one strict pydantic class per monitor type.
 
-Keys are readable snake_case names; `mapping.py` is the one place that turns
-them into Uptime Kuma's own field names. Every class forbids unknown keys and
-is strict about types, so `interval: "60"` or `expected_value: true` are
-errors that point at the value rather than surprises on the server.
+Keys are readable snake_case names. Each class carries the table of its keys that map one
+to one onto Uptime Kuma's fields (`kuma_names`, extending its parent's; COMMON_NAMES for
+every type), read forward by model.fields (what is sent) and backward by export; the few
+fields computed from others are in model.fields. Every class forbids unknown keys and is
+strict about types, so `interval: "60"` or `expected_value: true` are errors that point at
+the value rather than surprises on the server.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
@@ -65,11 +68,15 @@ class TagRef(Strict):
     value: str = ""
 
 
-class TagDef(Strict):
-    """A tag's look; tags that monitors use but no file defines get a neutral grey."""
+# Readable key -> Uptime Kuma field, for every type (model.fields computes `description` and
+# `retryInterval` from these when they are unset: the server has no "unset").
+COMMON_NAMES = {"description": "description", "interval": "interval", "retry_interval": "retryInterval",
+                "retries": "maxretries", "resend_interval": "resendInterval", "upside_down": "upsideDown"}
 
-    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
-    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. '#2563EB'.")
+
+def _plain(value: Any) -> Any:
+    # Left-out defaults stay out, as in what the web UI saves (`{"mechanism": "None"}`).
+    return value.model_dump(exclude_defaults=True) if isinstance(value, Strict) else value
 
 
 class MonitorBase(Strict):
@@ -77,6 +84,24 @@ class MonitorBase(Strict):
     min_version: ClassVar[str] = "1.23.0"
     field_min_versions: ClassVar[dict[str, str]] = {}
     value_min_versions: ClassVar[dict[tuple[str, object], str]] = {}
+    # The type's own keys that map one to one onto server fields (after COMMON_NAMES).
+    kuma_names: ClassVar[dict[str, str]] = {}
+    # Server fields that hold credentials even when written without a ${VAR} reference.
+    secret_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def names(cls) -> dict[str, str]:
+        """Readable key -> server field: the common ones, then the type's own."""
+        return {**COMMON_NAMES, **cls.kuma_names}
+
+    def mapped_fields(self) -> dict[str, Any]:
+        """The table forward: this monitor's values under the server's field names."""
+        return {kuma: _plain(getattr(self, key)) for key, kuma in self.names().items()}
+
+    @classmethod
+    def readable_fields(cls, listed: Mapping[str, Any]) -> dict[str, Any]:
+        """The table backward, for export: a listed monitor's values under the readable keys."""
+        return {key: listed.get(kuma) for key, kuma in cls.names().items()}
 
     type: str  # each type narrows it to its Literal name
     id: Slug = Field(description="Stable identity of the monitor, unique across all files.")
@@ -112,6 +137,13 @@ class HttpMonitor(MonitorBase):
     proxy: Slug | None = Field(None, description="The id of a proxy in the files; unset leaves the monitor's "
                                                  "proxy as it is.")
     samples: list[Sample] = Field(default_factory=list, description="Responses to check the verdict on.")
+    # Headers and body travel as JSON text; `timeout` is sent as `effective_timeout`; basic_auth
+    # and proxy are model.fields' (one key, three fields; a reference).
+    kuma_names: ClassVar[dict[str, str]] = {
+        "url": "url", "method": "method", "headers": "headers", "body": "body", "body_encoding": "httpBodyEncoding",
+        "accepted_status_codes": "accepted_statuscodes", "max_redirects": "maxredirects", "timeout": "timeout",
+        "ignore_tls": "ignoreTls", "expiry_notification": "expiryNotification"}
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"basic_auth_pass"})
 
     @field_validator("body")
     @classmethod
@@ -138,6 +170,8 @@ class KeywordMonitor(HttpMonitor):
     type: Literal["keyword"]  # type: ignore[assignment]
     keyword: str = Field(min_length=1, description="Case-sensitive text the response must contain.")
     invert_keyword: bool = Field(False, description="UP when the keyword is absent.")
+    kuma_names: ClassVar[dict[str, str]] = {**HttpMonitor.kuma_names, "keyword": "keyword",
+                                            "invert_keyword": "invertKeyword"}
 
 
 class JsonQueryMonitor(HttpMonitor):
@@ -145,18 +179,23 @@ class JsonQueryMonitor(HttpMonitor):
     query: str = Field(min_length=1, description="JSONata expression evaluated on the response.")
     expected_value: str = Field(description="Compared with the query result as a string.")
     operator: Literal[JSON_OPERATORS] = Field("==", description="2.x only, except '=='.")  # type: ignore[valid-type]
+    # jsonPathOperator is sent only to the servers that have it (model.fields).
+    kuma_names: ClassVar[dict[str, str]] = {**HttpMonitor.kuma_names, "query": "jsonPath",
+                                            "expected_value": "expectedValue", "operator": "jsonPathOperator"}
 
 
 class PortMonitor(MonitorBase):
     type: Literal["port"]
     hostname: str = Field(min_length=1)
     port: int = Field(ge=1, le=65535)
+    kuma_names: ClassVar[dict[str, str]] = {"hostname": "hostname", "port": "port"}
 
 
 class PingMonitor(MonitorBase):
     type: Literal["ping"]
     hostname: str = Field(min_length=1)
     packet_size: int = Field(56, ge=1, le=65500)
+    kuma_names: ClassVar[dict[str, str]] = {"hostname": "hostname", "packet_size": "packetSize"}
 
 
 class DnsMonitor(MonitorBase):
@@ -165,11 +204,15 @@ class DnsMonitor(MonitorBase):
     resolver: str = Field("1.1.1.1", min_length=1, description="DNS server to ask.")
     record_type: Literal[DNS_RECORD_TYPES] = "A"  # type: ignore[valid-type]
     port: int = Field(53, ge=1, le=65535)
+    kuma_names: ClassVar[dict[str, str]] = {"hostname": "hostname", "resolver": "dns_resolve_server",
+                                            "record_type": "dns_resolve_type", "port": "port"}
 
 
 class PushMonitor(MonitorBase):
     type: Literal["push"]
     push_token: str = Field(min_length=8, description="The token in the push URL; use ${ENV} for a secret.")
+    kuma_names: ClassVar[dict[str, str]] = {"push_token": "pushToken"}
+    secret_fields: ClassVar[frozenset[str]] = frozenset({"pushToken"})
 
 
 class GroupMonitor(MonitorBase):
@@ -180,21 +223,5 @@ class DockerMonitor(MonitorBase):
     type: Literal["docker"]
     container: str = Field(min_length=1, description="Container name or id.")
     docker_host: str = Field(min_length=1, description="Name of a docker host configured in Uptime Kuma.")
-
-
-SettingValue = str | bool | int | float | None
-
-
-class NotificationDef(Strict):
-    """A notification provider (Slack, e-mail, webhook, ...) that monitors can name."""
-
-    id: Slug = Field(description="Stable identity, referenced by monitors' `notifications`.")
-    name: str = Field(min_length=1, max_length=150)
-    type: str = Field(min_length=1, description="The provider, as Uptime Kuma names it: slack, discord, webhook, ...")
-    default: bool = Field(False, description="Uptime Kuma's 'default enabled' flag (pre-selected for new "
-                                             "monitors in the web UI).")
-    settings: dict[str, SettingValue] = Field(
-        default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
-
-
-NOTIFICATION_KEYS: frozenset[str] = frozenset(NotificationDef.model_fields)
+    # docker_host names a docker host (a reference: the kind says so, model.fields sends it).
+    kuma_names: ClassVar[dict[str, str]] = {"container": "docker_container"}

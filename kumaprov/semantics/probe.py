@@ -20,7 +20,6 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.errors import UsageError
 from kumaprov.definitions.entries import Definition
-from kumaprov.model.fields import resolved
 from kumaprov.semantics.jsonquery import Verdict
 from kumaprov.model.monitors import HttpMonitor
 from kumaprov.suggest import did_you_mean
@@ -44,24 +43,22 @@ class ProbeResult:
 
 def request_for(monitor: HttpMonitor, environ: Mapping[str, str]) -> urllib.request.Request:
     """The request Uptime Kuma would send; raises secrets.MissingVariables."""
-    def resolve(text: str) -> str:
-        return secrets.resolve(text, environ)
-
-    headers = {name: resolve(value) for name, value in (monitor.headers or {}).items()}
-    body = monitor.body
+    headers = secrets.resolve(dict(monitor.headers or {}), environ)
+    body = secrets.resolve(monitor.body, environ)
     data: bytes | None = None
     if isinstance(body, (dict, list)):
-        data = json.dumps(resolved(body, resolve)).encode()
+        data = json.dumps(body).encode()
         headers.setdefault("Content-Type", "application/json")
     elif isinstance(body, str):
-        data = resolve(body).encode()
+        data = body.encode()
         if monitor.body_encoding == "json":
             headers.setdefault("Content-Type", "application/json")
     if monitor.basic_auth is not None:
-        pair = f"{resolve(monitor.basic_auth.username)}:{resolve(monitor.basic_auth.password)}"
+        pair = secrets.resolve(f"{monitor.basic_auth.username}:{monitor.basic_auth.password}", environ)
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
     headers.setdefault("User-Agent", "Uptime-Kuma (kumaprov probe)")
-    return urllib.request.Request(resolve(monitor.url), data=data, method=monitor.method, headers=headers)
+    return urllib.request.Request(secrets.resolve(monitor.url, environ), data=data, method=monitor.method,
+                                  headers=headers)
 
 
 def _redirects(limit: int) -> urllib.request.HTTPRedirectHandler:

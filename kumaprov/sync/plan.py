@@ -40,17 +40,16 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         matches = owned.pop(want.id, [])
         current = matches[0] if matches else None
         deletes.extend(_duplicates(matches))
-        adopting = False
         if current is None and adopt:
             current = _adoption_candidate(want, unowned_by_name.get(want.name, []))
         if current is None:
             current = _interrupted_create(want, unowned_by_name.get(want.name, []), refs)
-        adopting = current is not None and current.owner is None
-        if adopting:
-            unowned_by_name[want.name].remove(current)  # one definition per adopted object
         if current is None:
             creates.append(Create(want))
             continue
+        adopting = current.owner is None
+        if adopting:
+            unowned_by_name[want.name].remove(current)  # one definition per adopted object
         changes = diff_fields(want, current, refs)
         if changes or adopting:
             updates.append(Update(want, current, changes, adopting))

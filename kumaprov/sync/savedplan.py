@@ -106,16 +106,13 @@ def _desired(monitor_id: str, fields: Mapping[str, Any], environ: Mapping[str, s
 def _resolve_field(key: str, value: str, environ: Mapping[str, str]) -> Any:
     # Headers and bodies are JSON text: resolve inside the structure, so a value
     # holding quotes cannot break the JSON, then serialise as a fresh sync would.
-    def resolve(text: str) -> str:
-        return secrets.resolve(text, environ)
-
     if key in ("headers", "body"):
         try:
             structure = json.loads(value)
         except ValueError:
-            return resolve(value)
-        return mapping.serialised(key, mapping.resolved(structure, resolve))
-    return resolve(value)
+            return secrets.resolve(value, environ)
+        return mapping.serialised(key, secrets.resolve(structure, environ))
+    return secrets.resolve(value, environ)
 
 
 def _update(item: Mapping[str, Any], live: Live, environ: Mapping[str, str]) -> Update:
