@@ -113,3 +113,18 @@ def test_a_window_naming_an_unknown_monitor_is_refused_before_any_write(ws: Work
     assert (f"monitors/monitors.yaml:5:39: KP209 maintenance window '{title}' covers 'dbb', which no monitor "
             "definition has (did you mean 'db'?)") in result.stderr
     assert ws.managed() == {} and windows(ws, title) == []
+
+
+def test_a_window_without_a_timezone_is_in_sync_after_its_sync(ws: Workspace) -> None:
+    # Saved with no zone, the server lists its own ("UTC"): that was an edit on every sync.
+    title = f"No zone {uuid.uuid4().hex[:6]}"
+    ws.write(MONITORS.replace("{suffix}", title) + f"""\
+    maintenance:
+      - {{title: {title}, strategy: single, start: "2026-12-05 22:00", end: "2026-12-06 04:00", monitors: [db]}}
+""")
+    assert ws.run("sync").exit_code == 0
+    [window] = windows(ws, title)
+    assert window["timezoneOption"] == "SAME_AS_SERVER"
+    again = ws.run("diff", "--detailed-exitcode")
+    assert again.exit_code == 0, again.output
+

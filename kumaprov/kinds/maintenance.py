@@ -24,6 +24,9 @@ from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
 
 STRATEGIES = ("manual", "single", "recurring-interval", "recurring-weekday", "recurring-day-of-month", "cron")
+# A window saved with no zone is listed with the server's own zone (2.0.0-dev.0: "UTC"), so
+# leaving it unset would plan an edit on every sync; this one the server keeps as sent.
+SAME_AS_SERVER = "SAME_AS_SERVER"
 WEEKDAYS = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
 
 DateTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")]
@@ -76,7 +79,7 @@ def maintenance_fields(window: MaintenanceDef) -> dict[str, Any]:
     """The fields kumaprov manages, in the server's names; only those the strategy uses."""
     fields: dict[str, Any] = {"title": window.title, "description": window.description,
                               "strategy": window.strategy, "active": window.active,
-                              "timezoneOption": window.timezone,
+                              "timezoneOption": window.timezone or SAME_AS_SERVER,
                               "monitors": tuple(sorted(set(window.monitors)))}
     if window.strategy != "manual":
         fields["dateRange"] = [d for d in (window.start, window.end) if d]
@@ -206,7 +209,8 @@ def export_row(row: Mapping[str, Any], covered: Sequence[int], monitor_ids: Mapp
     dates = [d for d in row.get("dateRange") or [] if d]
     document: dict[str, Any] = {
         "title": row.get("title"), "description": row.get("description") or "", "strategy": strategy,
-        "active": bool(row.get("active")), "timezone": row.get("timezoneOption"),
+        "active": bool(row.get("active")),
+        "timezone": None if row.get("timezoneOption") == SAME_AS_SERVER else row.get("timezoneOption"),
         "monitors": sorted(monitor_ids[m] for m in covered if m in monitor_ids),
     }
     if strategy != "manual":
