@@ -38,10 +38,10 @@ from kumaprov.sync import engine  # noqa: E402
 from kumaprov.server.client import Credentials, KumaClient  # noqa: E402
 from kumaprov.definitions.project import load_project  # noqa: E402
 
-# The engine's steps since the kinds redesign: snapshot (the reads), interpret (live),
-# resolve (desired), plan_kind per kind, combine.
-STEP_NAMES = ("lint", "snapshot", "interpret", "resolve", "plan_kind", "combine", "server_refs")
-CLIENT_READS = ("monitors", "notifications", "tags", "docker_hosts")
+# The engine's steps since the kinds redesign: lint, snapshot (the reads), plan_from (live,
+# desired and the plan: pure).
+STEP_NAMES = ("lint", "snapshot", "plan_from")
+CLIENT_READS = ("monitors", "notifications", "tags", "listed")
 
 
 def timed_steps(client: KumaClient, project: object) -> dict[str, float]:

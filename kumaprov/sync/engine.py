@@ -25,9 +25,9 @@ from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.server.totp import totp_now
 from kumaprov.sync import savedplan
 from kumaprov.sync.apply import ApplyReport, apply, describe
-from kumaprov.sync.plan import check_deletion_guard, combine, duplicate_deletes, plan_kind, server_refs
+from kumaprov.sync.plan import check_deletion_guard, duplicate_deletes, server_refs
 from kumaprov.sync.snapshot import needs, needs_for_saved, snapshot
-from kumaprov.sync.state import interpret, resolve
+from kumaprov.sync.state import interpret, plan_from
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,9 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     line = versions.server_line(client.version)
     result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
-    live = interpret(snapshot(client, needs(result)), project.owner_tag)
-    # Everything resolved and every reference checked before any plan is made.
-    wanted, problems = resolve(result, live, env, line, project.owner_tag)
+    rows = snapshot(client, needs(result))  # the only reads; pure from here to the plan
+    plan, everything, problems = plan_from(result, rows, env, line, project.owner_tag, adopt=adopt, prune=prune)
     _fail_on_errors(problems, len(result.files))
-    everything = [item for kind in KINDS for item in live[kind.name]]
-    refs = server_refs(everything, project.owner_tag)
-    # In registry order: what monitors use exists before them (combine reverses it for deletes).
-    plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
-                     for kind in KINDS))
     return Planned(plan, line, len(result.files), everything)
 
 

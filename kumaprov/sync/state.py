@@ -1,4 +1,5 @@
-"""Live and desired state of every kind, as pure functions of what was read and the files.
+"""Live and desired state of every kind, as pure functions of what was read and the files,
+and the plan made from them (`plan_from`: everything between the snapshot and apply).
 
 Live: each kind's rows from the snapshot, with ownership read and server ids named as
 definitions name them. Desired: definitions mapped to Uptime Kuma fields for the server's
@@ -13,14 +14,30 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.kinds.base import Resolving, ServerRefs, Wanted
-from kumaprov.kinds.changes import Live
+from kumaprov.kinds.changes import Live, Plan
 from kumaprov.kinds.registry import KINDS
 from kumaprov.plaintext import strings
-from kumaprov.problems import Problem
-from kumaprov.sync.plan import server_refs
+from kumaprov.problems import Problem, has_errors
+from kumaprov.sync.plan import combine, plan_kind, server_refs
 from kumaprov.versions import ServerLine
 
 MISSING_VARIABLE = "KP403"
+
+
+def plan_from(sources: Any, rows: Mapping[str, Any], environ: Mapping[str, str], line: ServerLine, owner_tag: str,
+              *, adopt: bool = False, prune: bool = True) -> tuple[Plan, list[Live], list[Problem]]:
+    """The plan for these definitions against a snapshot: live, then desired (every reference
+    checked, every variable resolved), then each kind's plan in registry order (`combine`
+    reverses it for deletes). With an error among the problems nothing is planned."""
+    live = interpret(rows, owner_tag)
+    everything = [item for kind in KINDS for item in live[kind.name]]
+    wanted, problems = resolve(sources, live, environ, line, owner_tag)
+    if has_errors(problems):
+        return Plan(), everything, problems
+    refs = server_refs(everything, owner_tag)
+    plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
+                     for kind in KINDS))
+    return plan, everything, problems
 
 
 def interpret(snapshot: Mapping[str, Any], owner_tag: str) -> dict[str, list[Live]]:
