@@ -93,6 +93,6 @@ def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, 
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
         raise InvalidDefinitions(errors, len(result.files))
-    results = probe.run(result.definitions, list(ids), versions.lines_for(target or project.target), os.environ)
+    results = probe.run([d.monitor for d in result.definitions], list(ids), versions.lines_for(target or project.target), os.environ)
     click.echo(REDACTOR(probe.render(results, as_json)))
     sys.exit(0 if all(r.up for r in results) else 1)

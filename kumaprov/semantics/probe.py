@@ -19,9 +19,8 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.errors import UsageError
-from kumaprov.definitions.entries import Definition
 from kumaprov.semantics.jsonquery import Verdict
-from kumaprov.model.monitors import HttpMonitor
+from kumaprov.model.monitors import HttpMonitor, MonitorBase
 from kumaprov.suggest import did_you_mean
 from kumaprov.semantics.verdict import predict
 from kumaprov.versions import ServerLine
@@ -99,10 +98,10 @@ def probe(monitor: HttpMonitor, lines: tuple[ServerLine, ...], environ: Mapping[
     return ProbeResult(monitor.id, status, elapsed, verdicts)
 
 
-def run(definitions: Sequence[Definition], ids: Sequence[str], lines: tuple[ServerLine, ...],
+def run(monitors: Sequence[MonitorBase], ids: Sequence[str], lines: tuple[ServerLine, ...],
         environ: Mapping[str, str]) -> list[ProbeResult]:
     """Probe the named monitors, or every HTTP-family monitor when no id is given."""
-    by_id = {d.id: d.monitor for d in definitions}
+    by_id = {m.id: m for m in monitors}
     for wanted in ids:
         if wanted not in by_id:
             raise UsageError(f"no monitor with id '{wanted}'{did_you_mean(wanted, by_id)}")
