@@ -18,122 +18,24 @@ Control endpoints (no auth; the server only listens on 127.0.0.1):
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
 import threading
-import time
-import uuid
-from collections import Counter
-from collections.abc import Mapping
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from types import FrameType, TracebackType
-from typing import Any
-from urllib.parse import urlsplit
 
 import click
+
+from kumaprov.dev.jsonhandler import INVALID, JsonHandler
+from kumaprov.dev.standin_answers import (
+    MODELS, PROVIDER_MODELS, StandInState, auth_problem, chat_completion, chat_request_problem,
+)
 
 HOST = "127.0.0.1"
 DEFAULT_API_KEY = "sk-standin-0123456789abcdef"
 API_KEY_ENV = "OPENWEBUI_API_KEY"
-
-MODEL_MODES = ("ok", "empty")
-CHAT_MODES = ("ok", "no-word")
-HEALTHY_ANSWER = "HEALTHY"
-UNHEALTHY_ANSWER = "I am fine."
-
-MODELS: list[dict[str, Any]] = [
-    {
-        "id": "llama3.1:8b",
-        "name": "llama3.1:8b",
-        "object": "model",
-        "created": 1732000000,
-        "owned_by": "ollama",
-        "ollama": {
-            "name": "llama3.1:8b",
-            "model": "llama3.1:8b",
-            "modified_at": "2024-11-19T07:06:40.123456789Z",
-            "size": 4920753328,
-            "digest": "46e0c10c039e019119339687c3c1757cc81b9da49709a3b3924863ba87ca666e",
-            "details": {
-                "parent_model": "",
-                "format": "gguf",
-                "family": "llama",
-                "families": ["llama"],
-                "parameter_size": "8.0B",
-                "quantization_level": "Q4_K_M",
-            },
-            "urls": [0],
-        },
-        "connection_type": "local",
-        "tags": [],
-        "actions": [],
-        "filters": [],
-    },
-    {
-        "id": "gpt-4o-mini",
-        "name": "GPT-4o mini",
-        "object": "model",
-        "created": 1721172741,
-        "owned_by": "openai",
-        "openai": {"id": "gpt-4o-mini", "object": "model", "created": 1721172741, "owned_by": "system"},
-        "urlIdx": 0,
-        "connection_type": "external",
-        "tags": [],
-        "actions": [],
-        "filters": [],
-    },
-]
-MODEL_IDS = frozenset(model["id"] for model in MODELS)
-# The same models as an OpenAI-compatible provider lists them (what Open WebUI reads).
-PROVIDER_MODELS = [{"id": model["id"], "object": "model", "created": model["created"], "owned_by": model["owned_by"]}
-                   for model in MODELS]
-
-_INVALID = object()  # marks a request body that was already answered with 400
-
-
-class StandInState:
-    """Modes and request counts, shared by the handler threads."""
-
-    def __init__(self, api_key: str) -> None:
-        self.api_key = api_key
-        self._lock = threading.Lock()
-        self._modes = {"models": "ok", "chat": "ok"}
-        self._requests: Counter[str] = Counter()
-
-    @property
-    def modes(self) -> dict[str, str]:
-        with self._lock:
-            return dict(self._modes)
-
-    def set_mode(self, models: str | None = None, chat: str | None = None) -> dict[str, str]:
-        """Switch modes; unknown values raise ValueError and change nothing."""
-        if models is not None and models not in MODEL_MODES:
-            raise ValueError(f"models mode must be one of {', '.join(MODEL_MODES)}, not {models!r}")
-        if chat is not None and chat not in CHAT_MODES:
-            raise ValueError(f"chat mode must be one of {', '.join(CHAT_MODES)}, not {chat!r}")
-        with self._lock:
-            if models is not None:
-                self._modes["models"] = models
-            if chat is not None:
-                self._modes["chat"] = chat
-            return dict(self._modes)
-
-    def count(self, path: str) -> None:
-        with self._lock:
-            self._requests[path] += 1
-
-    @property
-    def requests(self) -> dict[str, int]:
-        with self._lock:
-            return dict(self._requests)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._modes = {"models": "ok", "chat": "ok"}
-            self._requests.clear()
 
 
 class _Server(ThreadingHTTPServer):
@@ -145,52 +47,17 @@ class _Server(ThreadingHTTPServer):
         super().__init__((HOST, port), _Handler)
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     server: _Server
     server_version = "uvicorn"  # what Open WebUI answers with
     sys_version = ""
 
-    # ---- plumbing ----------------------------------------------------------
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        if not self.server.quiet:
-            super().log_message(format, *args)
-
-    def _send_json(self, status: int, payload: Any) -> None:
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _error(self, status: int, detail: str) -> None:
-        self._send_json(status, {"detail": detail})
-
-    def _path(self) -> str:
-        return urlsplit(self.path).path
-
     def _authorized(self) -> bool:
         """Open WebUI accepts `Authorization: Bearer <api key>`; answer 401 like it does otherwise."""
-        header = self.headers.get("Authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            self._error(HTTPStatus.UNAUTHORIZED, "Not authenticated")
-            return False
-        if token.strip() != self.server.state.api_key:
-            self._error(HTTPStatus.UNAUTHORIZED, "Invalid API key")
-            return False
-        return True
-
-    def _json_body(self) -> Any:
-        """The request's JSON body, or _INVALID after a 400 has been sent."""
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length > 0 else b""
-        try:
-            return json.loads(raw or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            self._error(HTTPStatus.BAD_REQUEST, "request body is not valid JSON")
-            return _INVALID
+        problem = auth_problem(self.headers.get("Authorization", ""), self.server.state.api_key)
+        if problem is not None:
+            self._error(HTTPStatus.UNAUTHORIZED, problem)
+        return problem is None
 
     # ---- routing -----------------------------------------------------------
 
@@ -208,15 +75,6 @@ class _Handler(BaseHTTPRequestHandler):
                   "/v1/chat/completions": self._provider_chat}
         self._dispatch(path, routes, {"/health", "/api/models", "/_standin/stats", "/v1/models"})
 
-    def _dispatch(self, path: str, routes: Mapping[str, Any], other_method: set[str]) -> None:
-        handler = routes.get(path)
-        if handler is not None:
-            handler()
-        elif path in other_method:
-            self._error(HTTPStatus.METHOD_NOT_ALLOWED, "Method Not Allowed")
-        else:
-            self._error(HTTPStatus.NOT_FOUND, "Not Found")
-
     # ---- Open WebUI endpoints ----------------------------------------------
 
     def _health(self) -> None:
@@ -232,9 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
         if not self._authorized():
             return
         body = self._json_body()
-        if body is _INVALID:
+        if body is INVALID:
             return
-        problem = _chat_request_problem(body)
+        problem = chat_request_problem(body)
         if problem is not None:
             self._error(HTTPStatus.BAD_REQUEST, problem)
             return
@@ -268,47 +126,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _mode_post(self) -> None:
         body = self._json_body()
-        if body is _INVALID:
-            return
-        if not isinstance(body, dict) or not body or not set(body) <= {"models", "chat"}:
-            self._error(HTTPStatus.BAD_REQUEST, 'expected a JSON object like {"models": "empty", "chat": "ok"}')
+        if body is INVALID:
             return
         try:
-            modes = self.server.state.set_mode(models=body.get("models"), chat=body.get("chat"))
+            modes = self.server.state.set_modes(body)
         except ValueError as exc:
             self._error(HTTPStatus.BAD_REQUEST, str(exc))
             return
         self._send_json(HTTPStatus.OK, modes)
-
-
-def _chat_request_problem(body: Any) -> str | None:
-    """Why a chat request is unacceptable, or None; mirrors what Open WebUI rejects."""
-    if not isinstance(body, dict):
-        return "request body must be a JSON object"
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        return "field 'model' is required"
-    messages = body.get("messages")
-    if not isinstance(messages, list) or not messages:
-        return "field 'messages' must be a non-empty list"
-    if model not in MODEL_IDS:
-        return "Model not found"
-    return None
-
-
-def chat_completion(model: str, healthy: bool) -> dict[str, Any]:
-    """An OpenAI-shaped chat completion, as Open WebUI relays it."""
-    content = HEALTHY_ANSWER if healthy else UNHEALTHY_ANSWER
-    return {
-        "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
-        ],
-        "usage": {"prompt_tokens": 24, "completion_tokens": 3, "total_tokens": 27},
-    }
 
 
 class StandIn:
