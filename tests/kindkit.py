@@ -43,14 +43,12 @@ class FakeClient:
 
     def __init__(self, *, monitors: Sequence[Mapping[str, Any]] = (), notifications: Sequence[Mapping[str, Any]] = (),
                  tags: Sequence[Mapping[str, Any]] = (), lists: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
-                 maintenance: Sequence[Mapping[str, Any]] = (), covered: Mapping[int, list[int]] | None = None,
-                 status_pages: Sequence[Mapping[str, Any]] = (),
+                 covered: Mapping[int, list[int]] | None = None,
                  groups: Mapping[str, list[dict[str, Any]]] | None = None) -> None:
-        self.rows = {"monitors": monitors, "notifications": notifications, "tags": tags,
-                     "maintenance": maintenance, "status_pages": status_pages}
-        self.lists = dict(lists or {})
-        self.covered = dict(covered or {})
-        self.groups = dict(groups or {})
+        self.rows = {"monitors": monitors, "notifications": notifications, "tags": tags}
+        self.lists = dict(lists or {})  # what the server pushes after login, by event: maintenanceList ...
+        self.covered = dict(covered or {})  # window id -> ids of the monitors it covers
+        self.groups = dict(groups or {})  # page slug -> its groups, as the public endpoint lists them
         self.calls: list[str] = []
 
     def _read(self, name: str) -> list[dict[str, Any]]:
@@ -66,19 +64,14 @@ class FakeClient:
     def tags(self) -> list[dict[str, Any]]:
         return self._read("tags")
 
-    def maintenance(self) -> list[dict[str, Any]]:
-        return self._read("maintenance")
-
-    def status_pages(self) -> list[dict[str, Any]]:
-        return self._read("status_pages")
-
     def listed(self, event: str) -> list[dict[str, Any]]:
         self.calls.append(event)
         return [dict(row) for row in self.lists.get(event, [])]
 
-    def maintenance_monitors(self, kuma_id: int) -> list[int]:
-        self.calls.append(f"maintenance_monitors({kuma_id})")
-        return list(self.covered.get(kuma_id, []))
+    def call(self, event: str, data: Any = None) -> Any:
+        assert event == "getMonitorMaintenance", event  # the only read a kind makes by call
+        self.calls.append(f"{event}({data})")
+        return {"monitors": [{"id": kuma_id} for kuma_id in self.covered.get(int(data), [])]}
 
     def status_page_groups(self, slug: str) -> list[dict[str, Any]]:
         self.calls.append(f"status_page_groups({slug})")
@@ -125,41 +118,17 @@ class RecordingWriter:
     def delete_monitor_tag(self, tag_id: int, kuma_id: int, value: str) -> None:
         self._record("delete_monitor_tag", (tag_id, kuma_id, value))
 
-    def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
-        if kuma_id is not None:
-            self._record("save_notification", (dict(payload), kuma_id))
-            return kuma_id
-        return self._new("save_notification", (dict(payload), None))
-
-    def delete_notification(self, kuma_id: int) -> None:
-        self._record("delete_notification", kuma_id)
-
-    def add_maintenance(self, payload: Mapping[str, Any]) -> int:
-        return self._new("add_maintenance", dict(payload))
-
-    def edit_maintenance(self, payload: Mapping[str, Any]) -> None:
-        self._record("edit_maintenance", dict(payload))
-
-    def delete_maintenance(self, kuma_id: int) -> None:
-        self._record("delete_maintenance", kuma_id)
-
-    def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None:
-        self._record("set_maintenance_monitors", (kuma_id, list(monitor_ids)))
-
-    def add_status_page(self, title: str, slug: str) -> dict[str, Any]:
-        self._record("add_status_page", (title, slug))
-        return {"id": 7, "slug": slug, "title": title, "icon": "/icon.svg", "theme": "auto"}
-
-    def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
-                         groups: Sequence[Mapping[str, Any]]) -> None:
-        self._record("save_status_page", (slug, dict(config), icon, list(groups)))
-
-    def delete_status_page(self, slug: str) -> None:
-        self._record("delete_status_page", slug)
-
     def call(self, event: str, data: Any = None) -> Any:
-        if event.startswith("add"):
-            return {"id": self._new(event, data)}
+        """A kind's own socket call, answered as the server answers it."""
+        if event == "getStatusPage":  # the settings a new page got
+            self._record(event, data)
+            return {"config": {"id": 7, "slug": data, "title": "?", "icon": "/icon.svg", "theme": "auto"}}
+        if event == "addNotification" and data[1] is not None:  # saved over an existing one
+            self._record(event, data)
+            return {"id": data[1]}
+        if event in ("addNotification", "addDockerHost", "addProxy", "addMaintenance"):
+            new = self._new(event, data)
+            return {"id": new, "maintenanceID": new}
         self._record(event, data)
         return {}
 

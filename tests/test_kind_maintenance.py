@@ -33,14 +33,16 @@ DB = {"id": 11, "name": "Database", "type": "port", "tags": [{"tag_id": 1, "name
 
 
 def live_windows(covered: list[int]) -> list[Live]:
-    client = FakeClient(maintenance=[ROW], covered={3: covered})
+    client = FakeClient(lists={"maintenanceList": [ROW]}, covered={3: covered})
     rows = MAINTENANCE.read(client, {"Upgrade"})
     return MAINTENANCE.live(rows, server_refs(MONITORS.live([DB], server_refs([]), OWNER)), OWNER)
 
 
 def test_windows_are_read_only_when_named_and_cover_monitors_by_definition_id() -> None:
-    client = FakeClient(maintenance=[ROW], covered={3: [11, 12]})
+    client = FakeClient(lists={"maintenanceList": [ROW]}, covered={3: [11, 12]})
     assert MAINTENANCE.read(client, set()) == ([], {}) and client.calls == []
+    assert MAINTENANCE.read(client, {"Upgrade"}) == ([ROW], {3: [11, 12]})
+    assert client.calls == ["maintenanceList", "getMonitorMaintenance(3)"]
     (window,) = live_windows([11, 12])
     assert (window.kuma_id, window.name, window.owner) == (3, "Upgrade", "Upgrade")
     assert window.fields["monitors"] == ("#12", "db")  # a monitor kumaprov does not own keeps its server id
@@ -69,14 +71,14 @@ def test_writes_add_the_window_then_set_its_monitors_by_server_id(tmp_path: Path
     writer = RecordingWriter()
     applying = Applying(writer, OWNER, LINE, {("monitor", "db"): 11}, REFERENCE_FIELDS)
     MAINTENANCE.write(Create(wanted.desired[0]), applying)
-    (added,) = writer.named("add_maintenance")
+    (added,) = writer.named("addMaintenance")
     assert "monitors" not in added and added["intervalDay"] == 1 and added["weekdays"] == [0, 3]
-    assert writer.named("set_maintenance_monitors") == [(101, [11])]
+    assert writer.named("addMonitorMaintenance") == [(101, [{"id": 11}])]
     (window,) = live_windows([])
     monitors_only = [c for c in MAINTENANCE.compare(wanted.desired[0], window, server_refs([])) if c.field == "monitors"]
     writer.calls.clear()
     MAINTENANCE.write(Update(wanted.desired[0], window, tuple(monitors_only)), applying)
-    assert writer.calls == [("set_maintenance_monitors", (3, [11]))]  # no edit for the monitors alone
+    assert writer.calls == [("addMonitorMaintenance", (3, [{"id": 11}]))]  # no edit for the monitors alone
 
 
 def test_export_writes_the_window_as_in_files() -> None:

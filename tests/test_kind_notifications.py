@@ -86,8 +86,8 @@ def test_writes_save_the_whole_configuration(tmp_path: Path) -> None:
     applying = Applying(writer, OWNER, LINE, {}, REFERENCE_FIELDS)
     NOTIFICATIONS.write(Create(wanted.desired[0]), applying)
     NOTIFICATIONS.write(Update(wanted.desired[0], live_notifications()[0], ()), applying)
-    assert writer.named("save_notification") == [(dict(wanted.desired[0].fields), None),
-                                                 (dict(wanted.desired[0].fields), 2)]
+    assert writer.named("addNotification") == [(dict(wanted.desired[0].fields), None),
+                                               (dict(wanted.desired[0].fields), 2)]
     assert applying.kuma_ids[("notification", "ops")] == 2
 
 

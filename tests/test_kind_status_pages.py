@@ -37,14 +37,14 @@ MONITOR_ROWS = [{"id": 21, "name": "API", "tags": [{"tag_id": 1, "name": OWNER, 
 
 
 def live_pages() -> list[Live]:
-    client = FakeClient(status_pages=[ROW], groups={"shop": GROUPS})
+    client = FakeClient(lists={"statusPageList": [ROW]}, groups={"shop": GROUPS})
     rows = STATUS_PAGES.read(client, {"shop"})
-    assert client.calls == ["status_pages", "status_page_groups(shop)"]
+    assert client.calls == ["statusPageList", "status_page_groups(shop)"]
     return STATUS_PAGES.live(rows, server_refs(MONITORS.live(MONITOR_ROWS, server_refs([]), OWNER)), OWNER)
 
 
 def test_pages_are_read_only_when_named_with_their_groups_by_definition_id() -> None:
-    client = FakeClient(status_pages=[ROW], groups={"shop": GROUPS})
+    client = FakeClient(lists={"statusPageList": [ROW]}, groups={"shop": GROUPS})
     assert STATUS_PAGES.read(client, set()) == ([], {}) and client.calls == []
     (page,) = live_pages()
     assert (page.kuma_id, page.name, page.owner) == (1, "shop", "shop")
@@ -68,13 +68,13 @@ def test_a_save_keeps_the_settings_kumaprov_does_not_manage(tmp_path: Path) -> N
     writer = RecordingWriter()
     applying = Applying(writer, OWNER, LINE, {("monitor", "api"): 21, ("monitor", "db"): 22}, REFERENCE_FIELDS)
     STATUS_PAGES.write(Update(shop, live_pages()[0], ()), applying)
-    ((slug, config, icon, groups),) = writer.named("save_status_page")
+    ((slug, config, icon, groups),) = writer.named("saveStatusPage")
     assert slug == "shop" and icon == "/upload/logo1.png"
     assert config["googleAnalyticsId"] == "G-123" and config["theme"] == "dark" and config["logo"] == icon
     assert groups == [{"name": "API", "monitorList": [{"id": 21}]}, {"name": "Data", "monitorList": [{"id": 22}]}]
     writer.calls.clear()
     STATUS_PAGES.write(Create(shop), applying)
-    assert [call for call, _ in writer.calls] == ["add_status_page", "save_status_page"]
+    assert [call for call, _ in writer.calls] == ["addStatusPage", "getStatusPage", "saveStatusPage"]
 
 
 def test_export_writes_the_page_with_the_export_monitor_ids() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from kumaprov.kinds.maintenance import MAINTENANCE
 from tests.workspace import Workspace
 
 MONITORS = """\
@@ -28,16 +29,16 @@ def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 def windows(ws: Workspace, title: str) -> list[dict[str, Any]]:
     """The server's windows with this title, each with the ids of the monitors it covers."""
     with ws.client() as client:
-        rows = [row for row in client.maintenance() if row["title"] == title]
-        return [{**row, "covered": client.maintenance_monitors(int(row["id"]))} for row in rows]
+        rows, covered = MAINTENANCE.read(client, {title})
+        return [{**row, "covered": covered[int(row["id"])]} for row in rows if row["title"] == title]
 
 
 def test_a_window_is_created_kept_updated_and_deleted_only_when_absent(ws: Workspace) -> None:
     title = f"DB upgrade {uuid.uuid4().hex[:6]}"
     other = f"Made by hand {uuid.uuid4().hex[:6]}"
     with ws.client() as client:
-        client.add_maintenance({"title": other, "description": "", "strategy": "manual", "active": False,
-                                "dateRange": [], "intervalDay": 1, "timezoneOption": None})
+        client.call("addMaintenance", {"title": other, "description": "", "strategy": "manual", "active": False,
+                                       "dateRange": [], "intervalDay": 1, "timezoneOption": None})
     ws.write(MONITORS.replace("{suffix}", title) + f"""\
     maintenance:
       - title: {title}

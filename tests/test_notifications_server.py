@@ -73,9 +73,9 @@ def test_a_notification_and_the_monitor_naming_it(ws: Workspace) -> None:
 def test_monitors_can_name_a_notification_made_by_hand(ws: Workspace) -> None:
     name = f"Hand-made mail {ws.owner_tag}"
     with ws.client() as client:
-        hand_made = client.save_notification({"name": name, "type": "webhook", "isDefault": False,
-                                              "webhookURL": "http://127.0.0.1:9/", "webhookContentType": "json"},
-                                             None)
+        hand_made = int(client.call("addNotification", ({"name": name, "type": "webhook", "isDefault": False,
+                                                         "webhookURL": "http://127.0.0.1:9/",
+                                                         "webhookContentType": "json"}, None))["id"])
     ws.write(FILES.format(tag=ws.owner_tag).replace("notifications: [ops-webhook]", f"notifications: [{name}]"))
     assert ws.run("sync").exit_code == 0
     assert ws.managed()["api"]["notificationIDList"] == {str(hand_made): True}

@@ -105,7 +105,7 @@ def test_an_empty_server_gets_everything_in_registry_order_with_server_ids_swapp
     assert added["Shop web"]["proxyId"] == ids[("proxy", "http://127.0.0.1:3128")]
     assert added["Worker"]["docker_host"] == ids[("docker_host", "builder")]
     assert added["Shop API"]["notificationIDList"] == {str(ids[("notification", "ops-hook")]): True}
-    assert (ids[("maintenance", "Move")], [ids[("monitor", "db")]]) in writer.named("set_maintenance_monitors")
+    assert (ids[("maintenance", "Move")], [{"id": ids[("monitor", "db")]}]) in writer.named("addMonitorMaintenance")
 
 
 def test_a_saved_plan_holds_no_secret_and_comes_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,7 +28,7 @@ def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 def page(ws: Workspace, slug: str) -> dict[str, Any] | None:
     """The page's settings and its groups as (name, [server monitor ids]), fresh from the server."""
     with ws.client() as client:
-        rows = [row for row in client.status_pages() if row["slug"] == slug]
+        rows = [row for row in client.listed("statusPageList") if row["slug"] == slug]
         if not rows:
             return None
         groups = [(g["name"], [m["id"] for m in g["monitorList"]]) for g in client.status_page_groups(slug)]
@@ -39,7 +39,7 @@ def test_a_page_is_created_kept_updated_and_deleted_only_when_absent(ws: Workspa
     slug = f"llm-{uuid.uuid4().hex[:6]}"
     other = f"by-hand-{uuid.uuid4().hex[:6]}"
     with ws.client() as client:
-        client.add_status_page("Made by hand", other)
+        client.call("addStatusPage", ("Made by hand", other))
     monitors = MONITORS.replace("{suffix}", slug)
     ws.write(monitors + f"""\
     status_pages:

@@ -101,6 +101,11 @@ _ADD_DEFAULTS: dict[str, Any] = {"dateRange": [], "timeRange": [_time("02:00"), 
                                  "daysOfMonth": [], "intervalDay": 1, "cron": "30 3 * * *", "durationMinutes": 60}
 
 
+def covered(client: Any, kuma_id: int) -> list[int]:
+    """The server ids of the monitors a window covers."""
+    return [int(row["id"]) for row in client.call("getMonitorMaintenance", kuma_id)["monitors"]]
+
+
 def add_payload(fields: Mapping[str, Any]) -> dict[str, Any]:
     payload = {**_ADD_DEFAULTS, **fields}
     payload.pop("monitors", None)  # a call of its own
@@ -149,8 +154,8 @@ class MaintenanceWindows(Kind):
         """The server's windows; the monitors covered only for those named (`need`: titles)."""
         if need is not ALL and not need:
             return [], {}
-        rows = client.maintenance()
-        return rows, {int(row["id"]): client.maintenance_monitors(int(row["id"])) for row in rows
+        rows = client.listed("maintenanceList")
+        return rows, {int(row["id"]): covered(client, int(row["id"])) for row in rows
                       if need is ALL or row.get("title") in need}
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
@@ -172,22 +177,23 @@ class MaintenanceWindows(Kind):
     def write(self, action: Action, applying: Applying) -> None:
         writer = applying.writer
         if isinstance(action, Delete):
-            writer.delete_maintenance(action.live.kuma_id)
+            writer.call("deleteMaintenance", action.live.kuma_id)
             return
         fields = action.desired.fields
         if isinstance(action, Create):
-            kuma_id = writer.add_maintenance(add_payload(fields))
+            kuma_id = int(writer.call("addMaintenance", add_payload(fields))["maintenanceID"])
         else:
             kuma_id = action.live.kuma_id
             if any(change.field != "monitors" for change in action.changes):
                 # editMaintenance reads every field: send the window as listed, changed.
                 changed = {change.field: change.new for change in action.changes}
-                writer.edit_maintenance(add_payload({**action.live.fields, **changed}))
+                writer.call("editMaintenance", add_payload({**action.live.fields, **changed}))
         monitors_changed = any(change.field == "monitors" for change in action.changes) \
             if isinstance(action, Update) else bool(fields["monitors"])
         if monitors_changed:  # definition ids; lint made sure each is defined (KP209)
-            writer.set_maintenance_monitors(kuma_id, [applying.kuma_ids[("monitor", ref)]
-                                                      for ref in fields["monitors"]])
+            # The whole list, replaced (the server deletes the old rows first).
+            covered = [{"id": applying.kuma_ids[("monitor", ref)]} for ref in fields["monitors"]]
+            writer.call("addMonitorMaintenance", (kuma_id, covered))
 
 
     def export(self, rows: Any, exporting: Exporting) -> None:

@@ -101,11 +101,12 @@ class Notifications(Kind):
 
     def write(self, action: Action, applying: Applying) -> None:
         if isinstance(action, Delete):
-            applying.writer.delete_notification(action.live.kuma_id)
+            applying.writer.call("deleteNotification", action.live.kuma_id)
             return
+        # `addNotification` creates (no id) or replaces the whole configuration (with an id).
         kuma_id = action.live.kuma_id if isinstance(action, Update) else None
-        saved = applying.writer.save_notification(dict(action.desired.fields), kuma_id)
-        applying.kuma_ids[(self.name, action.desired.id)] = saved
+        saved = applying.writer.call("addNotification", (dict(action.desired.fields), kuma_id))
+        applying.kuma_ids[(self.name, action.desired.id)] = int(saved["id"])
 
     def export(self, rows: Any, exporting: Exporting) -> None:
         rows = exporting.with_references(rows)

@@ -134,7 +134,7 @@ class StatusPages(Kind):
         """The server's pages; the groups only for those named (`need`: slugs)."""
         if need is not ALL and not need:
             return [], {}
-        rows = client.status_pages()
+        rows = client.listed("statusPageList")
         return rows, {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows
                       if need is ALL or row.get("slug") in need}
 
@@ -150,17 +150,19 @@ class StatusPages(Kind):
                       [p.slug for p in pages if p.absent])
 
     def write(self, action: Action, applying: Applying) -> None:
+        writer = applying.writer
         if isinstance(action, Delete):
-            applying.writer.delete_status_page(action.live.name)
+            writer.call("deleteStatusPage", action.live.name)
             return
         fields = action.desired.fields
         if isinstance(action, Create):
+            writer.call("addStatusPage", (fields["title"], fields["slug"]))
             # The new page's settings as the server made them (theme ...), to save on top of.
-            live: Mapping[str, Any] = applying.writer.add_status_page(fields["title"], fields["slug"])
+            live: Mapping[str, Any] = dict(writer.call("getStatusPage", fields["slug"])["config"])
         else:
             live = action.live.fields
         monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in applying.kuma_ids.items() if kind == "monitor"}
-        applying.writer.save_status_page(*save_arguments(fields, live, monitor_ids))
+        writer.call("saveStatusPage", save_arguments(fields, live, monitor_ids))
 
 
     def export(self, rows: Any, exporting: Exporting) -> None:

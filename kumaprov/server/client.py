@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,8 +155,9 @@ class KumaClient:
         return [dict(row) for row in self._api._event_data[Event.NOTIFICATION_LIST] or []]
 
     def listed(self, event: str) -> list[dict[str, Any]]:
-        """A list the server pushes after login (`dockerHostList` ...). Not waited for at
-        connect, so waited for here: an empty read would look like "none"."""
+        """A list the server pushes after login (`dockerHostList`, `maintenanceList` ...). Not
+        waited for at connect (only the projects that name such objects read them), so waited
+        for here: an empty read would look like "none"."""
         pushed = Event(event)
         self._wait_for(pushed, self._api.timeout)
         rows = self._api._event_data[pushed] or []
@@ -164,18 +165,6 @@ class KumaClient:
 
     def tags(self) -> list[dict[str, Any]]:
         return list(self._call("getTags")["tags"])
-
-    def maintenance(self) -> list[dict[str, Any]]:
-        """Pushed after login too, but only waited for by the projects that define windows."""
-        self._wait_for(Event.MAINTENANCE_LIST, self._api.timeout)
-        return [dict(row) for row in (self._api._event_data[Event.MAINTENANCE_LIST] or {}).values()]
-
-    def maintenance_monitors(self, kuma_id: int) -> list[int]:
-        return [int(row["id"]) for row in self._call("getMonitorMaintenance", kuma_id)["monitors"]]
-
-    def status_pages(self) -> list[dict[str, Any]]:
-        self._wait_for(Event.STATUS_PAGE_LIST, self._api.timeout)
-        return [dict(row) for row in (self._api._event_data[Event.STATUS_PAGE_LIST] or {}).values()]
 
     def status_page_groups(self, slug: str) -> list[dict[str, Any]]:
         """The page's monitor groups, from the public endpoint (the socket lists only settings)."""
@@ -202,13 +191,6 @@ class KumaClient:
     def delete_monitor(self, kuma_id: int) -> None:
         self._call("deleteMonitor", kuma_id)
 
-    def save_notification(self, payload: Mapping[str, Any], kuma_id: int | None) -> int:
-        """`addNotification` creates (no id) or replaces the whole configuration (with an id)."""
-        return int(self._call("addNotification", (dict(payload), kuma_id))["id"])
-
-    def delete_notification(self, kuma_id: int) -> None:
-        self._call("deleteNotification", kuma_id)
-
     def add_tag(self, name: str, color: str) -> int:
         return int(self._call("addTag", {"name": name, "color": color, "new": True})["tag"]["id"])
 
@@ -222,33 +204,9 @@ class KumaClient:
         """The server matches the value exactly; kumaprov stores "" rather than null."""
         self._call("deleteMonitorTag", (tag_id, kuma_id, value))
 
-    def add_maintenance(self, payload: Mapping[str, Any]) -> int:
-        return int(self._call("addMaintenance", dict(payload))["maintenanceID"])
-
-    def edit_maintenance(self, payload: Mapping[str, Any]) -> None:
-        self._call("editMaintenance", dict(payload))
-
-    def delete_maintenance(self, kuma_id: int) -> None:
-        self._call("deleteMaintenance", kuma_id)
-
-    def set_maintenance_monitors(self, kuma_id: int, monitor_ids: Sequence[int]) -> None:
-        """Replaces the whole list (the server deletes the old rows first)."""
-        self._call("addMonitorMaintenance", (kuma_id, [{"id": i} for i in monitor_ids]))
-
-    def add_status_page(self, title: str, slug: str) -> dict[str, Any]:
-        """Creates the page with the server's defaults, and returns its settings."""
-        self._call("addStatusPage", (title, slug))
-        return dict(self._call("getStatusPage", slug)["config"])
-
-    def save_status_page(self, slug: str, config: Mapping[str, Any], icon: str,
-                         groups: Sequence[Mapping[str, Any]]) -> None:
-        self._call("saveStatusPage", (slug, dict(config), icon, list(groups)))
-
-    def delete_status_page(self, slug: str) -> None:
-        self._call("deleteStatusPage", slug)
-
     def call(self, event: str, data: Any = None) -> Any:
-        """Any other write: one bare socket call (`addDockerHost` ...), and its answer."""
+        """Any other call: one bare socket call (`addDockerHost`, `getMonitorMaintenance` ...), and
+        its answer. The kinds make their own calls; this adapter only carries them."""
         return self._call(event, data)
 
     def _call(self, event: str, data: Any = None) -> Any:
