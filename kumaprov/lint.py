@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kumaprov import loader, versions
-from kumaprov.checks import LintContext, run_checks
+from kumaprov.checks import LintContext, SampleFiles, run_checks
 from kumaprov.entries import (
     Definition, DockerHostDefinition, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
+from kumaprov.fileguard import guard_for
 from kumaprov.problems import Problem
 from kumaprov.project import Project
 
@@ -53,14 +54,17 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
 
 
 def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
-    loaded = loader.load(project, paths)
+    guard = guard_for(project.root, paths or ())  # one rule for every file a definition names
+    loaded = loader.load(project, paths, guard)
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                          project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages,
-                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies)
+                          project.owner_tag, SampleFiles(guard), maintenance=loaded.maintenance,
+                          status_pages=loaded.status_pages, docker_hosts=loaded.docker_hosts, proxies=loaded.proxies)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     problems.sort(key=Problem.sort_key)
-    templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
-    inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+    templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
+        if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
+    inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+              if guard.contains(p)]  # the cache hashes them: never a link out of the project
     return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
                       loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs)

@@ -6,6 +6,7 @@ keeps its located raw mapping so later checks can still point at a key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +19,7 @@ from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
+from kumaprov.fileguard import FileGuard, Refused, guard_for
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
@@ -34,7 +36,6 @@ FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "st
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
 
 M = TypeVar("M", bound=Strict)
 
@@ -44,15 +45,20 @@ _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "g
                  "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+def discover(paths: Iterable[Path], guard: FileGuard | None = None) -> tuple[list[Path], list[Problem]]:
     """Expand directories into their YAML files (sorted, so output is stable)."""
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        if guard is not None and path.is_dir() and not guard.contains(path):
+            # A link out of the project: walking it could mean walking `/`.
+            problems.append(Problem(Position(display_path(path)), "KP001", "cannot read directory: outside the "
+                                    f"project directory (a link to {os.path.realpath(path)})"))
+        elif path.is_dir():
             # A dangling link is kept, so that it is reported rather than silently skipped.
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
-                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())))
+                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())
+                                and ".git" not in p.relative_to(path).parts))
         elif path.exists():
             files.append(path)
         else:
@@ -60,10 +66,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
-    files, problems = discover(paths or project.monitor_paths)
+def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard | None = None) -> Loaded:
+    """Read the monitor files (`paths`, else the project's); `guard` bounds every file read."""
+    guard = guard or guard_for(project.root, paths or ())
+    files, problems = discover(paths or project.monitor_paths, guard)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, Templates(project.templates_dir), loaded)
+    reader = _Reader(project, Templates(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -76,8 +84,9 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: Templates, loaded: Loaded) -> None:
+    def __init__(self, project: Project, templates: Templates, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
+        self.guard = guard
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
@@ -89,15 +98,10 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = display_path(path)
         try:
-            if path.stat().st_size > MAX_FILE_SIZE:
-                return self.problem(Position(name), "KP001", f"file is larger than {MAX_FILE_SIZE // 1_000_000} MB")
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
-        except UnicodeDecodeError as exc:
-            raw = path.read_bytes()[:exc.start]
-            line, column = raw.count(b"\n") + 1, exc.start - (raw.rfind(b"\n") + 1) + 1
-            return self.problem(Position(name, line, column), "KP001", "not UTF-8 text")
+            text = self.guard.read_text(path)
+        except Refused as exc:
+            message = exc.reason if exc.reason == "not UTF-8 text" else f"cannot read file: {exc}"
+            return self.problem(Position(name, exc.line, exc.column), "KP001", message)
         data = self.parse(text, name)
         if data is None:
             return None
@@ -227,6 +231,9 @@ class _Reader:
                 else did_you_mean(name, self.templates.names())
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
+        if refused := self.templates.unreadable(name):
+            return self.problem(instance.position_of_value("template"), "KP005",
+                                f"cannot read template '{name}': {refused}", via)
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import versions, yamlpos
+from kumaprov.fileguard import FileGuard, Refused, bounds, escape
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
@@ -29,15 +31,13 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
     """Read the project file (explicit, or `kumaprov.yaml` in root if present)."""
     path = config if config is not None else root / PROJECT_FILE
     base = Project(root=root, monitor_paths=(root / "monitors",), templates_dir=root / "templates")
-    if config is None and not path.is_file():
-        return base, []
+    if config is None and not os.path.lexists(path):
+        return _checked_paths(base, None)
     name = display_path(path)
     try:
-        data = yamlpos.load(path.read_text(encoding="utf-8"), name)
-    except OSError as exc:
-        return base, [Problem(Position(name), "KP001", f"cannot read project file: {exc.strerror}")]
-    except UnicodeDecodeError:
-        return base, [Problem(Position(name), "KP001", "project file is not UTF-8 text")]
+        data = yamlpos.load(FileGuard.of([bounds(path.parent)]).read_text(path), name)
+    except Refused as exc:
+        return base, [Problem(Position(name, exc.line, exc.column), "KP001", f"cannot read project file: {exc}")]
     except yamlpos.YamlError as exc:
         return base, [Problem(exc.position, "KP002", f"YAML syntax error: {exc.message}")]
     if data is None:
@@ -81,4 +81,36 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         owner_tag=str(data.get("owner_tag", "kumaprov")),
         defaults=defaults,
     )
-    return project, problems
+    project, refused = _checked_paths(project, data)
+    return project, problems + refused
+
+
+def _checked_paths(project: Project, data: yamlpos.LocatedMap | None) -> tuple[Project, list[Problem]]:
+    """Monitor and template directories must lie inside the project, symlinks resolved:
+    lint walks them, and a pull request must not point it at `/` or `../../etc`."""
+    problems: list[Problem] = []
+    kept = []
+    for index, path in enumerate(project.monitor_paths):
+        if reason := escape(path, project.root):
+            problems.append(Problem(_where(data, "monitors", index, path), "KP001",
+                                    f"monitors '{_relative(path, project.root)}': {reason}"))
+        else:
+            kept.append(path)
+    if reason := escape(project.templates_dir, project.root):
+        problems.append(Problem(_where(data, "templates", None, project.templates_dir), "KP001",
+                                f"templates '{_relative(project.templates_dir, project.root)}': {reason}"))
+    return replace(project, monitor_paths=tuple(kept)), problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    """The path as the project file wrote it (it was joined to the root)."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _where(data: yamlpos.LocatedMap | None, key: str, index: int | None, path: Path) -> Position:
+    if data is None or key not in data:
+        return Position(display_path(path))  # a default directory: name it
+    value = data[key]
+    if index is not None and isinstance(value, yamlpos.LocatedList) and index < len(value.item_pos):
+        return value.item_pos[index]
+    return data.position_of_value(key)

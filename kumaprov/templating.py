@@ -7,8 +7,9 @@ error names the template file and line as well as the file that used it.
 
 from __future__ import annotations
 
+import os
 import traceback
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,8 @@ import jinja2
 import jinja2.exceptions
 import jinja2.meta
 import jinja2.sandbox
+
+from kumaprov.fileguard import FileGuard, Refused
 
 SUFFIX = ".yaml.j2"
 
@@ -33,13 +36,49 @@ def env_reference(name: str) -> str:
     return "${" + str(name) + "}"
 
 
-class Templates:
-    def __init__(self, directory: Path) -> None:
+class TemplateUnreadable(jinja2.TemplateError):
+    """A template (or a file it includes) the file guard refuses."""
+
+
+class _GuardedLoader(jinja2.BaseLoader):
+    """Templates read through the file guard, each once: inside the project, regular, bounded."""
+
+    def __init__(self, directory: Path, guard: FileGuard) -> None:
         self.directory = directory
+        self.guard = guard
+        self._texts: dict[str, str | Refused] = {}
+
+    def read(self, template: str) -> str:
+        if template not in self._texts:
+            path = os.path.join(self.directory, *jinja2.loaders.split_template_path(template))
+            try:
+                self._texts[template] = self.guard.read_text(path)
+            except Refused as exc:
+                self._texts[template] = exc
+        text = self._texts[template]
+        if isinstance(text, Refused):
+            raise text
+        return text
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = os.path.join(self.directory, *jinja2.loaders.split_template_path(template))
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        try:
+            text = self.read(template)
+        except Refused as exc:
+            raise TemplateUnreadable(f"cannot read template {template}: {exc}") from None
+        return text, path, lambda: True  # a run is short: a template never changes under it
+
+
+class Templates:
+    def __init__(self, directory: Path, guard: FileGuard | None = None) -> None:
+        self.directory = directory
+        self._loader = _GuardedLoader(directory, guard or FileGuard.of([directory]))
         # The sandbox bounds `range()` and blocks attribute tricks: a template is code,
         # and lint runs it on every commit.
         self._env = jinja2.sandbox.SandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(str(directory)),
+            loader=self._loader,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
             autoescape=False,
@@ -59,7 +98,16 @@ class Templates:
         return self.directory / (name + SUFFIX)
 
     def exists(self, name: str) -> bool:
-        return "/" not in name and "\\" not in name and self.path(name).is_file()
+        path = self.path(name)
+        return "/" not in name and "\\" not in name and (path.is_file() or path.is_symlink())
+
+    def unreadable(self, name: str) -> str | None:
+        """Why an existing template cannot be read (outside the project, not a file, too big)."""
+        try:
+            self._loader.read(name + SUFFIX)
+        except Refused as exc:
+            return str(exc)
+        return None
 
     def variables(self, name: str) -> frozenset[str]:
         """The variables a template reads (empty when it does not parse: render says why)."""

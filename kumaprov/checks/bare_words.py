@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from kumaprov import jsonquery
 from kumaprov.checks import LintContext, json_keys
 from kumaprov.entries import Definition
+from kumaprov.fileguard import Refused
 from kumaprov.model import JsonQueryMonitor
 from kumaprov.problems import Problem, Severity
 from kumaprov.querynames import bare_path_names
@@ -50,6 +51,6 @@ def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
             continue
         try:
             fields |= context.samples.json_keys(definition.base_dir / sample.file)
-        except (OSError, UnicodeDecodeError):
+        except Refused:
             continue  # KP303 reports it
     return fields

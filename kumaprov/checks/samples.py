@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from kumaprov import jsonquery
 from kumaprov.checks import LintContext
 from kumaprov.entries import Definition
+from kumaprov.fileguard import Refused
 from kumaprov.model import HttpMonitor, JsonQueryMonitor, Sample
 from kumaprov.problems import Problem
 from kumaprov.verdict import predict
@@ -41,10 +42,9 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
     if sample.file is not None:
         try:
             body = context.samples.read(definition.base_dir / sample.file)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+        except Refused as exc:
             yield Problem(definition.position_of("samples", index, "file"), UNREADABLE,
-                          f"cannot read sample {sample.file}: {reason}", via=definition.via)
+                          f"cannot read sample {sample.file}: {exc}", via=definition.via)
             return
     assert body is not None  # the model requires file or body
     wrong = []
