@@ -29,6 +29,7 @@ from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.suggest import did_you_mean
 from kumaprov.templating import TemplateError, Templates
+from kumaprov.templatenesting import Nesting
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
 FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
@@ -87,6 +88,7 @@ class _Reader:
     def __init__(self, project: Project, templates: Templates, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
         self.guard = guard
+        self.nesting = Nesting()
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
@@ -219,6 +221,14 @@ class _Reader:
         return None
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
+        if (refused := self.nesting.enter(str(instance.get("template")))) is not None:
+            return self.problem(instance.position_of_value("template"), "KP004", refused, via) if refused else None
+        try:
+            return self.expand_instance(instance, layers, via)
+        finally:
+            self.nesting.leave()
+
+    def expand_instance(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
         here = via + (instance.pos,)
         for key in instance:
             if key not in INSTANCE_KEYS:

@@ -16,9 +16,10 @@ from typing import Any
 import jinja2
 import jinja2.exceptions
 import jinja2.meta
-import jinja2.sandbox
 
+from kumaprov import budget
 from kumaprov.fileguard import FileGuard, Refused
+from kumaprov.template_sandbox import BoundedSandbox
 
 SUFFIX = ".yaml.j2"
 
@@ -77,7 +78,8 @@ class Templates:
         self._loader = _GuardedLoader(directory, guard or FileGuard.of([directory]))
         # The sandbox bounds `range()` and blocks attribute tricks: a template is code,
         # and lint runs it on every commit.
-        self._env = jinja2.sandbox.SandboxedEnvironment(
+        self._overran: dict[str, TemplateError] = {}
+        self._env = BoundedSandbox(
             loader=self._loader,
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
@@ -114,16 +116,30 @@ class Templates:
         if name not in self._variables:
             try:
                 source = self._env.loader.get_source(self._env, name + SUFFIX)[0]  # type: ignore[union-attr]
-                self._variables[name] = frozenset(jinja2.meta.find_undeclared_variables(self._env.parse(source)))
+                # Bounded too: finding the variables compiles, and compiling folds constants.
+                with budget.bounded(RENDER_SECONDS):
+                    found = jinja2.meta.find_undeclared_variables(self._env.parse(source))
+                self._variables[name] = frozenset(found)
             except jinja2.TemplateError:
                 self._variables[name] = frozenset()
+            except budget.BudgetExceeded as exc:
+                self._variables[name] = frozenset()
+                self._overran[name] = _overrun(exc, str(self.path(name)), None)
         return self._variables[name]
 
     def render(self, name: str, variables: Mapping[str, Any]) -> str:
+        """The rendered text, within RENDER_SECONDS, the memory budget and MAX_OUTPUT."""
+        if name in self._overran:
+            raise self._overran[name]  # a template that ran away once would again, per instance
         file = str(self.path(name))
+        template: jinja2.Template | None = None
         try:
-            template = self._env.get_template(name + SUFFIX)
-            return _bounded(template.generate(**variables))
+            with budget.bounded(RENDER_SECONDS):  # compiling too: Jinja folds constants then
+                template = self._env.get_template(name + SUFFIX)
+                return _bounded(template.generate(**variables))
+        except budget.BudgetExceeded as exc:
+            self._overran[name] = _overrun(exc, file, template)
+            raise self._overran[name] from None
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(f"template syntax error: {exc.message}", file, exc.lineno) from None
         except jinja2.UndefinedError as exc:
@@ -134,10 +150,12 @@ class Templates:
         except (TemplateOutputTooLarge, jinja2.exceptions.SecurityError) as exc:
             raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
         except Exception as exc:  # a filter or test raising: still the user's template at fault
-            raise TemplateError(f"template error: {exc}", file, _template_line(exc, file)) from None
+            raise TemplateError(f"template error: {exc or type(exc).__name__}", file,
+                                _template_line(exc, file)) from None
 
 
 MAX_OUTPUT = 5_000_000  # characters; a runaway loop must end as an error, not fill memory
+RENDER_SECONDS = 2.0  # a template renders in well under a millisecond; nested range() loops do not
 
 
 def _bounded(chunks: Iterator[str]) -> str:
@@ -155,6 +173,15 @@ class TemplateOutputTooLarge(Exception):
     pass
 
 
+def _overrun(exc: budget.BudgetExceeded, file: str, template: jinja2.Template | None) -> TemplateError:
+    what = (f"ran longer than {RENDER_SECONDS:g} s" if isinstance(exc, budget.TimeBudgetExceeded)
+            else f"needs more than {budget.MEMORY_BUDGET // 2**20} MB of memory")
+    # Jinja maps its own errors' frames to template lines; a bound is not its error, so map here.
+    lines = [frame.lineno or 1 for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == file]
+    line = template.get_corresponding_lineno(lines[-1]) if lines and template is not None else None
+    return TemplateError(f"template rendering {what}", file, line)
+
+
 def _undefined_is_an_error(value: Any) -> Any:
     if isinstance(value, jinja2.Undefined):
         value._fail_with_undefined_error()
@@ -163,5 +190,5 @@ def _undefined_is_an_error(value: Any) -> Any:
 
 def _template_line(exc: BaseException, file: str) -> int | None:
     # Jinja rewrites tracebacks so that template frames carry the template's own file and line.
-    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == file]
+    lines = [frame.lineno or 1 for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == file]
     return lines[-1] if lines else None
