@@ -184,9 +184,18 @@ def _release_memory() -> None:
             _saved_limit = None
 
 
+_mapped: tuple[float, int | None] = (-1.0, None)
+
+
 def _mapped_bytes() -> int | None:
-    try:
-        with open("/proc/self/statm", "rb") as statm:
-            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError, IndexError):
-        return None
+    """The process's address space, read at most every half second: a template renders in
+    a fraction of a millisecond, and the limit needs the size within megabytes, not bytes."""
+    global _mapped
+    now = time.monotonic()
+    if now - _mapped[0] > 0.5:
+        try:
+            with open("/proc/self/statm", "rb") as statm:
+                _mapped = (now, int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE"))
+        except (OSError, ValueError, IndexError):
+            _mapped = (now, None)
+    return _mapped[1]

@@ -9,10 +9,12 @@ Its default syntax (VERSION0) is `re`'s, which jsonata-python was written agains
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
-import regex
 from jsonata.regex_engine import RegexFlags
 
 from kumaprov.budget import TimeBudgetExceeded, remaining
@@ -71,35 +73,43 @@ def _bounded_call(method: Any, *args: Any, **kwargs: Any) -> Any:
         raise TimeBudgetExceeded() from None
 
 
+@functools.cache
+def _regex() -> ModuleType:
+    # Imported on first use: it costs about 90 ms, and most projects' queries have no regex.
+    import regex
+
+    return regex
+
+
 def timed_regex_engine(pattern: str, flags: RegexFlags) -> TimedPattern:
     """jsonata-python's RegexEngine: (pattern, flags) -> a compiled pattern."""
     native = 0
     if flags.case_insensitive:
-        native |= regex.IGNORECASE
+        native |= _regex().IGNORECASE
     if flags.multiline:
-        native |= regex.MULTILINE
-    return TimedPattern(regex.compile(pattern, native))
+        native |= _regex().MULTILINE
+    return TimedPattern(_regex().compile(pattern, native))
 
 
 class _TimedReModule:
     """What jsonata-python's date parsing asks of `re`, bounded: `$toMillis` builds a regex
     from the picture, and a picture of twenty `[Y]` parts backtracks for ever on digits."""
 
-    IGNORECASE = regex.IGNORECASE
+    IGNORECASE = re.IGNORECASE  # the same flag value in `regex`
 
     @staticmethod
     def compile(pattern: str, flags: int = 0) -> TimedPattern:
-        return TimedPattern(regex.compile(pattern, flags))
+        return TimedPattern(_regex().compile(pattern, flags))
 
     @staticmethod
     def split(pattern: str, string: str, maxsplit: int = 0, flags: int = 0) -> list[str]:
-        return list(_bounded_call(regex.split, pattern, string, maxsplit, flags))
+        return list(_bounded_call(_regex().split, pattern, string, maxsplit, flags))
 
     @staticmethod
     def sub(pattern: Any, repl: Any, string: str, count: int = 0, flags: int = 0) -> str:
         if isinstance(pattern, TimedPattern):
             return pattern.sub(repl, string, count)
-        return str(_bounded_call(regex.sub, pattern, repl, string, count, flags))
+        return str(_bounded_call(_regex().sub, pattern, repl, string, count, flags))
 
 
 def bound_date_parsing() -> None:
