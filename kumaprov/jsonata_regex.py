@@ -78,7 +78,8 @@ def _regex() -> ModuleType:
     # Imported on first use: it costs about 90 ms, and most projects' queries have no regex.
     import regex
 
-    return regex
+    module: ModuleType = regex
+    return module
 
 
 def timed_regex_engine(pattern: str, flags: RegexFlags) -> TimedPattern:
