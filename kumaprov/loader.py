@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from kumaprov import schema, yamlpos
+from kumaprov import aliasbomb, schema, yamlpos
 from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
@@ -161,7 +161,13 @@ class _Reader:
 
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
         try:
-            return yamlpos.load(text, name)
+            data = yamlpos.load(text, name)
+            if (bomb := aliasbomb.problem(data)) is not None:
+                key, message = bomb
+                where = data.position_of_value(key) if key is not None else Position(name)
+                self.problem(where, "KP002", message, via)
+                return None
+            return data
         except yamlpos.YamlError as exc:
             self.problem(exc.position, "KP002", f"YAML syntax error: {exc.message}", via)
         except RecursionError:

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from kumaprov import versions, yamlpos
+from kumaprov import aliasbomb, versions, yamlpos
 from kumaprov.fileguard import FileGuard, Refused, bounds, escape
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
@@ -45,6 +45,8 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
         data.pos, data.key_pos, data.value_pos = Position(name), {}, {}
     if not isinstance(data, yamlpos.LocatedMap):
         return base, [Problem(Position(name), "KP003", "the project file must be a mapping")]
+    if (bomb := aliasbomb.problem(data)) is not None:  # its defaults go into every monitor
+        return base, [Problem(data.position_of_value(bomb[0]), "KP002", bomb[1])]
     return _project_from(data, path, path.parent)
 
 
