@@ -60,7 +60,7 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
     if target is not None:
         target = str(target)
         try:
-            versions.server_line(target)
+            versions.target_line(target)
         except ValueError as exc:
             problems.append(Problem(data.position_of_value("target"), "KP003", str(exc)))
             target = None
@@ -80,11 +80,23 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         target=target,
         monitor_paths=tuple(root / m for m in monitors),
         templates_dir=root / str(data.get("templates", "templates")),
-        owner_tag=str(data.get("owner_tag", "kumaprov")),
+        owner_tag=_owner_tag(data, problems),
         defaults=defaults,
     )
     project, refused = _checked_paths(project, data)
     return project, problems + refused
+
+
+def _owner_tag(data: yamlpos.LocatedMap, problems: list[Problem]) -> str:
+    """The tag that marks kumaprov's monitors: a name, or sync would tag them `None` or `{'a': 1}`."""
+    value = data.get("owner_tag", "kumaprov")
+    if isinstance(value, str) and value.strip():
+        return value
+    shown = ("empty" if isinstance(value, str) else "null" if value is None else "a mapping" if isinstance(value, dict)
+             else "a list" if isinstance(value, list) else f"{value!r}; quote it")
+    problems.append(Problem(data.position_of_value("owner_tag"), "KP003",
+                            f"owner_tag: expected a tag name (text), got {shown}"))
+    return "kumaprov"
 
 
 def _checked_paths(project: Project, data: yamlpos.LocatedMap | None) -> tuple[Project, list[Problem]]:
