@@ -18,6 +18,7 @@ from jsonata.utils import Utils
 
 import kumaprov.jsonata_fixes  # noqa: F401  (applied on import, before any expression is compiled)
 from kumaprov import budget
+from kumaprov.deepjson import copy_tree
 from kumaprov.jsonata_regex import bound_date_parsing, timed_regex_engine
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "MEMORY_BUDGET", "CompiledQuery", "EvaluationTimeout", "EvaluationTooLarge",
@@ -106,12 +107,23 @@ def _to_jsonata_input(value: Any) -> Any:
     # jsonata-python reads a Python None as *undefined*; JSON null must be
     # its NULL_VALUE.  Copying also keeps cached parsed bodies safe from the
     # flags jsonata sets on lists it touches.
+    try:
+        return _copy(value)
+    except RecursionError:  # a body nested deeper than Python recurses: V8 evaluates it
+        return copy_tree(value, _null_value)
+
+
+def _null_value(value: Any) -> Any:
+    return Utils.NULL_VALUE if value is None else value
+
+
+def _copy(value: Any) -> Any:
     if value is None:
         return Utils.NULL_VALUE
     if isinstance(value, list):
-        return [_to_jsonata_input(item) for item in value]
+        return [_copy(item) for item in value]
     if isinstance(value, dict):
-        return {key: _to_jsonata_input(item) for key, item in value.items()}
+        return {key: _copy(item) for key, item in value.items()}
     return value
 
 
