@@ -16,6 +16,8 @@ from typing import Any, Final
 _WHITESPACE: Final = re.compile(r"[ \t\n\r]*")
 _NUMBER: Final = re.compile(r"(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?")
 _LITERALS: Final = {"true": True, "false": False, "null": None}
+# The C string scanner json.loads itself uses (the same escapes and errors); untyped in typeshed.
+_scanstring: Callable[[str, int], tuple[str, int]] = getattr(json.decoder, "scanstring")
 
 
 def loads(text: str, parse_int: Callable[[str], Any], parse_float: Callable[[str], Any],
@@ -71,7 +73,7 @@ def _skip(text: str, pos: int) -> int:
 def _key(text: str, pos: int) -> tuple[str, int]:
     if not text.startswith('"', pos):
         raise ValueError(f"Expecting property name enclosed in double quotes at character {pos}")
-    key, pos = json.decoder.scanstring(text, pos + 1)
+    key, pos = _scanstring(text, pos + 1)
     pos = _skip(text, pos)
     if not text.startswith(":", pos):
         raise ValueError(f"Expecting ':' delimiter at character {pos}")
@@ -80,7 +82,7 @@ def _key(text: str, pos: int) -> tuple[str, int]:
 
 def _scalar(text: str, pos: int, parse_int: Callable[[str], Any], parse_float: Callable[[str], Any]) -> tuple[Any, int]:
     if text.startswith('"', pos):
-        return json.decoder.scanstring(text, pos + 1)
+        return _scanstring(text, pos + 1)
     for word, value in _LITERALS.items():
         if text.startswith(word, pos):
             return value, pos + len(word)
