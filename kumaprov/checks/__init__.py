@@ -93,8 +93,8 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, monitor_refs, notifications, queries, references, samples, secrets, tags, timing,
-        versions,
+        bare_words, duplicate_ids, message_size, monitor_refs, notifications, queries, references, samples, secrets,
+        tags, timing, versions,
     )
 
     return (
@@ -109,6 +109,7 @@ def registry() -> tuple[Check, ...]:
         queries.check,
         samples.check,
         bare_words.check,
+        message_size.check,
     )
 
 
