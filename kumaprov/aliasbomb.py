@@ -8,12 +8,21 @@ each shared node once, and a document that aliases multiply past the limit goes 
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Final
 
 from kumaprov.yamlpos import LocatedMap
 
 MAX_EXPANDED = 1_000_000  # values, counting every copy an alias makes
 MAX_FACTOR = 100  # ...and that many times the values written: a plain large file is fine
+# An alias needs an anchor, and an anchor follows a line start, a space or a flow indicator.
+# Text without one cannot alias anything (an `&` in a URL's query does not match).
+_ANCHOR: Final = re.compile(r"(?:^|[\s\[{,:])&[^\s\[\]{},]", re.M)
+
+
+def may_alias(text: str) -> bool:
+    """False when the YAML text has no anchor, so nothing in it can be an alias."""
+    return _ANCHOR.search(text) is not None
 
 
 def problem(document: Any) -> tuple[Any, str] | None:

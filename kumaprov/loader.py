@@ -162,7 +162,7 @@ class _Reader:
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
         try:
             data = yamlpos.load(text, name)
-            if (bomb := aliasbomb.problem(data)) is not None:
+            if aliasbomb.may_alias(text) and (bomb := aliasbomb.problem(data)) is not None:
                 key, message = bomb
                 where = data.position_of_value(key) if key is not None else Position(name)
                 self.problem(where, "KP002", message, via)

@@ -35,7 +35,8 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
         return _checked_paths(base, None)
     name = display_path(path)
     try:
-        data = yamlpos.load(FileGuard.of([bounds(path.parent)]).read_text(path), name)
+        text = FileGuard.of([bounds(path.parent)]).read_text(path)
+        data = yamlpos.load(text, name)
     except Refused as exc:
         return base, [Problem(Position(name, exc.line, exc.column), "KP001", f"cannot read project file: {exc}")]
     except yamlpos.YamlError as exc:
@@ -45,7 +46,7 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
         data.pos, data.key_pos, data.value_pos = Position(name), {}, {}
     if not isinstance(data, yamlpos.LocatedMap):
         return base, [Problem(Position(name), "KP003", "the project file must be a mapping")]
-    if (bomb := aliasbomb.problem(data)) is not None:  # its defaults go into every monitor
+    if aliasbomb.may_alias(text) and (bomb := aliasbomb.problem(data)) is not None:  # defaults: every monitor
         return base, [Problem(data.position_of_value(bomb[0]), "KP002", bomb[1])]
     return _project_from(data, path, path.parent)
 
