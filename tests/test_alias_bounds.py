@@ -4,6 +4,8 @@ project's defaults; these check the counting itself."""
 
 from __future__ import annotations
 
+import pytest
+
 from kumaprov import aliasbomb, yamlpos
 from kumaprov.checks.secrets import strings
 
@@ -36,3 +38,14 @@ def test_aliases_reused_within_reason_are_fine() -> None:
 def test_the_secrets_walk_sees_each_shared_value_once() -> None:
     document = yamlpos.load(laughs(9), "bomb.yaml")  # 387 million strings, were every copy walked
     assert len(list(strings(document, ()))) == 9
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\nb: *x\n", "- &x [1]\n", '{"a":&x 1}', "&root [1]\n", "k: !!str &a v\n",
+                                  "a: [&b 1, *b]\n", "a: {k: &b 1}\n"])
+def test_every_way_to_write_an_anchor_is_seen(text: str) -> None:
+    assert aliasbomb.may_alias(text)
+
+
+@pytest.mark.parametrize("text", ["url: https://h/?a=1&b=2\n", "query: $count(data[*])\n", "body: 'x & y'\n"])
+def test_text_without_an_anchor_skips_the_count(text: str) -> None:
+    assert not aliasbomb.may_alias(text)
