@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from kumaprov import schema, yamlpos
+from kumaprov.alerts import layers as alert_layers
 from kumaprov.dockerhosts import DockerHostDef
 from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
@@ -266,6 +267,7 @@ def _with_defaults(item: LocatedMap, layers: list[LocatedMap], allowed: frozense
                 merged[key] = value
                 merged.key_pos[key] = layer.position_of_key(key)
                 merged.value_pos[key] = layer.position_of_value(key)
+    alert_layers.merge(merged, item, layers)  # alerts merge per alert, not as one key
     return merged
 
 

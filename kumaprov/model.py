@@ -64,6 +64,13 @@ class TagDef(Strict):
     color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. '#2563EB'.")
 
 
+def _alerts_schema(schema: dict[str, Any]) -> None:
+    from kumaprov.alerts.spec import json_schema
+
+    schema.clear()
+    schema.update(json_schema())
+
+
 class MonitorBase(Strict):
     # The first Uptime Kuma release that offers this type, one of its fields, or one of a field's values.
     min_version: ClassVar[str] = "1.23.0"
@@ -85,6 +92,9 @@ class MonitorBase(Strict):
     notifications: list[str] | None = Field(
         None, description="Notification ids from the files, or names of notifications on the server; "
                           "unset leaves the monitor's notifications as they are.")
+    # Checked by lint (checks/alerts.py), which names the exact key of a bad alert; never sent
+    # to the server. The schema comes from kumaprov.alerts.spec, built only when asked for.
+    alerts: dict[str, Any] | None = Field(None, json_schema_extra=_alerts_schema)
 
 
 class HttpMonitor(MonitorBase):

@@ -87,7 +87,7 @@ Check = Callable[[Sequence[Definition], LintContext], Iterable[Problem]]
 def registry() -> tuple[Check, ...]:
     # Imported here so that each rule module can import this package's types.
     from kumaprov.checks import (
-        bare_words, duplicate_ids, monitor_refs, notifications, queries, references, samples, secrets, tags, timing,
+        alerts, bare_words, duplicate_ids, monitor_refs, notifications, queries, references, samples, secrets, tags, timing,
         versions,
     )
 
@@ -103,6 +103,7 @@ def registry() -> tuple[Check, ...]:
         queries.check,
         samples.check,
         bare_words.check,
+        alerts.check,
     )
 
 
