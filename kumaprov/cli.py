@@ -170,3 +170,4 @@ def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, 
 # The server commands (diff, sync, export) live in their own module; importing it
 # registers them. It is cheap: the socket client is only imported when one runs.
 from kumaprov import cli_server  # noqa: E402,F401
+from kumaprov.alerts import command as alerts_command  # noqa: E402,F401

@@ -96,7 +96,7 @@ def expression(alert: Alert, matchers: Mapping[str, str]) -> str:
 
 def default_annotations(alert: Alert, values: Mapping[str, str]) -> dict[str, str]:
     name, url = values["name"], values["url"]
-    held = f" for {alert.for_}" if alert.for_ else ""
+    held = f" for at least {alert.for_}" if alert.for_ and seconds(alert.for_) > 0 else ""
     where = f"{name} ({url})" if url else name
     if isinstance(alert, DownAlert):
         return {"summary": f"{name} is down",
@@ -124,11 +124,18 @@ def alert_rule(spec: AlertSpec, monitor: MonitorBase, matchers: Mapping[str, str
     rule: dict[str, Any] = {"alert": alert.alert or ALERT_NAMES[alert.kind], "expr": expression(alert, matchers)}
     if alert.for_ and seconds(alert.for_) > 0:
         rule["for"] = alert.for_
-    rule["labels"] = {"severity": alert.severity, "kumaprov_id": monitor.id, "kumaprov_alert": spec.name,
-                      **{key: substitute(text, values) for key, text in alert.labels.items()}}
-    rule["annotations"] = {**default_annotations(alert, values),
-                           **{key: substitute(text, values) for key, text in alert.annotations.items()}}
+    labels = {"severity": alert.severity, "kumaprov_id": monitor.id, "kumaprov_alert": spec.name,
+              **_filled(alert.labels, values)}
+    rule["labels"] = {key: text for key, text in labels.items() if text}
+    annotations = {**default_annotations(alert, values), **_filled(alert.annotations, values)}
+    rule["annotations"] = {key: text for key, text in annotations.items() if text}
     return rule
+
+
+def _filled(texts: Mapping[str, str], values: Mapping[str, str]) -> dict[str, str]:
+    # Prometheus drops a label with an empty value; an empty one here (`{url}` of a group,
+    # say) is dropped alike, and an empty annotation replaces a default one with none.
+    return {key: substitute(text, values) for key, text in texts.items()}
 
 
 def missing_rule(monitor: MonitorBase, matchers: Mapping[str, str], after: str) -> dict[str, Any]:

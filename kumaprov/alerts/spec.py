@@ -43,6 +43,10 @@ def seconds(duration: str) -> float:
     return sum(int(part) * unit for part, unit in zip(match.groups(), _UNIT_SECONDS) if part)
 
 
+def is_duration(text: str) -> bool:
+    return bool(text) and _DURATION.match(text) is not None
+
+
 def _duration(value: str) -> str:
     if not value or not _DURATION.match(value):
         raise ValueError(f"'{value}' is not a duration: write a number and a unit (ms, s, m, h, d, w, y), "
