@@ -129,3 +129,16 @@ def test_a_target_is_needed_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # With --target: printed on stdout, ready for a pipe.
     printed = run(tmp_path, monkeypatch, "--target", "1.23.17")
     assert printed.exit_code == 0 and printed.stdout.startswith("# Prometheus alerting rules for Uptime Kuma 1.23.17")
+
+
+def test_the_readme_shows_the_rules_kumaprov_writes_for_the_openwebui_example(monkeypatch: pytest.MonkeyPatch
+                                                                              ) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["alerts", "--target", "1.23.17"], env={"KUMA_URL": ""})
+    assert result.exit_code == 0, result.output
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<summary>kumaprov.rules.yml")
+    shown = readme[readme.index("```yaml\n", start) + len("```yaml\n"):readme.index("```\n", start + 40)]
+    assert shown == result.stdout
+    assert f"({len(result.stdout.splitlines())} lines)" in readme[start:start + 60]
