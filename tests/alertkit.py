@@ -12,9 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
 
-from kumaprov.alerts import rules
+from kumaprov.alerts import rulefile, rules
 from kumaprov.dev import prometheus
 
 JOB = "uptime-kuma"
@@ -48,7 +47,7 @@ def run_rule_tests(tmp_path: Path, rule_file: Path, tests: list[dict[str, Any]],
     """`promtool test rules` with these test cases against `rule_file`."""
     spec = {"rule_files": [rule_file.name], "evaluation_interval": interval, "tests": tests}
     test_file = rule_file.with_name(rule_file.stem + ".test.yml")
-    test_file.write_text(yaml.safe_dump(spec, sort_keys=False, width=1_000_000), encoding="utf-8")
+    test_file.write_text(rulefile.dump(spec), encoding="utf-8")
     done = prometheus.promtool("test", "rules", test_file)
     assert done.returncode == 0, f"promtool test rules:\n{done.stdout}{done.stderr}\n{test_file.read_text()}"
     assert "SUCCESS" in done.stdout

@@ -13,11 +13,12 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from kumaprov.alerts import build, rulefile, rules
+from kumaprov.alerts import rulefile, rules
 from kumaprov.alerts.metrics import MetricsLine
-from kumaprov.lint import lint
+from kumaprov.sync import alert_rules as build
+from kumaprov.lint.run import lint
 from kumaprov.problems import Severity
-from kumaprov.project import load_project
+from kumaprov.definitions.project import load_project
 from tests.alertkit import check_rules, expected_alert, labels, run_rule_tests, series
 
 REPO = Path(__file__).resolve().parents[1]
@@ -285,7 +286,7 @@ ALERTS = st.fixed_dictionaries({
 
 
 # No shrinking: each example runs promtool, and a failure prints its example anyway.
-@settings(max_examples=20, deadline=None, phases=[Phase.explicit, Phase.generate],
+@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=NAMES, alerts=ALERTS, server_id=st.integers(1, 10**9))
 def test_fuzzed_definitions_give_rules_promtool_accepts_and_that_match(
@@ -294,7 +295,7 @@ def test_fuzzed_definitions_give_rules_promtool_accepts_and_that_match(
     monitor = {"id": "fuzzed", "name": name, "type": "http", "url": "https://x.example.com/a?b=c", "alerts": alerts}
     (root / "monitors").mkdir()
     (root / "kumaprov.yaml").write_text('target: "2.5.3"\n')
-    (root / "monitors" / "m.yaml").write_text(yaml.safe_dump({"monitors": [monitor]}, allow_unicode=True))
+    (root / "monitors" / "m.yaml").write_text(rulefile.dump({"monitors": [monitor]}))  # a name as YAML reads it back
     for mode in LINES:
         version, known_id = LINES[mode]
         out = root / f"{mode}.yml"

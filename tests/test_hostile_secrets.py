@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from kumaprov import secrets
 from kumaprov.cli import main
-from kumaprov.export import export, render
-from kumaprov.project import load_project
+from kumaprov.sync.export import export, render
+from kumaprov.definitions.project import load_project
 
 CANARY = "canary-Qm7Vx2Lp9Tz4"
 
@@ -69,7 +69,7 @@ def test_the_redactor_masks_secret_variables_but_not_short_ordinary_values() -> 
 
 def test_export_writes_embedded_secrets_as_references(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(secrets, "REDACTOR", secrets.Redactor())
-    monkeypatch.setattr("kumaprov.export.REDACTOR", secrets.REDACTOR)
+    monkeypatch.setattr("kumaprov.sync.export.REDACTOR", secrets.REDACTOR)
     secrets.REDACTOR.add_environment({"OPENWEBUI_API_KEY": CANARY})
     row = {"id": 7, "name": "Chat", "type": "http", "url": f"https://chat.example.com/health?key={CANARY}",
            "headers": f'{{"X-Trace": "trace-{CANARY}"}}', "interval": 60, "tags": []}
@@ -99,6 +99,24 @@ def test_lint_output_never_shows_a_credential_a_sample_carries(tmp_path: Path,
         """))
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["lint", "--no-cache", "--output", "json"], env={"KUMA_PASSWORD": CANARY})
+    assert result.exit_code == 1
+    assert "KP302" in result.output and "(sensitive)" in result.output
+    assert CANARY not in result.output
+
+
+@pytest.mark.parametrize("command", [["render"], ["probe"], ["diff", "--url", "http://127.0.0.1:9"]])
+def test_problems_printed_by_other_commands_are_masked_too(command: list[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by tests/test_fuzz_projects.py: lint masked its problems, render/probe/diff/sync did not.
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "sample.json").write_text(f'{{"secret": "{CANARY}"}}')
+    (tmp_path / "monitors" / "m.yaml").write_text(textwrap.dedent("""\
+        monitors:
+          - {id: a, name: A, type: keyword, url: "https://x.test/", keyword: HEALTHY,
+             samples: [{file: ../sample.json, expect: up}]}
+        """))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, command, env={"KUMA_PASSWORD": CANARY, "KUMAPROV_NO_CACHE": "1"})
     assert result.exit_code == 1
     assert "KP302" in result.output and "(sensitive)" in result.output
     assert CANARY not in result.output

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +15,32 @@ from kumaprov.errors import UsageError
 from kumaprov.secrets import REDACTOR
 
 FIELDS = ("expr", "for", "labels", "annotations")
+# Characters a YAML reader folds or drops unless they are escaped: a monitor named with a NEL
+# (U+0085) would otherwise come back from the rule file with a space, and match nothing.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _string(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if _UNSAFE.search(value) else None  # double quotes escape them all
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _string)
+
+
+def dump(content: Any) -> str:
+    """YAML that reads back exactly, in PyYAML and in Prometheus' Go YAML alike."""
+    return yaml.dump(content, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000,
+                     default_flow_style=False)
 
 
 def render(content: dict[str, Any], comments: list[str]) -> str:
     header = "".join(f"# {line}\n" for line in comments)
-    body = yaml.safe_dump(content, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    body = dump(content)
     # Nothing in a rule comes from a secret, but every output of kumaprov is masked all the same.
     return REDACTOR(header + body)
 

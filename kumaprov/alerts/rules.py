@@ -20,7 +20,7 @@ from typing import Any
 
 from kumaprov.alerts import metrics
 from kumaprov.alerts.spec import Alert, AlertSpec, CertificateAlert, DownAlert, LatencyAlert, UptimeAlert, seconds
-from kumaprov.model import MonitorBase
+from kumaprov.model.monitors import MonitorBase
 
 PLACEHOLDERS = ("name", "id", "url", "type")
 # `{name}` is ours; `{{ $value }}` (two braces) is Prometheus' own templating and stays.

@@ -14,18 +14,21 @@ kinds, in the same codes as monitor keys (KP101-KP104).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, WithJsonSchema
 
-from kumaprov import yamlpos
 from kumaprov.alerts.metrics import WINDOWS
-from kumaprov.model import Strict
+from kumaprov.model.monitors import Strict
 from kumaprov.problems import Position, Problem
-from kumaprov.schema import INVALID_VALUE, MISSING_KEY, UNKNOWN_KEY, WRONG_TYPE, key_path
 from kumaprov.suggest import did_you_mean
+
+# The codes definitions/validation.py gives the same mistakes in monitor keys.
+UNKNOWN_KEY, MISSING_KEY, WRONG_TYPE, INVALID_VALUE = "KP101", "KP102", "KP103", "KP104"
+# Where a path in the monitor as written is: (path, at the key rather than the value) -> position.
+Locate = Callable[[tuple[Any, ...], bool], Position]
 
 KINDS = ("down", "latency", "certificate", "uptime")
 _DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
@@ -148,49 +151,49 @@ def kind_of(name: str, value: Any) -> str | None:
     return name if name in KINDS else None
 
 
-def parse(raw: Any, where: yamlpos.LocatedMap, via: tuple[Position, ...] = ()) -> tuple[list[AlertSpec], list[Problem]]:
-    """The alerts of `where` (a monitor as written, `alerts` one of its keys), and what is wrong."""
+def parse(raw: Any, locate: Locate, via: tuple[Position, ...] = ()) -> tuple[list[AlertSpec], list[Problem]]:
+    """The alerts in a monitor's `alerts` value, and what is wrong with them."""
     specs: list[AlertSpec] = []
     problems: list[Problem] = []
     if raw is None:
         return specs, problems
     if not isinstance(raw, dict):
-        return specs, [Problem(_at(where, ("alerts",)), WRONG_TYPE, "alerts: expected a mapping of alert names "
+        return specs, [Problem(locate(("alerts",), False), WRONG_TYPE, "alerts: expected a mapping of alert names "
                                f"to alerts, e.g. `down: {{for: 2m}}` (one of {', '.join(KINDS)})", via=via)]
     for name, value in raw.items():
         path = ("alerts", name)
         if value is False:
             continue  # an inherited alert turned off
         if not isinstance(name, str) or not _ALERT_NAME.match(name):
-            problems.append(Problem(_key_at(where, path), INVALID_VALUE, f"alerts: '{name}' is not an alert name "
+            problems.append(Problem(_key(locate, path), INVALID_VALUE, f"alerts: '{name}' is not an alert name "
                                     "(lowercase letters, digits, '-' and '_')", via=via))
             continue
         if not isinstance(value, dict):
-            problems.append(Problem(_at(where, path), WRONG_TYPE, f"alerts.{name}: expected a mapping, or false "
+            problems.append(Problem(locate(path, False), WRONG_TYPE, f"alerts.{name}: expected a mapping, or false "
                                     "to turn an inherited alert off", via=via))
             continue
         kind = kind_of(name, value)
         if kind is None:
             hint = did_you_mean(name, KINDS)
-            problems.append(Problem(_key_at(where, path), UNKNOWN_KEY if hint else MISSING_KEY,
+            problems.append(Problem(_key(locate, path), UNKNOWN_KEY if hint else MISSING_KEY,
                                     f"alert '{name}' is not a kind{hint}; name it after one or give "
                                     f"`kind:` ({', '.join(KINDS)})", via=via))
             continue
         if kind not in MODELS:
-            problems.append(Problem(_at(where, (*path, "kind")), INVALID_VALUE, f"alerts.{name}.kind: unknown "
+            problems.append(Problem(locate((*path, "kind"), False), INVALID_VALUE, f"alerts.{name}.kind: unknown "
                                     f"kind '{kind}'{did_you_mean(kind, KINDS)} ({', '.join(KINDS)})", via=via))
             continue
         model = MODELS[kind]
         try:
             alert = model.model_validate({**value, "kind": kind})
         except ValidationError as exc:
-            problems.extend(_problems(exc, model, where, path, via))
+            problems.extend(_problems(exc, model, locate, path, via))
             continue
-        specs.append(AlertSpec(name, alert, _key_at(where, path)))  # type: ignore[arg-type]
+        specs.append(AlertSpec(name, alert, _key(locate, path)))  # type: ignore[arg-type]
     return specs, problems
 
 
-def _problems(error: ValidationError, model: type[AlertBase], where: yamlpos.LocatedMap,
+def _problems(error: ValidationError, model: type[AlertBase], locate: Locate,
               path: tuple[str, str], via: tuple[Position, ...]) -> Iterator[Problem]:
     keys = sorted(field.alias or name for name, field in model.model_fields.items())
     kind_name = next(kind for kind, cls in MODELS.items() if cls is model)
@@ -200,22 +203,22 @@ def _problems(error: ValidationError, model: type[AlertBase], where: yamlpos.Loc
         kind, got = detail["type"], detail.get("input")
         if kind == "extra_forbidden":
             key = str(detail["loc"][-1])
-            yield Problem(_key_at(where, loc), UNKNOWN_KEY,
+            yield Problem(_key(locate, loc), UNKNOWN_KEY,
                           f"unknown key '{key}' for {_a(kind_name)} alert{did_you_mean(key, keys)}", via=via)
         elif kind == "missing":
-            yield Problem(_at(where, path), MISSING_KEY, f"missing required key '{where_text}'", via=via)
+            yield Problem(locate(path, False), MISSING_KEY, f"missing required key '{where_text}'", via=via)
         elif kind in ("string_type", "int_type", "float_type", "dict_type", "int_from_float"):
             expected = {"string_type": _string_hint(detail["loc"], got), "int_type": "a whole number",
                         "int_from_float": "a whole number", "float_type": "a number",
                         "dict_type": "a mapping"}[kind]
-            yield Problem(_at(where, loc), WRONG_TYPE, f"{where_text}: expected {expected}, got {got!r}", via=via)
+            yield Problem(locate(loc, False), WRONG_TYPE, f"{where_text}: expected {expected}, got {got!r}", via=via)
         else:
             message = str(detail["msg"]).removeprefix("Value error, ")
             if kind == "literal_error":
                 message = f"must be one of {detail['ctx']['expected']}, got {got!r}"
             if detail["loc"] == ("below",) and isinstance(got, (int, float)) and 0 < got <= 1:
                 message += f"; `below` is a percentage: write {got * 100:g} for {got * 100:g} %"
-            yield Problem(_at(where, loc), INVALID_VALUE, f"{where_text}: {message}", via=via)
+            yield Problem(locate(loc, False), INVALID_VALUE, f"{where_text}: {message}", via=via)
 
 
 def _a(kind: str) -> str:
@@ -229,12 +232,13 @@ def _string_hint(loc: tuple[Any, ...], got: Any) -> str:
     return "a string"
 
 
-def _at(where: yamlpos.LocatedMap, path: tuple[Any, ...]) -> Position:
-    return yamlpos.locate(where, path) or where.pos
+def _key(locate: Locate, path: tuple[Any, ...]) -> Position:
+    return locate(path, True)
 
 
-def _key_at(where: yamlpos.LocatedMap, path: tuple[Any, ...]) -> Position:
-    return yamlpos.locate_key(where, path) or _at(where, path)
+def key_path(loc: tuple[Any, ...]) -> str:
+    """`alerts.down.for`, as people write paths into YAML."""
+    return ".".join(str(part) for part in loc)
 
 
 def json_schema() -> dict[str, Any]:

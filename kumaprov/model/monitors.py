@@ -1,0 +1,203 @@
+"""The typed monitor model: one strict pydantic class per monitor type.
+
+Keys are readable snake_case names; `mapping.py` is the one place that turns
+them into Uptime Kuma's own field names. Every class forbids unknown keys and
+is strict about types, so `interval: "60"` or `expected_value: true` are
+errors that point at the value rather than surprises on the server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+from kumaprov.versions import MAX_INTERVAL
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
+def _ordered_range(codes: str) -> str:
+    low, _, high = codes.partition("-")
+    if high and int(low) > int(high):
+        # Uptime Kuma tests low <= status <= high: such a range never matches, so the monitor is always DOWN.
+        raise ValueError(f"the range '{codes}' matches no status code: write the lower code first ('{high}-{low}')")
+    return codes
+
+
+StatusCodes = Annotated[str, StringConstraints(pattern=r"^[1-5]\d\d(-[1-5]\d\d)?$"), AfterValidator(_ordered_range)]
+Seconds = Annotated[int, Field(ge=1, le=MAX_INTERVAL)]
+
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+JSON_OPERATORS = ("==", "!=", "contains", "<", "<=", ">", ">=")
+DNS_RECORD_TYPES = ("A", "AAAA", "CAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT")
+
+
+class Strict(BaseModel):
+    # defer_build: a class is compiled on first use, so a project that uses three monitor
+    # types does not pay at start-up for the other six.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
+
+
+class Sample(Strict):
+    """A recorded response and the verdict the monitor must give for it."""
+
+    file: str | None = Field(None, description="Path of a response body file, relative to the defining file.")
+    body: str | None = Field(None, description="The response body inline, instead of `file`.")
+    status: int = Field(200, ge=100, le=599, description="HTTP status of the sample response.")
+    expect: Literal["up", "down"] = Field(description="The verdict Uptime Kuma must give.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Sample:
+        if (self.file is None) == (self.body is None):
+            raise ValueError("a sample needs exactly one of `file` or `body`")
+        return self
+
+
+class BasicAuth(Strict):
+    username: str
+    password: str = Field(description="Use an environment reference such as ${API_PASSWORD}.")
+
+
+class TagRef(Strict):
+    """A tag on a monitor: its name and, optionally, a value (`env` = `prod`)."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
+    value: str = ""
+
+
+class TagDef(Strict):
+    """A tag's look; tags that monitors use but no file defines get a neutral grey."""
+
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[^=]+$")
+    color: str = Field(pattern=r"^#[0-9a-fA-F]{6}$", description="Hex colour, e.g. '#2563EB'.")
+
+
+class MonitorBase(Strict):
+    # The first Uptime Kuma release that offers this type, one of its fields, or one of a field's values.
+    min_version: ClassVar[str] = "1.23.0"
+    field_min_versions: ClassVar[dict[str, str]] = {}
+    value_min_versions: ClassVar[dict[tuple[str, object], str]] = {}
+
+    type: str  # each type narrows it to its Literal name
+    id: Slug = Field(description="Stable identity of the monitor, unique across all files.")
+    name: str = Field(min_length=1, max_length=150)
+    description: str | None = None
+    interval: Seconds = Field(60, description="Seconds between checks.")
+    retry_interval: Seconds | None = Field(None, description="Seconds between retries (default: interval).")
+    retries: int = Field(0, ge=0, le=1000, description="Retries before the monitor is marked DOWN.")
+    resend_interval: int = Field(0, ge=0, le=10000, description="Resend a DOWN notification every N beats (0: never).")
+    upside_down: bool = Field(False, description="Invert the status: reachable means DOWN.")
+    parent: Slug | None = Field(None, description="The id of a `group` monitor to place this monitor in.")
+    tags: list[TagRef] | None = Field(
+        None, description="Tags with optional values; unset leaves the monitor's tags as they are.")
+    notifications: list[str] | None = Field(
+        None, description="Notification ids from the files, or names of notifications on the server; "
+                          "unset leaves the monitor's notifications as they are.")
+    # Checked by lint (lint/checks/alerts.py), which names the exact key of a bad alert; never
+    # sent to the server. Its JSON Schema comes from kumaprov.alerts.spec (definitions/jsonschema.py).
+    alerts: dict[str, Any] | None = Field(None, description="Prometheus alerts on this monitor, by name.")
+
+
+class HttpMonitor(MonitorBase):
+    type: Literal["http"]
+    url: str = Field(pattern=r"^https?://\S+$")
+    method: Literal[HTTP_METHODS] = "GET"  # type: ignore[valid-type]
+    headers: dict[str, str] | None = None
+    body_encoding: Literal["json", "form", "xml"] = "json"
+    body: str | dict[str, Any] | list[Any] | None = None
+    accepted_status_codes: list[StatusCodes] = Field(default_factory=lambda: ["200-299"], min_length=1)
+    max_redirects: int = Field(10, ge=0, le=100)
+    timeout: float | None = Field(None, gt=0, le=3600,
+                                  description="Request timeout in seconds (default: 48, at most 80% of the interval).")
+    ignore_tls: bool = False
+    expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
+    basic_auth: BasicAuth | None = None
+    proxy: Slug | None = Field(None, description="The id of a proxy in the files; unset leaves the monitor's "
+                                                 "proxy as it is.")
+    samples: list[Sample] = Field(default_factory=list, description="Responses to check the verdict on.")
+
+    @field_validator("body")
+    @classmethod
+    def _body_matches_encoding(cls, body: Any, info: ValidationInfo) -> Any:
+        # body_encoding is declared before body, so it has been validated already.
+        encoding = info.data.get("body_encoding", "json")
+        if isinstance(body, (dict, list)) and encoding != "json":
+            raise ValueError("a mapping or list body is sent as JSON; set body_encoding: json or give a string")
+        if isinstance(body, str) and encoding == "json" and "${" not in body:
+            try:
+                json.loads(body)
+            except ValueError as exc:
+                raise ValueError(f"body is not valid JSON but body_encoding is json: {exc}") from None
+        return body
+
+
+    @property
+    def effective_timeout(self) -> float:
+        """The web UI's default: 48 s, clamped to 80 % of the interval."""
+        return self.timeout if self.timeout is not None else min(48.0, self.interval * 0.8)
+
+
+class KeywordMonitor(HttpMonitor):
+    type: Literal["keyword"]  # type: ignore[assignment]
+    keyword: str = Field(min_length=1, description="Case-sensitive text the response must contain.")
+    invert_keyword: bool = Field(False, description="UP when the keyword is absent.")
+
+
+class JsonQueryMonitor(HttpMonitor):
+    type: Literal["json-query"]  # type: ignore[assignment]
+    query: str = Field(min_length=1, description="JSONata expression evaluated on the response.")
+    expected_value: str = Field(description="Compared with the query result as a string.")
+    operator: Literal[JSON_OPERATORS] = Field("==", description="2.x only, except '=='.")  # type: ignore[valid-type]
+
+
+class PortMonitor(MonitorBase):
+    type: Literal["port"]
+    hostname: str = Field(min_length=1)
+    port: int = Field(ge=1, le=65535)
+
+
+class PingMonitor(MonitorBase):
+    type: Literal["ping"]
+    hostname: str = Field(min_length=1)
+    packet_size: int = Field(56, ge=1, le=65500)
+
+
+class DnsMonitor(MonitorBase):
+    type: Literal["dns"]
+    hostname: str = Field(min_length=1)
+    resolver: str = Field("1.1.1.1", min_length=1, description="DNS server to ask.")
+    record_type: Literal[DNS_RECORD_TYPES] = "A"  # type: ignore[valid-type]
+    port: int = Field(53, ge=1, le=65535)
+
+
+class PushMonitor(MonitorBase):
+    type: Literal["push"]
+    push_token: str = Field(min_length=8, description="The token in the push URL; use ${ENV} for a secret.")
+
+
+class GroupMonitor(MonitorBase):
+    type: Literal["group"]
+
+
+class DockerMonitor(MonitorBase):
+    type: Literal["docker"]
+    container: str = Field(min_length=1, description="Container name or id.")
+    docker_host: str = Field(min_length=1, description="Name of a docker host configured in Uptime Kuma.")
+
+
+SettingValue = str | bool | int | float | None
+
+
+class NotificationDef(Strict):
+    """A notification provider (Slack, e-mail, webhook, ...) that monitors can name."""
+
+    id: Slug = Field(description="Stable identity, referenced by monitors' `notifications`.")
+    name: str = Field(min_length=1, max_length=150)
+    type: str = Field(min_length=1, description="The provider, as Uptime Kuma names it: slack, discord, webhook, ...")
+    default: bool = Field(False, description="Uptime Kuma's 'default enabled' flag (pre-selected for new "
+                                             "monitors in the web UI).")
+    settings: dict[str, SettingValue] = Field(
+        default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
+
+
+NOTIFICATION_KEYS: frozenset[str] = frozenset(NotificationDef.model_fields)
