@@ -316,3 +316,32 @@ def test_fuzzed_definitions_give_rules_promtool_accepts_and_that_match(
             "input_series": [{"series": series("monitor_status", ours), "values": "0x100"}],
             "alert_rule_test": [{"eval_time": "100m", "alertname": "UptimeKumaMonitorDown",
                                  "exp_alerts": [expected]}]}])
+
+
+def test_what_the_server_says_decides_the_selectors(tmp_path: Path) -> None:
+    """The server-side inputs, offline: ids per definition (the oldest copy, as sync keeps it),
+    monitors not created yet, and names other monitors on the server have."""
+    from kumaprov.kinds.base import Live
+
+    write_project(tmp_path, """\
+        monitors:
+          - {id: api, name: API, type: http, url: "https://api.example.com", alerts: {down: {for: 2m}}}
+          - {id: web, name: Web, type: http, url: "https://web.example.com", alerts: {down: {for: 2m}}}
+    """, "1.23.17")
+    definitions = lint(load_project(None, tmp_path)[0], target="1.23.17").definitions
+    live = [Live(12, "API", "api", {}), Live(9, "API", "api", {}), Live(30, "Web", None, {}),
+            Live(31, "Old web", "web", {}), Live(40, "Web", "gone", {})]
+    assert build.server_ids(live) == {"api": 9, "web": 31, "gone": 40}
+    by_id, by_name = MetricsLine("2.5.3"), MetricsLine("2.0.0-dev.0")
+    assert [p.code for p in build.not_on_server(definitions, {"api": 9}, by_id)] == ["KP608"]
+    assert build.not_on_server(definitions, {"api": 9}, by_name) == []
+    # #30 is nobody's and named Web: a clash; #40 is owned by a definition no longer in the files
+    # and is being deleted by this sync: no clash. By id, names never clash.
+    clashes = build.name_clashes(definitions, live, by_name, deleted={40})
+    assert [p.message.split(" on the server")[0] for p in clashes] == ["monitor #30"]
+    assert build.name_clashes(definitions, live, by_id) == []
+    content = build.rule_file(definitions, by_id, rules.Settings(), {"api": 9})
+    exprs = {r["labels"].get("kumaprov_id"): r["expr"] for r in content["groups"][0]["rules"]
+             if r["labels"]["kumaprov_alert"] == "down"}
+    assert exprs == {"api": 'monitor_status{job="uptime-kuma",monitor_id="9"} == 0',
+                     "web": f'monitor_status{{job="uptime-kuma",monitor_id="{rules.NOT_CREATED}"}} == 0'}

@@ -33,7 +33,10 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
     seen: set[Problem] = set()  # a bad alert in `defaults` is the same problem for every monitor
     for definition in definitions:
         specs, problems = spec.parse(definition.raw.get("alerts"), locator(definition), definition.via)
-        yield from (problem for problem in problems if not (problem in seen or seen.add(problem)))
+        for problem in problems:
+            if problem not in seen:
+                seen.add(problem)
+                yield problem
         if specs or problems:
             alerted.append(definition)
         for item in specs:
