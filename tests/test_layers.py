@@ -14,12 +14,13 @@ ALLOWED = {
     "model": {ROOT},
     "server": {ROOT},
     "semantics": {ROOT, "model"},
+    "alerts": {ROOT, "model"},
     "kinds": {ROOT, "model"},
-    "definitions": {ROOT, "model", "kinds"},
-    "lint": {ROOT, "model", "semantics", "kinds", "definitions"},
-    "sync": {ROOT, "model", "semantics", "kinds", "definitions", "lint", "server"},
-    "dev": {ROOT, "model", "semantics", "kinds", "definitions", "lint", "server"},
-    "cli": {ROOT, "model", "semantics", "kinds", "definitions", "lint", "server", "sync"},
+    "definitions": {ROOT, "model", "alerts", "kinds"},
+    "lint": {ROOT, "model", "semantics", "alerts", "kinds", "definitions"},
+    "sync": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server"},
+    "dev": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server"},
+    "cli": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server", "sync"},
 }
 
 

@@ -1,5 +1,5 @@
 """Definitions: the project file, YAML with positions, templating, the loader, the entries it
 yields, pydantic errors as problems (validation), and the JSON Schema export.
 
-May import: the root modules, model/, kinds/ (the registry: each kind's file key and model). Never
-lint/, server/, sync/, cli/."""
+May import: the root modules, model/, alerts/, kinds/ (the registry: each kind's file key and model).
+Never lint/, server/, sync/, cli/."""

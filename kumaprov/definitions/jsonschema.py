@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kumaprov.alerts import spec as alert_spec
 from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES
 
@@ -20,6 +21,10 @@ def schema() -> dict[str, Any]:
         monitor_union = cls if monitor_union is None else monitor_union | cls
     monitors = TypeAdapter(monitor_union).json_schema(ref_template="#/$defs/{model}")
     defs = monitors.pop("$defs", {})
+    for definition in defs.values():  # the model keeps `alerts` loose; lint checks it (see there)
+        if "alerts" in definition.get("properties", {}):
+            definition["properties"]["alerts"] = {"$ref": "#/$defs/Alerts"}
+    defs["Alerts"] = alert_spec.json_schema()
     kinds: dict[str, Any] = {}
     for kind in ENTRY_KINDS:
         entry = kind.model.model_json_schema(ref_template="#/$defs/{model}")

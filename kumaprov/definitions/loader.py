@@ -6,6 +6,7 @@ keeps its located raw mapping so later checks can still point at a key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from kumaprov.definitions import validation as schema
-from kumaprov.definitions import yamlpos
+from kumaprov.definitions import aliasbomb, alert_layers, yamlpos
 from kumaprov.definitions.entries import Defined, Definition, Entry, Loaded
+from kumaprov.definitions.fileguard import FileGuard, Refused, guard_for
 from kumaprov.definitions.project import PROJECT_FILE, Project
+from kumaprov.definitions.templatenesting import Nesting
 from kumaprov.definitions.templating import TemplateError, Templates
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 from kumaprov.kinds.base import Kind
@@ -28,7 +31,6 @@ FILE_KEYS = ("defaults", *(str(kind.file_key) for kind in KINDS if kind.file_key
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
 
 # What users call a type, where Uptime Kuma's name is not a near spelling of it.
 _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
@@ -36,15 +38,20 @@ _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "g
                  "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+def discover(paths: Iterable[Path], guard: FileGuard | None = None) -> tuple[list[Path], list[Problem]]:
     """Expand directories into their YAML files (sorted, so output is stable)."""
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        if guard is not None and path.is_dir() and not guard.contains(path):
+            # A link out of the project: walking it could mean walking `/`.
+            problems.append(Problem(Position(display_path(path)), "KP001", "cannot read directory: outside the "
+                                    f"project directory (a link to {os.path.realpath(path)})"))
+        elif path.is_dir():
             # A dangling link is kept, so that it is reported rather than silently skipped.
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
-                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())))
+                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())
+                                and ".git" not in p.relative_to(path).parts))
         elif path.exists():
             files.append(path)
         else:
@@ -52,10 +59,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
-    files, problems = discover(paths or project.monitor_paths)
+def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard | None = None) -> Loaded:
+    """Read the monitor files (`paths`, else the project's); `guard` bounds every file read."""
+    guard = guard or guard_for(project.root, paths or ())
+    files, problems = discover(paths or project.monitor_paths, guard)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, Templates(project.templates_dir), loaded)
+    reader = _Reader(project, Templates(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -68,8 +77,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: Templates, loaded: Loaded) -> None:
+    def __init__(self, project: Project, templates: Templates, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
+        self.guard = guard
+        self.nesting = Nesting()
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
@@ -81,15 +92,10 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = display_path(path)
         try:
-            if path.stat().st_size > MAX_FILE_SIZE:
-                return self.problem(Position(name), "KP001", f"file is larger than {MAX_FILE_SIZE // 1_000_000} MB")
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
-        except UnicodeDecodeError as exc:
-            raw = path.read_bytes()[:exc.start]
-            line, column = raw.count(b"\n") + 1, exc.start - (raw.rfind(b"\n") + 1) + 1
-            return self.problem(Position(name, line, column), "KP001", "not UTF-8 text")
+            text = self.guard.read_text(path)
+        except Refused as exc:
+            message = exc.reason if exc.reason == "not UTF-8 text" else f"cannot read file: {exc}"
+            return self.problem(Position(name, exc.line, exc.column), "KP001", message)
         data = self.parse(text, name)
         if data is None:
             return None
@@ -125,7 +131,13 @@ class _Reader:
 
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
         try:
-            return yamlpos.load(text, name)
+            data = yamlpos.load(text, name)
+            if aliasbomb.may_alias(text) and (bomb := aliasbomb.problem(data)) is not None:
+                key, message = bomb
+                where = data.position_of_value(key) if key is not None else Position(name)
+                self.problem(where, "KP002", message, via)
+                return None
+            return data
         except yamlpos.YamlError as exc:
             self.problem(exc.position, "KP002", f"YAML syntax error: {exc.message}", via)
         except RecursionError:
@@ -185,6 +197,14 @@ class _Reader:
         return None
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
+        if (refused := self.nesting.enter(str(instance.get("template")))) is not None:
+            return self.problem(instance.position_of_value("template"), "KP004", refused, via) if refused else None
+        try:
+            return self.expand_instance(instance, layers, via)
+        finally:
+            self.nesting.leave()
+
+    def expand_instance(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
         here = via + (instance.pos,)
         for key in instance:
             if key not in INSTANCE_KEYS:
@@ -197,6 +217,9 @@ class _Reader:
                 else did_you_mean(name, self.templates.names())
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
+        if refused := self.templates.unreadable(name):
+            return self.problem(instance.position_of_value("template"), "KP005",
+                                f"cannot read template '{name}': {refused}", via)
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
@@ -236,6 +259,7 @@ def _with_defaults(item: LocatedMap, layers: list[LocatedMap], allowed: frozense
                 merged[key] = value
                 merged.key_pos[key] = layer.position_of_key(key)
                 merged.value_pos[key] = layer.position_of_value(key)
+    alert_layers.merge(merged, item, layers)  # alerts merge per alert, not as one key
     return merged
 
 

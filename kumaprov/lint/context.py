@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov.definitions.entries import Defined, Definition, Entry
+from kumaprov.definitions.fileguard import FileGuard, Refused
 from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
@@ -17,25 +18,31 @@ from kumaprov.versions import ServerLine
 
 @dataclass
 class SampleFiles:
-    """Sample bodies read once each: templated monitors share the same files."""
+    """Sample bodies read once each: templated monitors share the same files.
 
-    _texts: dict[str, str | OSError | UnicodeDecodeError] = field(default_factory=dict)
+    Read through the file guard: a sample names a file in a pull request, and lint
+    prints what a query returns from it, so it must not be /proc/self/environ."""
+
+    guard: FileGuard = field(default_factory=lambda: FileGuard.of([os.getcwd()]))
+    _texts: dict[str, str | Refused] = field(default_factory=dict)
     _keys: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def read(self, path: Path) -> str:
-        key = os.path.normpath(path)  # cheap; resolving every path was a hot spot
+        """The sample's text; raises Refused (outside the project, not a file, too big, not UTF-8)."""
+        key = os.path.normpath(path)  # cheap; the guard resolves each distinct path once
         if key not in self._texts:
             try:
-                self._texts[key] = path.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
+                self._texts[key] = self.guard.read_text(path)
+            except Refused as exc:
                 self._texts[key] = exc
         result = self._texts[key]
-        if isinstance(result, Exception):
+        if isinstance(result, Refused):
             raise result
         return result
 
     def paths(self) -> list[Path]:
-        return [Path(key) for key in self._texts]
+        """The samples read (not those refused: their contents are none of lint's business)."""
+        return [Path(key) for key, text in self._texts.items() if isinstance(text, str)]
 
     def json_keys(self, path: Path) -> frozenset[str]:
         """Every object key anywhere in a JSON sample (empty when it is not JSON)."""

@@ -14,7 +14,8 @@ from kumaprov.definitions import loader
 from kumaprov.definitions.entries import Defined, Definition, Entry
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
-from kumaprov.lint.context import LintContext
+from kumaprov.definitions.fileguard import guard_for
+from kumaprov.lint.context import LintContext, SampleFiles
 from kumaprov.plaintext import strings
 from kumaprov.problems import Problem
 from kumaprov.secrets import REDACTOR, references
@@ -59,13 +60,16 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
 
 
 def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
-    loaded = loader.load(project, paths)
+    guard = guard_for(project.root, paths or ())  # one rule for every file a definition names
+    loaded = loader.load(project, paths, guard)
     lines = versions.lines_for(target or project.target)
-    context = LintContext(lines, loaded.entries, project.owner_tag, defined=loaded.defined, written=loaded.written,
-                          variables=project.variables)
+    context = LintContext(lines, loaded.entries, project.owner_tag, SampleFiles(guard), defined=loaded.defined,
+                          written=loaded.written, variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
     problems.sort(key=Problem.sort_key)
-    templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
-    inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+    templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
+        if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
+    inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+              if guard.contains(p)]  # the cache hashes them: never a link out of the project
     return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs)
