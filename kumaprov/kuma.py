@@ -40,7 +40,7 @@ class Unavailable(ConnectionFailed):
     """The server could not be reached or stopped answering (worth a retry)."""
 
 
-class _Api(UptimeKumaApi):
+class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hints
     """The library's client, noting the server's greeting.
 
     Every server sends `info` on each new connection. 2.5.3 registers its socket

@@ -7,6 +7,11 @@ asks for a server (`kuma_server`, `kuma_env`, `kuma_client`, or `kuma_version` i
 per version, e.g. `test_x[2.5.3]`; `@pytest.mark.servers(...)` says which versions it applies
 to, and it is reported as skipped, with the reason, on the others. Each version's server is
 started once per session and logged in once.
+
+A test of another service against every version (a real Open WebUI, say) asks for `kuma_env`
+(KUMA_URL and KUMA_TOKEN of the shared server) and, where it must know, `kuma_version`; a test
+that has to start, break or lock out a server of its own asks for `kuma_build` and calls
+`kumaprov.dev.localkuma.start(data_dir, installation=kuma_build)`.
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ def test_the_examples_cover_every_type_and_field() -> None:
     assert common - elsewhere <= {key for m in examples for key in m}
     for name, cls in MONITOR_TYPES.items():
         # keyword and json-query add to http's fields, which the http example covers.
-        parents = [base for base in cls.__mro__[1:] if base in MONITOR_TYPES.values()]
+        parents: list[type[MonitorBase]] = [base for base in cls.__mro__[1:] if base in MONITOR_TYPES.values()]
         own = set(cls.model_fields) - set(parents[0].model_fields if parents else common) - elsewhere
         assert own <= {key for m in examples if m["type"] == name for key in m}, name
     for example, updates in ((BASIC_TYPES, BASIC_UPDATES), (EVERY_1X_TYPE, EVERY_1X_UPDATES),
@@ -205,7 +205,7 @@ def export_round_trip(ws: Workspace, example: str) -> None:
     assert diff.exit_code == 0, diff.output
 
 
-def _values(exported: list[dict[str, object]], example: str) -> dict[str, str]:
+def _values(exported: list[dict[str, Any]], example: str) -> dict[str, str]:
     """What each exported `${REF}` stood for: the source definition's value at that key."""
     source = monitors(example)
     values = {}

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.dev import releases
-from kumaprov.dev.install import KUMA_VERSION, MARKER_NAME
+from kumaprov.dev.install import KUMA_VERSION, MARKER_NAME, is_installed
 from kumaprov.dev.releases import available_builds, available_releases, ensure_unpacked, releases_dir
 from kumaprov.errors import LocalServerError
 from tests.kumaservers import applies, selected_versions
@@ -85,7 +84,7 @@ def test_concurrent_callers_unpack_once(tmp_path: Path, cache: Path) -> None:
     for thread in threads:
         thread.join()
     assert sum(m.startswith("unpacking") for m in messages) == 1, messages
-    assert releases.is_installed(cache / "uptime-kuma-9.8.7")
+    assert is_installed(cache / "uptime-kuma-9.8.7")
 
 
 def test_an_archive_that_does_not_match_its_checksum_is_refused(tmp_path: Path, cache: Path) -> None:
@@ -108,7 +107,7 @@ def test_an_archive_escaping_its_folder_is_refused_and_nothing_is_marked(tmp_pat
     with pytest.raises(LocalServerError, match="cannot unpack"):
         ensure_unpacked("9.8.7", log=lambda _: None, folder=tmp_path)
     assert not (cache / "escaped.js").exists()
-    assert not releases.is_installed(cache / "uptime-kuma-9.8.7")
+    assert not is_installed(cache / "uptime-kuma-9.8.7")
 
 
 def test_an_archive_without_a_server_is_refused(tmp_path: Path, cache: Path) -> None:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import yaml
@@ -24,7 +24,7 @@ from kumaprov.apply import add_payload
 from kumaprov.errors import ServerError
 from kumaprov.kuma import KumaClient
 from kumaprov.mapping import kuma_fields
-from kumaprov.monitortypes import MONITOR_TYPES
+from kumaprov.monitortypes import MONITOR_TYPES, Monitor
 from kumaprov.schema import a_monitor
 from kumaprov.versions import ALL_LINES, at_least, server_line
 from tests.kumaservers import applies
@@ -144,7 +144,7 @@ def test_the_server_lacks_what_lint_refuses(ws: Workspace, kuma_version: str) ->
             gated = {(example["type"], key) for key in cls.field_min_versions if key in example}
             if gated and gated <= NO_SERVER_EVIDENCE:
                 continue
-            model = cls.model_validate({**example, "name": f"{example['name']} {ws.owner_tag}"})
+            model = cast(Monitor, cls.model_validate({**example, "name": f"{example['name']} {ws.owner_tag}"}))
             fields = kuma_fields(model, NEWEST, lambda text: text.replace("${SECRET}", SECRET)).values
             payload = {**add_payload(fields, line), **refused.extra}
             try:
