@@ -321,7 +321,7 @@ def test_fuzzed_definitions_give_rules_promtool_accepts_and_that_match(
 def test_what_the_server_says_decides_the_selectors(tmp_path: Path) -> None:
     """The server-side inputs, offline: ids per definition (the oldest copy, as sync keeps it),
     monitors not created yet, and names other monitors on the server have."""
-    from kumaprov.kinds.base import Live
+    from kumaprov.kinds.changes import Live
 
     write_project(tmp_path, """\
         monitors:

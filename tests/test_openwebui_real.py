@@ -12,6 +12,7 @@ The first run on a fresh machine installs Open WebUI into ~/.cache/kumaprov (abo
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_three_levels_against_a_real_open_webui(
     provider: StandIn, openwebui: LocalOpenWebUI, healthy: None,
 ) -> None:
     ws = Workspace(tmp_path, {**kuma_env, KEY_ENV: openwebui.api_key}, monkeypatch)
-    (tmp_path / "templates").symlink_to(TEMPLATES)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")  # a link out of the project is refused
     ws.write(f"""\
         monitors:
           - template: openwebui
