@@ -18,6 +18,7 @@ import click
 
 from kumaprov import __version__, report, versions
 from kumaprov.errors import InvalidDefinitions, KumaprovError
+from kumaprov.library import BUILTIN, uses_text
 from kumaprov.lintcache import LintCache
 from kumaprov.problems import Severity, has_errors
 from kumaprov.project import Project, load_project
@@ -37,6 +38,8 @@ def _valid_target(ctx: click.Context, param: click.Parameter, value: str | None)
     return value
 
 
+VERBOSE = click.option("--verbose", "-v", is_flag=True,
+                       help="Also say which template file each template instance used (on stderr).")
 TARGET = click.option("--target", metavar="VERSION", callback=_valid_target,
                       help="Uptime Kuma version to check against (default: the project's, else every supported line).")
 
@@ -91,18 +94,19 @@ def _project(ctx: click.Context) -> Project:
 @OUTPUT
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again, ignoring the result cache.")
+@VERBOSE
 @click.pass_context
 @fail_cleanly
 def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool,
-                 no_cache: bool) -> None:
+                 no_cache: bool, verbose: bool) -> None:
     """Check monitor files offline: schema, templates, JSON queries on samples, secrets."""
     project = _project(ctx)
     searched = list(paths) or list(project.monitor_paths)
     cache = None
     if not (no_cache or os.environ.get("KUMAPROV_NO_CACHE")):
         key = [os.getcwd(), str(project.root.resolve()), target or "", *map(str, searched)]
-        cache = LintCache(key, [*searched, project.templates_dir])
-    cached = cache.load() if cache else None
+        cache = LintCache(key, [*searched, project.templates_dir, BUILTIN])
+    cached = cache.load() if cache and not verbose else None
     if cached is not None:
         problems, files = cached
     else:
@@ -110,6 +114,8 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 
         result = lint(project, list(paths) or None, target)
         problems, files = result.problems, len(result.files)
+        if verbose:
+            click.echo("\n".join(uses_text(result.template_uses)), err=True)
         if cache:
             cache.store(problems, files, result.inputs)
     click.echo(report.render_problems(output, problems, files))
@@ -120,10 +126,13 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 @main.command("render")
 @PATHS
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@VERBOSE
 @click.pass_context
 @fail_cleanly
-def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
-    """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked)."""
+def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
+    """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked).
+
+    The YAML output starts with a comment naming the template file each instance used."""
     from kumaprov.lint import lint
     from kumaprov.rendered import render_definitions
 
@@ -132,7 +141,11 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> Non
     if errors:
         click.echo(report.problems_text(errors, len(result.files)), err=True)
         sys.exit(1)
-    click.echo(render_definitions(result.definitions, fmt))
+    used = uses_text(result.template_uses)
+    if verbose and used:
+        click.echo("\n".join(used), err=True)
+    header = "".join(f"# {line}\n" for line in used) if fmt == "yaml" else ""
+    click.echo(header + render_definitions(result.definitions, fmt))
 
 
 @main.command("schema")
@@ -167,6 +180,7 @@ def probe_command(ctx: click.Context, ids: tuple[str, ...], target: str | None, 
     sys.exit(0 if all(r.up for r in results) else 1)
 
 
-# The server commands (diff, sync, export) live in their own module; importing it
-# registers them. It is cheap: the socket client is only imported when one runs.
-from kumaprov import cli_server  # noqa: E402,F401
+# The server commands (diff, sync, export) and the project commands (init, templates) live
+# in modules of their own; importing them registers them. It is cheap: the socket client
+# is only imported when one runs.
+from kumaprov import cli_project, cli_server  # noqa: E402,F401

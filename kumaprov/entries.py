@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kumaprov import yamlpos
 from kumaprov.dockerhosts import DockerHostDef
@@ -16,6 +16,9 @@ from kumaprov.problems import Position, Problem
 from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.yamlpos import LocatedMap
+
+if TYPE_CHECKING:
+    from kumaprov.library import Origin
 
 
 @dataclass(frozen=True)
@@ -97,3 +100,5 @@ class Loaded:
     proxies: list[ProxyDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Each template instance (its position) and the template file it resolved to.
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)

@@ -6,7 +6,7 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov import loader, versions
@@ -16,7 +16,8 @@ from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
-from kumaprov.problems import Problem
+from kumaprov.library import Origin
+from kumaprov.problems import Position, Problem
 from kumaprov.project import Project
 from kumaprov.secrets import REDACTOR, references
 
@@ -33,6 +34,7 @@ class LintResult:
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)  # instance -> template file
 
 
 @contextmanager
@@ -72,6 +74,8 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     REDACTOR.add_environment(os.environ, _referenced(loaded.entries, loaded.notification_entries, loaded.proxies))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
-    inputs = [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+    used = [origin.path for _, origin in loaded.template_uses]  # built-in ones are outside templates_dir
+    inputs = [*loaded.files, *templates, *used, *context.samples.paths(), *([project.file] if project.file else [])]
     return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
-                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs)
+                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs,
+                      loaded.template_uses)

@@ -18,6 +18,7 @@ from kumaprov.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
+from kumaprov.library import TemplateSearch
 from kumaprov.maintenance import MaintenanceDef
 from kumaprov.model import NotificationDef, Strict, TagDef
 from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
@@ -26,7 +27,7 @@ from kumaprov.project import PROJECT_FILE, Project
 from kumaprov.proxies import ProxyDef
 from kumaprov.statuspages import StatusPageDef
 from kumaprov.suggest import did_you_mean
-from kumaprov.templating import TemplateError, Templates
+from kumaprov.templating import TemplateError
 from kumaprov.yamlpos import LocatedList, LocatedMap
 
 FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
@@ -63,7 +64,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
     files, problems = discover(paths or project.monitor_paths)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, Templates(project.templates_dir), loaded)
+    reader = _Reader(project, TemplateSearch(project.templates_dir), loaded)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -76,7 +77,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: Templates, loaded: Loaded) -> None:
+    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded) -> None:
         self.project = project
         self.templates = templates
         self.loaded = loaded
@@ -224,9 +225,10 @@ class _Reader:
         if not self.templates.exists(name):
             bare = name.removesuffix(".j2").removesuffix(".yaml")
             hint = f" (write the name without the suffix: '{bare}')" if self.templates.exists(bare) \
-                else did_you_mean(name, self.templates.names())
+                else did_you_mean(name, self.templates.names()) or " (`kumaprov templates` lists them)"
             return self.problem(instance.position_of_value("template"), "KP005",
-                                f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
+                                f"no template '{name}' in {display_path(self.templates.directory)} or the built-in "
+                                f"library{hint}", via)
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
@@ -240,6 +242,7 @@ class _Reader:
             text = self.templates.render(name, variables)
         except TemplateError as exc:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        self.loaded.template_uses.append((instance.pos, self.templates.origin(name)))
         template_file = display_path(self.templates.path(name))
         data = self.parse(text, template_file, here)
         if data is None:
@@ -252,7 +255,7 @@ class _Reader:
             self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
                          via, Severity.WARNING)
         for item, position in items:
-            self.read_item(item, position, self.templates.directory, layers, here)
+            self.read_item(item, position, self.templates.directory_of(name), layers, here)
         return None
 
 
