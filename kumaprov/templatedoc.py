@@ -35,6 +35,14 @@ class TemplateDoc:
     name: str
     summary: str
     variables: tuple[Variable, ...]
+    # What `env(...)` reads: template variables that name an environment variable
+    # (`env(api_key_env)`), and names the template writes itself (`env("API_KEY")`).
+    env_vars: tuple[str, ...] = ()
+    env_names: tuple[str, ...] = ()
+
+    @property
+    def required(self) -> list[str]:
+        return [v.name for v in self.variables if v.required]
 
 
 def describe(name: str, source: str) -> TemplateDoc:
@@ -53,7 +61,11 @@ def describe(name: str, source: str) -> TemplateDoc:
         Variable(n, required=n not in defaults and n not in tested,
                  default=None if n in tested else defaults.get(n), meaning=meanings.get(n, ""))
         for n in ordered)
-    return TemplateDoc(name, _summary(name, source), variables)
+    calls = [node.args[0] for node in tree.find_all(nodes.Call)
+             if isinstance(node.node, nodes.Name) and node.node.name == "env" and len(node.args) == 1]
+    env_vars = tuple(dict.fromkeys(arg.name for arg in calls if isinstance(arg, nodes.Name)))
+    env_names = tuple(dict.fromkeys(str(arg.value) for arg in calls if isinstance(arg, nodes.Const)))
+    return TemplateDoc(name, _summary(name, source), variables, env_vars, env_names)
 
 
 def _shown(value: object) -> str:
