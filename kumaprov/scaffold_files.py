@@ -77,8 +77,8 @@ def workflow(requirement: str, variables: Sequence[str]) -> str:
     listed = "".join(f"#   {name:<{width}}  {_SECRET_HELP.get(name, 'read by the monitor files')}\n"
                      for name in secrets)
     setup = f"""\
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@v5
+      - uses: actions/setup-python@v6
         with:
           python-version: "3.11"
       - name: Install kumaprov
