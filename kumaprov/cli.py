@@ -52,7 +52,7 @@ def fail_cleanly(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except InvalidDefinitions as exc:
-            click.echo(report.problems_text(exc.problems, exc.files), err=True)
+            click.echo(report.render_problems("text", exc.problems, exc.files), err=True)
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
         except KumaprovError as exc:
@@ -83,7 +83,7 @@ def main(ctx: click.Context, config: Path | None) -> None:
 def _project(ctx: click.Context) -> Project:
     project, problems = load_project(ctx.obj, Path.cwd())
     if problems:
-        click.echo(report.problems_text(problems, 1), err=True)
+        click.echo(report.render_problems("text", problems, 1), err=True)
         sys.exit(2)
     return project
 
@@ -139,7 +139,7 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbos
     result = lint(_project(ctx), list(paths) or None)
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
-        click.echo(report.problems_text(errors, len(result.files)), err=True)
+        click.echo(report.render_problems("text", errors, len(result.files)), err=True)
         sys.exit(1)
     used = uses_text(result.template_uses)
     if verbose and used:

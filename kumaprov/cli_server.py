@@ -137,7 +137,7 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
     try:
         yield
     except InvalidDefinitions as exc:
-        click.echo(report.problems_text(exc.problems, exc.files), err=True)
+        click.echo(report.render_problems("text", exc.problems, exc.files), err=True)
         click.echo(f"error: {exc}; nothing was written", err=True)
         sys.exit(1)
     except KumaprovError as exc:

@@ -11,12 +11,20 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
 from kumaprov.versions import MAX_INTERVAL
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
-StatusCodes = Annotated[str, StringConstraints(pattern=r"^[1-5]\d\d(-[1-5]\d\d)?$")]
+def _ordered_range(codes: str) -> str:
+    low, _, high = codes.partition("-")
+    if high and int(low) > int(high):
+        # Uptime Kuma tests low <= status <= high: such a range never matches, so the monitor is always DOWN.
+        raise ValueError(f"the range '{codes}' matches no status code: write the lower code first ('{high}-{low}')")
+    return codes
+
+
+StatusCodes = Annotated[str, StringConstraints(pattern=r"^[1-5]\d\d(-[1-5]\d\d)?$"), AfterValidator(_ordered_range)]
 Seconds = Annotated[int, Field(ge=1, le=MAX_INTERVAL)]
 
 HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")

@@ -102,3 +102,21 @@ def test_lint_output_never_shows_a_credential_a_sample_carries(tmp_path: Path,
     assert result.exit_code == 1
     assert "KP302" in result.output and "(sensitive)" in result.output
     assert CANARY not in result.output
+
+
+@pytest.mark.parametrize("command", [["render"], ["probe"], ["diff", "--url", "http://127.0.0.1:9"]])
+def test_problems_printed_by_other_commands_are_masked_too(command: list[str], tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    # Found by tests/test_fuzz_projects.py: lint masked its problems, render/probe/diff/sync did not.
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "sample.json").write_text(f'{{"secret": "{CANARY}"}}')
+    (tmp_path / "monitors" / "m.yaml").write_text(textwrap.dedent("""\
+        monitors:
+          - {id: a, name: A, type: keyword, url: "https://x.test/", keyword: HEALTHY,
+             samples: [{file: ../sample.json, expect: up}]}
+        """))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, command, env={"KUMA_PASSWORD": CANARY, "KUMAPROV_NO_CACHE": "1"})
+    assert result.exit_code == 1
+    assert "KP302" in result.output and "(sensitive)" in result.output
+    assert CANARY not in result.output
