@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from kumaprov import savedplan, versions
+from kumaprov import planwords, savedplan, versions
 from kumaprov.apply import ApplyReport, apply, describe
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.kuma import Credentials, KumaClient
@@ -105,6 +105,7 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
                    plan_by_name(windows, live_windows, absent_windows),
                    plan_by_name(pages, live_page_list, absent_pages))
     live = [*monitors, *notifications, *tags, *live_host_list, *live_proxy_list, *live_windows, *live_page_list]
+    plan = replace(plan, notes=planwords.notes(plan, live, result.definitions, result.template_uses))
     return Planned(plan, line, len(result.files), live)
 
 

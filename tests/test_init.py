@@ -57,14 +57,14 @@ def test_init_writes_a_project_that_lints(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_the_hook_is_kumaprovs_own_hook_installed_with_the_workflows_requirement(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert run(tmp_path, monkeypatch, "init", "--requirement", "kumaprov @ git+https://git.example/kp@v9").exit_code == 0
+    requirement = "kumaprov @ git+https://git.example/kp@v9"
+    assert run(tmp_path, monkeypatch, "init", "--requirement", requirement).exit_code == 0
     shipped = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert [HOOK] == [{key: hook[key] for key in HOOK} for hook in shipped]
     (hook,) = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
     assert {key: hook[key] for key in HOOK} == HOOK
-    assert hook["additional_dependencies"] == ["kumaprov @ git+https://git.example/kp@v9"]
-    workflow = yaml.safe_load((tmp_path / WORKFLOW_PATH).read_text())
-    assert workflow["env"]["KUMAPROV"] == "kumaprov @ git+https://git.example/kp@v9"
+    assert hook["additional_dependencies"] == [requirement]
+    assert yaml.safe_load((tmp_path / WORKFLOW_PATH).read_text())["env"]["KUMAPROV"] == requirement
 
 
 def test_a_second_init_overwrites_nothing_and_names_what_it_skipped(tmp_path: Path,
@@ -86,7 +86,8 @@ def test_a_second_init_overwrites_nothing_and_names_what_it_skipped(tmp_path: Pa
 @pytest.mark.parametrize(("args", "message"), [
     (["--template", "openwebu"], "no template 'openwebu' (did you mean 'openwebui'?)"),
     (["--template", "openai-gateway"], "template 'openai-gateway' needs base_url: pass --var base_url=..."),
-    (["--var", "base_ur=https://x.example"], "template 'openwebui' has no variable 'base_ur' (did you mean 'base_url'?)"),
+    (["--var", "base_ur=https://x.example"],
+     "template 'openwebui' has no variable 'base_ur' (did you mean 'base_url'?)"),
     (["--var", "nonsense"], "'nonsense' is not NAME=VALUE"),
     (["--target", "0.9"], "--target"),
 ])
