@@ -28,7 +28,7 @@ from kumaprov.suggest import did_you_mean
 DEFAULT_TEMPLATE = "openwebui"
 # The example a bare `kumaprov init` writes: an Open WebUI with the key the stand-in and the docs use.
 EXAMPLE_VARS: dict[str, dict[str, Any]] = {
-    "openwebui": {"base_url": "https://chat.example.com", "model": "llama3.1:8b"},
+    "openwebui": {"name": "Open WebUI", "base_url": "https://chat.example.com", "model": "llama3.1:8b"},
 }
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -81,14 +81,11 @@ def compose(root: Path, choices: Choices) -> tuple[dict[str, str], list[str], st
 
 
 def _with_defaults(choices: Choices, doc: templatedoc.TemplateDoc) -> dict[str, Any]:
-    """The user's --var values over the example's: an id and name from the template, an
-    API key variable named after the id."""
+    """The user's --var values over the example's: the template's name as id, the id as
+    display name, an API key variable named after the id."""
     given = dict(choices.variables)
-    defaults: dict[str, Any] = {"id": choices.template, "name": choices.template}
-    defaults.update(EXAMPLE_VARS.get(choices.template, {}))
-    if choices.template == DEFAULT_TEMPLATE:
-        defaults["name"] = "Open WebUI"
-    identity = str(given.get("id", defaults["id"]))
+    identity = str(given.get("id", choices.template))
+    defaults: dict[str, Any] = {"id": identity, "name": identity, **EXAMPLE_VARS.get(choices.template, {})}
     for name in doc.env_vars:
         defaults[name] = _slug(identity).replace("-", "_").upper() + "_API_KEY"
     merged = {**defaults, **given}
