@@ -300,12 +300,14 @@ def profile_lint(root: Path) -> None:
 
 
 def phase_breakdown(root: Path) -> None:
-    from kumaprov import loader, yamlpos
-    from kumaprov.checks import LintContext, registry
-    from kumaprov.lint import lint
-    from kumaprov.monitortypes import MONITOR_TYPES
-    from kumaprov.project import load_project
-    from kumaprov.templating import Templates
+    from kumaprov.definitions import loader
+    from kumaprov.definitions import yamlpos
+    from kumaprov.lint.checks import registry
+    from kumaprov.lint.context import LintContext
+    from kumaprov.lint.run import lint
+    from kumaprov.model.registry import MONITOR_TYPES
+    from kumaprov.definitions.project import load_project
+    from kumaprov.definitions.templating import Templates
     from kumaprov.versions import lines_for
 
     phases: dict[str, list[float]] = {}
@@ -357,7 +359,7 @@ def phase_breakdown(root: Path) -> None:
                 add(f"  - loader's display path x {len(texts) + len(instances)}", time.perf_counter() - t0)
         samples = [(d.base_dir / s.file) for d in loaded.definitions
                    for s in getattr(d.monitor, "samples", []) if s.file]
-        from kumaprov.checks import SampleFiles
+        from kumaprov.lint.context import SampleFiles
 
         for _ in range(3):
             cache = SampleFiles()
@@ -402,10 +404,10 @@ def import_breakdown(root: Path) -> None:
             runs.setdefault(module, []).append(micros)
     print()
     print("import time of `import kumaprov.cli` (python -X importtime, cumulative us -> ms, median of 3):")
-    for module in ("kumaprov.cli", "kumaprov.engine", "kumaprov.kuma", "uptime_kuma_api", "uptime_kuma_api.api",
-                   "socketio", "requests", "kumaprov.lint", "kumaprov.loader", "kumaprov.model", "pydantic",
-                   "kumaprov.templating", "jinja2", "kumaprov.checks", "kumaprov.jsonquery", "jsonata", "yaml",
-                   "click"):
+    for module in ("kumaprov.cli", "kumaprov.sync.engine", "kumaprov.server.client", "uptime_kuma_api",
+                   "uptime_kuma_api.api", "socketio", "requests", "kumaprov.lint.run", "kumaprov.definitions.loader",
+                   "kumaprov.model.monitors", "pydantic", "kumaprov.definitions.templating", "jinja2",
+                   "kumaprov.lint.checks", "kumaprov.semantics.jsonquery", "jsonata", "yaml", "click"):
         if module in runs:
             print(f"  {module:28} {statistics.median(runs[module]) / 1000:7.0f} ms")
     print("  (nested rows are included in their parents; a module shows under whoever imported it first)")
@@ -413,8 +415,8 @@ def import_breakdown(root: Path) -> None:
 
 def cprofile_lint(root: Path) -> None:
     """cProfile inflates pure-Python code ~2x: read the shares, not the absolute numbers."""
-    from kumaprov.lint import lint
-    from kumaprov.project import load_project
+    from kumaprov.lint.run import lint
+    from kumaprov.definitions.project import load_project
 
     with chdir(root):
         project, _ = load_project(None, root)
@@ -426,7 +428,7 @@ def cprofile_lint(root: Path) -> None:
         elapsed = time.perf_counter() - start
         profiler.disable()
     print()
-    print(f"cProfile of one warm kumaprov.lint.lint() call: {elapsed * 1000:.0f} ms under the profiler, "
+    print(f"cProfile of one warm kumaprov.lint.run.lint() call: {elapsed * 1000:.0f} ms under the profiler, "
           f"{len(result.definitions)} definitions, {len(result.problems)} problems")
     site = str(Path(PYTHON).parent.parent) + "/lib/python3.11/site-packages/"
     for key, title in (("cumulative", "by cumulative time"), ("tottime", "by own time")):

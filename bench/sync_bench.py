@@ -76,11 +76,12 @@ from uptime_kuma_api import AuthMethod, MonitorType, UptimeKumaApi
 from uptime_kuma_api.api import Event
 
 from gitstate import git_state  # bench/ is the script's directory, first on sys.path
-from kumaprov import engine, planreport
-from kumaprov.apply import apply
+from kumaprov.sync import engine
+from kumaprov.sync import report as planreport
+from kumaprov.sync.apply import apply
 from kumaprov.dev import localkuma
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.project import load_project
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.definitions.project import load_project
 
 PYTHON = sys.executable
 OWNER_TAG = "kumaprov"
@@ -242,7 +243,7 @@ def write_definitions(project: Path, count: int, interval: int, changed: range |
 
 
 class _Recorder:
-    """A Writer that records what kumaprov.apply would send and writes nothing."""
+    """A Writer that records what kumaprov.sync.apply would send and writes nothing."""
 
     def __init__(self, owner_tag_id: int) -> None:
         self.owner_tag_id = owner_tag_id

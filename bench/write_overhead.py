@@ -11,7 +11,7 @@ being measured. Here both paths write in turn on the same server, one monitor
 each, so every pair sees the same monitor count and the same background load:
 
   kumaprov  KumaClient.add_monitor(payload) + KumaClient.add_monitor_tag (the adapter
-            calls kumaprov.apply makes per Create; payloads captured from
+            calls kumaprov.sync.apply makes per Create; payloads captured from
             plan_against + apply, see sync_bench.capture_payloads), then
             KumaClient.edit_monitor(the listed monitor with interval and
             retryInterval changed, as apply.edit_payload builds it); one
@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import sync_bench as sb  # noqa: E402
 
-from kumaprov.kuma import Credentials, KumaClient  # noqa: E402
+from kumaprov.server.client import Credentials, KumaClient  # noqa: E402
 
 
 def kumaprov_turn(i: int) -> bool:

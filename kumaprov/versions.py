@@ -9,11 +9,12 @@ A version is what the server's `info()` reports or what a user writes as
 
 from __future__ import annotations
 
+import enum
+
 import re
 from dataclasses import dataclass
 from typing import Final
 
-from kumaprov.semantics import Semantics
 
 MAX_INTERVAL = 2_073_600  # 24 days, every line
 
@@ -24,6 +25,14 @@ _VERSION: Final = re.compile(
     r"(?:-(?:slim|rootless|alpine|debian))?"
 )
 
+
+
+class Semantics(enum.Enum):
+    """How a server version evaluates JSON-query monitors (see kumaprov.semantics.jsonquery)."""
+
+    V1_23 = "1.23"
+    V2_0_DEV = "2.0-dev"
+    V2 = "2.x"
 
 @dataclass(frozen=True)
 class Version:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.dev.localkuma import Installation, LocalKuma, ensure_installed, start
 from kumaprov.dev.standin import StandIn, start_standin
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from kumaprov import versions
-from kumaprov.apply import apply
+from kumaprov.sync.apply import apply
 from kumaprov.errors import ServerError
-from kumaprov.mapping import kuma_fields
-from kumaprov.model import JsonQueryMonitor
-from kumaprov.plan import Desired, Live, make_plan
-from kumaprov.planreport import apply_text
+from kumaprov.model.fields import kuma_fields
+from kumaprov.model.monitors import JsonQueryMonitor
+from kumaprov.kinds.base import Desired, Live
+from kumaprov.sync.plan import make_plan
+from kumaprov.sync.report import apply_text
 
 V1_23, DEV, V2_5 = (versions.server_line(v) for v in ("1.23.17", "2.0.0-dev.0", "2.5.3"))
 
@@ -97,7 +98,8 @@ def test_a_failed_write_stops_and_reports_what_was_and_was_not_applied() -> None
     report = apply(plan, writer, "kumaprov", V1_23)
     assert not report.ok
     assert report.applied == ["create a"]
-    assert report.failed == "create b: add: connection lost"
+    # The faults commit (main, 9353137) added advice after the server's message.
+    assert report.failed is not None and report.failed.startswith("create b: add: connection lost; ")
     assert report.not_attempted == ["create c", "delete old (#9)"]
     text = apply_text(report)
     assert "Sync incomplete: 1 change(s) applied, 1 failed, 2 not attempted." in text

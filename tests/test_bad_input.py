@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kumaprov import yamlpos
+from kumaprov.definitions import yamlpos
 from kumaprov.cli import main
-from kumaprov.loader import load
-from kumaprov.project import Project
+from kumaprov.definitions.loader import load
+from kumaprov.definitions.project import Project
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".yaml")

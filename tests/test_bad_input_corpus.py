@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from kumaprov.cli import main
 from kumaprov.dev.localkuma import LocalKuma
-from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.server.client import Credentials, KumaClient
 
 CORPUS = Path(__file__).with_name("corpus")
 # Where each shorthand key of a case is written in its project.

@@ -16,10 +16,11 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from kumaprov import loader, rendered
+from kumaprov.definitions import loader
+from kumaprov.lint import render as rendered
 from kumaprov.cli import main
-from kumaprov.monitortypes import MONITOR_TYPES
-from kumaprov.project import load_project
+from kumaprov.model.registry import MONITOR_TYPES
+from kumaprov.definitions.project import load_project
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

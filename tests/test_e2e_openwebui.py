@@ -14,11 +14,11 @@ import pytest
 
 from kumaprov import versions
 from kumaprov.dev.standin import StandIn
-from kumaprov.kuma import KumaClient
-from kumaprov.lint import lint
-from kumaprov.model import HttpMonitor
-from kumaprov.project import load_project
-from kumaprov.verdict import predict
+from kumaprov.server.client import KumaClient
+from kumaprov.lint.run import lint
+from kumaprov.model.monitors import HttpMonitor
+from kumaprov.definitions.project import load_project
+from kumaprov.semantics.verdict import predict
 from tests.workspace import Workspace
 
 UP, DOWN = 1, 0

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from kumaprov.dev.localkuma import Installation, LocalKuma, start
-from kumaprov.kuma import Credentials, KumaClient
+from kumaprov.server.client import Credentials, KumaClient
 from tests.workspace import Workspace
 
 SECRET = "roundtrip-secret-9Xq2"

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov import engine
+from kumaprov.sync import engine
 from kumaprov.dev.localkuma import Installation, start
 from kumaprov.errors import ServerError
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.project import load_project
-from kumaprov.state import owner_of
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.definitions.project import load_project
+from kumaprov.kinds.monitors import owner_of
 
 COUNT = 12
 

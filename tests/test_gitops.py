@@ -30,9 +30,9 @@ import yaml
 
 from kumaprov import __version__
 from kumaprov.dev.standin import StandIn
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.scaffold_files import WORKFLOW_PATH
-from kumaprov.state import owner_of
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.scaffold.files import WORKFLOW_PATH
+from kumaprov.kinds.monitors import owner_of
 from tests.test_e2e_openwebui import UP, next_beat
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def test_the_wheel_carries_the_template_library_and_its_samples(wheel: Path) -> 
 
 
 def test_the_installed_kumaprov_reads_its_library_from_the_venv(user: User, tmp_path: Path) -> None:
-    shown = run([user.venv / "bin" / "python", "-c", "import kumaprov.library as l; print(l.BUILTIN)"], tmp_path,
+    shown = run([user.venv / "bin" / "python", "-c", "import kumaprov.definitions.library as l; print(l.BUILTIN)"], tmp_path,
                 user.env).stdout.strip()
     builtin = Path(shown)
     assert builtin.is_relative_to(user.venv) and builtin.is_dir() and not builtin.is_symlink()

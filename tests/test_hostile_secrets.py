@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from kumaprov import secrets
 from kumaprov.cli import main
-from kumaprov.export import export, render
-from kumaprov.project import load_project
+from kumaprov.sync.export import export, render
+from kumaprov.definitions.project import load_project
 
 CANARY = "canary-Qm7Vx2Lp9Tz4"
 
@@ -69,7 +69,7 @@ def test_the_redactor_masks_secret_variables_but_not_short_ordinary_values() -> 
 
 def test_export_writes_embedded_secrets_as_references(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(secrets, "REDACTOR", secrets.Redactor())
-    monkeypatch.setattr("kumaprov.export.REDACTOR", secrets.REDACTOR)
+    monkeypatch.setattr("kumaprov.sync.export.REDACTOR", secrets.REDACTOR)
     secrets.REDACTOR.add_environment({"OPENWEBUI_API_KEY": CANARY})
     row = {"id": 7, "name": "Chat", "type": "http", "url": f"https://chat.example.com/health?key={CANARY}",
            "headers": f'{{"X-Trace": "trace-{CANARY}"}}', "interval": 60, "tags": []}

@@ -14,9 +14,9 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from kumaprov import scaffold
+from kumaprov.scaffold import init as scaffold
 from kumaprov.cli import main
-from kumaprov.scaffold_files import HOOK, SCHEMA_PATH, WORKFLOW_PATH
+from kumaprov.scaffold.files import HOOK, SCHEMA_PATH, WORKFLOW_PATH
 
 REPO = Path(__file__).resolve().parent.parent
 FILES = ["kumaprov.yaml", "monitors/openwebui.yaml", SCHEMA_PATH, ".pre-commit-config.yaml", WORKFLOW_PATH,

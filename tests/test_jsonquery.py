@@ -1,4 +1,4 @@
-"""Offline keyword / JSON-query verdicts: kumaprov.jsonquery, httpchecks, querynames and versions.semantics_for
+"""Offline keyword / JSON-query verdicts: kumaprov.semantics.jsonquery, httpchecks, querynames and versions.semantics_for
 (node parity is in test_jsonquery_parity)."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kumaprov.httpchecks import check_keyword, status_code_accepted
-from kumaprov.jsonquery import (
+from kumaprov.semantics.httpchecks import check_keyword, status_code_accepted
+from kumaprov.semantics.jsonquery import (
     OPERATORS,
     QuerySyntaxError,
     Semantics,
@@ -21,7 +21,7 @@ from kumaprov.jsonquery import (
     check_json_query,
     compile_query,
 )
-from kumaprov.querynames import bare_path_names
+from kumaprov.semantics.querynames import bare_path_names
 from kumaprov.versions import semantics_for
 
 V1, DEV, V2 = Semantics.V1_23, Semantics.V2_0_DEV, Semantics.V2

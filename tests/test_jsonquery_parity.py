@@ -1,4 +1,4 @@
-"""kumaprov.jsonquery / kumaprov.jsvalue against the real JavaScript.
+"""kumaprov.semantics.jsonquery / kumaprov.semantics.jsvalue against the real JavaScript.
 
 tests/parity/kuma_eval.js evaluates every case of tests/parity/corpus.jsonl
 with the ``jsonata`` and ``axios`` packages of the installed Uptime Kuma
@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kumaprov.dev.install import Installation
-from kumaprov.httpchecks import check_keyword
-from kumaprov.jsjson import json_stringify, parse_body
-from kumaprov.jsonquery import OPERATORS, Semantics, check_json_query
-from kumaprov.jsvalue import to_js_string
+from kumaprov.semantics.httpchecks import check_keyword
+from kumaprov.semantics.jsjson import json_stringify, parse_body
+from kumaprov.semantics.jsonquery import OPERATORS, Semantics, check_json_query
+from kumaprov.semantics.jsvalue import to_js_string
 
 PARITY_DIR = Path(__file__).with_name("parity")
 SCRIPT = PARITY_DIR / "kuma_eval.js"

@@ -1,4 +1,4 @@
-"""kumaprov.jsvalue and kumaprov.jsjson: JavaScript value and JSON semantics (expected values checked in node)."""
+"""kumaprov.semantics.jsvalue and kumaprov.semantics.jsjson: JavaScript value and JSON semantics (expected values checked in node)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonata.utils import Utils
 
-from kumaprov.jsjson import is_js_array_index, js_json_parse, js_ordered_keys, json_stringify, parse_body
-from kumaprov.jsvalue import (
+from kumaprov.semantics.jsjson import is_js_array_index, js_json_parse, js_ordered_keys, json_stringify, parse_body
+from kumaprov.semantics.jsvalue import (
     UNDEFINED,
     js_number,
     js_string_number,

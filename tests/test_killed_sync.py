@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.state import owner_of
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.kinds.monitors import owner_of
 
 COUNT = 8
 

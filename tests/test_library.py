@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kumaprov.cli import main
-from kumaprov.library import BUILTIN, TemplateSearch
-from kumaprov.lint import lint
-from kumaprov.project import load_project
+from kumaprov.definitions.library import BUILTIN, TemplateSearch
+from kumaprov.lint.run import lint
+from kumaprov.definitions.project import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 OPENWEBUI = """\

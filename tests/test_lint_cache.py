@@ -39,8 +39,8 @@ def test_a_second_run_is_a_hit_with_the_same_report(project: Path, lint_cache: P
     first = lint()
     assert first.exit_code == 0 and len(entries(lint_cache)) == 1
     # A hit must not even load the linter: make loading it fail loudly.
-    import kumaprov.lint
-    monkeypatch.setattr(kumaprov.lint, "lint", lambda *a, **k: pytest.fail("linted again"))
+    import kumaprov.lint.run
+    monkeypatch.setattr(kumaprov.lint.run, "lint", lambda *a, **k: pytest.fail("linted again"))
     second = lint()
     assert second.stdout == first.stdout and second.exit_code == 0
 
@@ -69,17 +69,17 @@ def test_touching_a_file_without_changing_it_is_still_a_hit(project: Path, monke
     assert lint().exit_code == 0
     path = project / "monitors" / "owui.yaml"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
-    import kumaprov.lint
-    monkeypatch.setattr(kumaprov.lint, "lint", lambda *a, **k: pytest.fail("linted again"))
+    import kumaprov.lint.run
+    monkeypatch.setattr(kumaprov.lint.run, "lint", lambda *a, **k: pytest.fail("linted again"))
     assert lint().exit_code == 0
 
 
 def test_no_cache_lints_again(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert lint().exit_code == 0
-    import kumaprov.lint
+    import kumaprov.lint.run
     calls = []
-    original = kumaprov.lint.lint
-    monkeypatch.setattr(kumaprov.lint, "lint", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = kumaprov.lint.run.lint
+    monkeypatch.setattr(kumaprov.lint.run, "lint", lambda *a, **k: calls.append(1) or original(*a, **k))
     assert lint("--no-cache").exit_code == 0
     monkeypatch.setenv("KUMAPROV_NO_CACHE", "1")
     assert lint().exit_code == 0

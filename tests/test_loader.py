@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov import loader, yamlpos
-from kumaprov.entries import Definition, Loaded
+from kumaprov.definitions import loader
+from kumaprov.definitions import yamlpos
+from kumaprov.definitions.entries import Definition, Loaded
 from kumaprov.problems import Position
-from kumaprov.project import load_project
+from kumaprov.definitions.project import load_project
 
 
 def load(root: Path, files: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Loaded:

@@ -45,7 +45,7 @@ def enable_two_factor(kuma: LocalKuma) -> str:
     """Turn on 2FA the way the web UI does; returns the authenticator secret."""
     from urllib.parse import parse_qs, urlparse
 
-    from uptime_kuma_api import UptimeKumaApi  # test set-up only; the product uses kumaprov.kuma
+    from uptime_kuma_api import UptimeKumaApi  # test set-up only; the product uses kumaprov.server.client
 
     with UptimeKumaApi(kuma.url, wait_events=0) as api:
         api.login(kuma.username, kuma.password)

@@ -14,10 +14,11 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from kumaprov import schema, yamlpos
-from kumaprov.schema import a_monitor
-from kumaprov.model import HttpMonitor, JsonQueryMonitor, Sample
-from kumaprov.monitortypes import DEFAULTABLE_KEYS, MONITOR_TYPES, fields_of
+from kumaprov.definitions import validation as schema
+from kumaprov.definitions import yamlpos
+from kumaprov.definitions.validation import a_monitor
+from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor, Sample
+from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, fields_of
 from kumaprov.problems import Position, Problem
 from kumaprov.versions import MAX_INTERVAL
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kumaprov.othertypes import OTHER_TYPES
+from kumaprov.model.mapped import OTHER_TYPES
 from kumaprov.versions import at_least
 from tests.workspace import Workspace
 

@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from kumaprov.errors import PlanRefused
-from kumaprov.compare import same_value
-from kumaprov.engine import _covers
-from kumaprov.plan import Desired, Live, check_deletion_guard, make_plan
-from kumaprov.project import Project
+from kumaprov.kinds.compare import same_value
+from kumaprov.sync.engine import _covers
+from kumaprov.kinds.base import Desired, Live
+from kumaprov.sync.plan import check_deletion_guard, make_plan
+from kumaprov.definitions.project import Project
 from kumaprov.versions import server_line
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.plan import Change, Desired, Live, Plan, Update
-from kumaprov.planreport import plan_document, plan_markdown, plan_text
-from kumaprov.planwords import file_key
+from kumaprov.kinds.base import Change, Desired, Live, Plan, Update
+from kumaprov.sync.report import plan_document, plan_markdown, plan_text
+from kumaprov.sync.words import file_key
 from tests.workspace import Workspace
 
 

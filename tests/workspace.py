@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from kumaprov.cli import main
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.state import owner_of
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.kinds.monitors import owner_of
 
 
 @dataclass

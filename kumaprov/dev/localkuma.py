@@ -178,8 +178,8 @@ def _answers(url: str) -> bool:
 
 
 def _create_admin(kuma: LocalKuma) -> None:
-    # Imported here so `install` works even while kumaprov.kuma's dependencies are broken.
-    from kumaprov.kuma import create_admin
+    # Imported here so `install` works even while kumaprov.server.client's dependencies are broken.
+    from kumaprov.server.client import create_admin
 
     try:
         create_admin(kuma.url, kuma.username, kuma.password)

@@ -12,8 +12,8 @@ import time
 
 import click
 
-from kumaprov.kuma import Credentials, KumaClient
-from kumaprov.state import owner_of
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.kinds.monitors import owner_of
 
 STATUS = {0: "DOWN", 1: "UP", 2: "PENDING", 3: "MAINTENANCE"}
 

@@ -1,0 +1,281 @@
+"""Files to definitions: read YAML, expand templates, apply defaults, validate the model.
+
+Every problem is collected (nothing stops at the first), and every definition
+keeps its located raw mapping so later checks can still point at a key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from kumaprov.definitions import validation as schema
+from kumaprov.definitions import yamlpos
+from kumaprov.kinds.docker_hosts import DockerHostDef
+from kumaprov.definitions.entries import (
+    Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
+    StatusPageDefinition, TagDefinition,
+)
+from kumaprov.definitions.library import TemplateSearch
+from kumaprov.kinds.maintenance import MaintenanceDef
+from kumaprov.model.monitors import NotificationDef, Strict, TagDef
+from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
+from kumaprov.problems import Position, Problem, Severity, display_path
+from kumaprov.definitions.project import PROJECT_FILE, Project
+from kumaprov.kinds.proxies import ProxyDef
+from kumaprov.kinds.status_pages import StatusPageDef
+from kumaprov.suggest import did_you_mean
+from kumaprov.definitions.templating import TemplateError
+from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
+
+FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
+             "proxies")
+IDENTITY_KEYS = ("id", "name", "type", "samples")
+INSTANCE_KEYS = ("template", "vars")
+YAML_SUFFIXES = (".yaml", ".yml")
+MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
+
+M = TypeVar("M", bound=Strict)
+
+# What users call a type, where Uptime Kuma's name is not a near spelling of it.
+_TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "grpc-keyword", "mssql": "sqlserver",
+                 "postgresql": "postgres", "mariadb": "mysql", "mongo": "mongodb", "websocket": "websocket-upgrade",
+                 "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand directories into their YAML files (sorted, so output is stable)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            # A dangling link is kept, so that it is reported rather than silently skipped.
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
+                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Problem(Position(display_path(path)), "KP001", "no such file or directory"))
+    return files, problems
+
+
+def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
+    files, problems = discover(paths or project.monitor_paths)
+    loaded = Loaded(problems=problems, files=files)
+    reader = _Reader(project, TemplateSearch(project.templates_dir), loaded)
+    for path in files:
+        reader.read_file(path)
+    loaded.problems = _unique(loaded.problems)
+    return loaded
+
+
+def _unique(problems: list[Problem]) -> list[Problem]:
+    # Defaults shared by many monitors would otherwise report one bad value once per monitor.
+    return list(dict.fromkeys(problems))
+
+
+class _Reader:
+    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded) -> None:
+        self.project = project
+        self.templates = templates
+        self.loaded = loaded
+        self.project_defaults = self.checked_defaults(project.defaults)
+
+    def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = (),
+                severity: Severity = Severity.ERROR) -> None:
+        self.loaded.problems.append(Problem(position, code, message, severity, via))
+
+    def read_file(self, path: Path) -> None:
+        name = display_path(path)
+        try:
+            if path.stat().st_size > MAX_FILE_SIZE:
+                return self.problem(Position(name), "KP001", f"file is larger than {MAX_FILE_SIZE // 1_000_000} MB")
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
+        except UnicodeDecodeError as exc:
+            raw = path.read_bytes()[:exc.start]
+            line, column = raw.count(b"\n") + 1, exc.start - (raw.rfind(b"\n") + 1) + 1
+            return self.problem(Position(name, line, column), "KP001", "not UTF-8 text")
+        data = self.parse(text, name)
+        if data is None:
+            return None
+        if not isinstance(data, LocatedMap):
+            return self.problem(getattr(data, "pos", Position(name)), "KP003",
+                                "a monitor file is a mapping with a `monitors:` list")
+        for key in data:
+            if key not in FILE_KEYS:
+                self.problem(data.position_of_key(key), "KP003",
+                             f"unknown top-level key '{key}'{did_you_mean(str(key), FILE_KEYS)}")
+        defaults = self.checked_defaults(data.get("defaults"), data.position_of_value("defaults"))
+        layers = [self.project_defaults, defaults]
+        for item, position in self.items(data, "monitors"):
+            self.read_item(item, position, path.parent, layers)
+        for item, position in self.items(data, "notifications"):
+            self.read_notification(item, position, path.parent)
+        for item, position in self.items(data, "tags"):
+            if tag := self.validated(item, position, TagDef, "tag"):
+                self.loaded.tags.append(TagDefinition(item, path.parent, (), tag))
+        for item, position in self.items(data, "maintenance"):
+            if window := self.validated(item, position, MaintenanceDef, "maintenance window"):
+                self.loaded.maintenance.append(MaintenanceDefinition(item, path.parent, (), window))
+        for item, position in self.items(data, "status_pages"):
+            if page := self.validated(item, position, StatusPageDef, "status page"):
+                self.loaded.status_pages.append(StatusPageDefinition(item, path.parent, (), page))
+        for item, position in self.items(data, "docker_hosts"):
+            if host := self.validated(item, position, DockerHostDef, "docker host"):
+                self.loaded.docker_hosts.append(DockerHostDefinition(item, path.parent, (), host))
+        for item, position in self.items(data, "proxies"):
+            if proxy := self.validated(item, position, ProxyDef, "proxy"):
+                self.loaded.proxies.append(ProxyDefinition(item, path.parent, (), proxy))
+        return None
+
+    def validated(self, item: Any, position: Position, model: type[M], what: str) -> M | None:
+        if not isinstance(item, LocatedMap):
+            self.problem(position, "KP003", f"each {what} must be a mapping")
+            return None
+        try:
+            return model.model_validate(item)
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, item, what, ()))
+            return None
+
+    def read_notification(self, item: Any, position: Position, base_dir: Path) -> None:
+        if not isinstance(item, LocatedMap):
+            return self.problem(position, "KP003", "each entry of `notifications` must be a mapping")
+        self.loaded.notification_entries.append(Entry(item, base_dir, ()))
+        try:
+            notification = NotificationDef.model_validate(item)
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, item, "notification", ()))
+            return None
+        self.loaded.notifications.append(NotificationDefinition(item, base_dir, (), notification))
+        return None
+
+    def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
+        try:
+            return yamlpos.load(text, name)
+        except yamlpos.YamlError as exc:
+            self.problem(exc.position, "KP002", f"YAML syntax error: {exc.message}", via)
+        except RecursionError:
+            self.problem(Position(name), "KP002", "YAML is nested too deeply", via)
+        return None
+
+    def items(self, data: LocatedMap, key: str) -> Iterator[tuple[Any, Position]]:
+        value = data.get(key)
+        if value is None:
+            return
+        if not isinstance(value, LocatedList):
+            self.problem(data.position_of_value(key), "KP003", f"`{key}` must be a list")
+            return
+        yield from zip(value, value.item_pos)
+
+    def checked_defaults(self, defaults: Any, position: Position | None = None) -> LocatedMap:
+        if defaults is None or (isinstance(defaults, dict) and not defaults):
+            return _empty_map(position)
+        if not isinstance(defaults, LocatedMap):
+            self.problem(position or Position("?"), "KP003", "`defaults` must be a mapping")
+            return _empty_map(position)
+        for key in defaults:
+            if key in IDENTITY_KEYS:
+                self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
+                             f"'{key}' cannot be a default: id, name, type and samples belong to each monitor")
+            elif key not in DEFAULTABLE_KEYS:
+                self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
+                             f"unknown key '{key}' in defaults{did_you_mean(str(key), DEFAULTABLE_KEYS)}")
+        return defaults
+
+    def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],
+                  via: tuple[Position, ...] = ()) -> None:
+        if not isinstance(item, LocatedMap):
+            return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
+        if "template" in item:
+            return self.expand(item, layers, via)
+        monitor_type = item.get("type")
+        known = isinstance(monitor_type, str) and monitor_type in MONITOR_TYPES
+        if not known:
+            self.loaded.entries.append(Entry(item, base_dir, via))
+        if monitor_type is None:
+            return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
+        if not known:
+            alias = _TYPE_ALIASES.get(str(monitor_type).lower())
+            hint = (f" (did you mean '{alias}'?)" if alias else did_you_mean(str(monitor_type), MONITOR_TYPES)
+                    or f" (one of: {', '.join(MONITOR_TYPES)})")
+            return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
+                                f"unknown monitor type '{monitor_type}'{hint}", via)
+        raw = _with_defaults(item, layers, fields_of(monitor_type))
+        self.loaded.entries.append(Entry(raw, base_dir, via))
+        try:
+            monitor: Monitor = MONITOR_TYPES[monitor_type].model_validate(raw)  # type: ignore[assignment]
+        except ValidationError as exc:
+            self.loaded.problems.extend(schema.problems(exc, raw, monitor_type, via))
+            return None
+        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor))
+        return None
+
+    def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
+        here = via + (instance.pos,)
+        for key in instance:
+            if key not in INSTANCE_KEYS:
+                self.problem(instance.position_of_key(key), "KP003",
+                             f"unknown key '{key}' in a template entry{did_you_mean(str(key), INSTANCE_KEYS)}")
+        name = str(instance["template"])
+        if not self.templates.exists(name):
+            bare = name.removesuffix(".j2").removesuffix(".yaml")
+            hint = f" (write the name without the suffix: '{bare}')" if self.templates.exists(bare) \
+                else did_you_mean(name, self.templates.names()) or " (`kumaprov templates` lists them)"
+            return self.problem(instance.position_of_value("template"), "KP005",
+                                f"no template '{name}' in {display_path(self.templates.directory)} or the built-in "
+                                f"library{hint}", via)
+        variables = instance.get("vars") or {}
+        if not isinstance(variables, dict):
+            return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
+        known = self.templates.variables(name)
+        for key in variables:
+            if known and key not in known:
+                self.problem(variables.position_of_key(key) if isinstance(variables, LocatedMap) else instance.pos,
+                             "KP007", f"template '{name}' has no variable '{key}'{did_you_mean(str(key), known)}",
+                             via, Severity.WARNING)
+        try:
+            text = self.templates.render(name, variables)
+        except TemplateError as exc:
+            return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        self.loaded.template_uses.append((instance.pos, self.templates.origin(name)))
+        template_file = display_path(self.templates.path(name))
+        data = self.parse(text, template_file, here)
+        if data is None:
+            return None
+        if not isinstance(data, LocatedMap) or "monitors" not in data:
+            return self.problem(Position(template_file), "KP003",
+                                "a template must render a mapping with a `monitors:` list", here)
+        items = list(self.items(data, "monitors"))
+        if not items:
+            self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
+                         via, Severity.WARNING)
+        for item, position in items:
+            self.read_item(item, position, self.templates.directory_of(name), layers, here)
+        return None
+
+
+def _with_defaults(item: LocatedMap, layers: list[LocatedMap], allowed: frozenset[str]) -> LocatedMap:
+    """The monitor's own keys over file defaults over project defaults, positions kept."""
+    merged = _empty_map(item.pos)
+    for layer in [*layers, item]:
+        own = layer is item
+        for key, value in layer.items():
+            if own or key in allowed:
+                merged[key] = value
+                merged.key_pos[key] = layer.position_of_key(key)
+                merged.value_pos[key] = layer.position_of_value(key)
+    return merged
+
+
+def _empty_map(position: Position | None) -> LocatedMap:
+    result = LocatedMap()
+    result.pos = position or Position("<defaults>")
+    result.key_pos = {}
+    result.value_pos = {}
+    return result

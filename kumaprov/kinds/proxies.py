@@ -1,0 +1,96 @@
+"""HTTP proxies as code: the proxies HTTP monitors go through, named in files.
+
+Uptime Kuma gives a proxy no name, so a proxy on the server is the one at the same
+protocol, host and port as a definition; the definition's `id` is only how monitors
+name it (`proxy: corp`); plans call a proxy by its address. kumaprov creates and updates the proxies the files define,
+deletes one only when marked `absent: true`, and leaves every other proxy alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+from pydantic import Field
+
+from kumaprov import secrets
+from kumaprov.kinds.base import Action, Applying, Desired, Kind, Live, Resolving, ServerRefs, Wanted, save_whole
+from kumaprov.model.monitors import Slug, Strict
+
+
+class ProxyDef(Strict):
+    id: Slug = Field(description="What monitors' `proxy` names.")
+    protocol: Literal["http", "https", "socks", "socks5", "socks5h", "socks4"] = "http"
+    host: str = Field(min_length=1)
+    port: int = Field(ge=1, le=65535)
+    username: str = ""
+    password: str = Field("", description="Use ${VAR}.")
+    default: bool = Field(False, description="Pre-selected for new monitors in the web UI.")
+    absent: bool = Field(False, description="Delete the proxy at this address from the server.")
+
+
+def address(protocol: Any, host: Any, port: Any) -> str:
+    return f"{protocol}://{host}:{port}"
+
+
+def proxy_address(proxy: ProxyDef) -> str:
+    """What identifies a proxy on the server, and names it in plans."""
+    return address(proxy.protocol, proxy.host, proxy.port)
+
+
+def proxy_fields(proxy: ProxyDef) -> dict[str, Any]:
+    """As the server stores them; `auth` follows from whether a username is given."""
+    return {"protocol": proxy.protocol, "host": proxy.host, "port": proxy.port, "auth": bool(proxy.username),
+            "username": proxy.username, "password": proxy.password, "default": proxy.default}
+
+
+def readable(row: Mapping[str, Any], proxy_id: str) -> dict[str, Any]:
+    """A listed proxy as written in files (for export); the password is the caller's to mask."""
+    document = {"id": proxy_id, "protocol": row.get("protocol"), "host": row.get("host"), "port": row.get("port"),
+                "username": row.get("username") or "", "password": row.get("password") or "",
+                "default": bool(row.get("default"))}
+    fields = ProxyDef.model_fields
+    return {key: value for key, value in document.items()
+            if key in ("id", "host", "port") or value != fields[key].default}
+
+
+class Proxies(Kind):
+    name = "proxy"
+    label = "proxies"
+
+    def needs(self, sources: Any) -> Any:
+        return bool(sources.proxies)  # read only when the files define one
+
+    def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
+        return client.proxies() if need else []
+
+    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+        """Proxies as listed, each called by its address (Uptime Kuma gives them no name)."""
+        return [Live(int(row["id"]), address(row.get("protocol"), row.get("host"), row.get("port")),
+                     address(row.get("protocol"), row.get("host"), row.get("port")), dict(row), self.name)
+                for row in rows]
+
+    def env_entries(self, sources: Any) -> Sequence[Any]:
+        return list(sources.proxies)
+
+    def desired(self, resolving: Resolving) -> Wanted:
+        """The proxies to create or update, called by their address, and the addresses marked
+        absent. Nothing is resolved while a variable is missing (reported by the caller)."""
+        proxies = resolving.sources.proxies
+        wanted = Wanted(absent=[proxy_address(p.proxy) for p in proxies if p.proxy.absent])
+        if resolving.missing.get(self.name):
+            return wanted
+        for proxy in (p.proxy for p in proxies if not p.proxy.absent):
+            written = proxy_fields(proxy)
+            values = {key: secrets.resolve(value, resolving.environ) if isinstance(value, str) else value
+                      for key, value in written.items()}
+            sensitive = frozenset({"password"} if written["password"] else ())
+            wanted.desired.append(Desired(proxy_address(proxy), values, sensitive, {"password": written["password"]},
+                                          self.name))
+        return wanted
+
+    def write(self, action: Action, applying: Applying) -> None:
+        save_whole(action, applying, applying.writer.save_proxy, applying.writer.delete_proxy)
+
+
+PROXIES = Proxies()

@@ -1,0 +1,121 @@
+"""KP401: secrets written in plain text; KP402: malformed `${...}` references;
+KP406: references to variables a definition may not read.
+
+A secret belongs in the environment and reaches a definition only as a
+reference. Anything that looks like a credential written out literally is an
+error, because the file ends up in git. And since definitions arrive in pull
+requests, they may reference only what the project allows, never kumaprov's own
+credentials (a header `${KUMA_TOKEN}` aimed at someone else's URL would hand them over).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from kumaprov import secrets
+from kumaprov.lint.context import LintContext
+from kumaprov.definitions.entries import Definition, Entry
+from kumaprov.problems import Problem
+
+PLAINTEXT = "KP401"
+MALFORMED = "KP402"
+FORBIDDEN = "KP406"
+
+_SECRET_HEADERS = {"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "apikey",
+                   "x-auth-token", "x-access-token", "private-token"}
+_SECRET_WORDS = re.compile(r"(password|passwd|secret|token|api[_-]?key|apikey|credential)", re.I)
+_KNOWN_TOKENS = re.compile(
+    r"(sk-[A-Za-z0-9_-]{16,}|gh[pousr]_[A-Za-z0-9]{20,}|xox[abprs]-[A-Za-z0-9-]{10,}"
+    r"|AKIA[0-9A-Z]{16}|eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"
+)
+_URL_CREDENTIALS = re.compile(r"^[a-z]+://[^/@\s:]+:[^/@\s]+@", re.I)
+# Query parameter names that carry credentials besides those _SECRET_WORDS matches.
+_SECRET_PARAMETERS = {"key", "auth", "sig", "signature", "jwt", "sessionid", "access_key"}
+_AUTH_SCHEME_ONLY = re.compile(r"^\s*(bearer|basic|token)\s*$", re.I)
+
+
+def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    for entry in [*context.entries, *context.notification_entries, *context.proxies]:
+        for path, value in strings(entry.raw, ()):
+            yield from _check_string(entry, path, value, context.variables)
+
+
+def _check_string(definition: Entry, path: tuple[Any, ...], value: str,
+                  allowed: tuple[str, ...] | None) -> Iterator[Problem]:
+    for ref in secrets.references(value):
+        if not secrets.valid_name(ref.name):
+            yield Problem(definition.position_of(*path), MALFORMED,
+                          f"'${{{ref.name}}}' is not a valid environment reference: a name starts with a letter "
+                          "or '_' and has only letters, digits and '_' (write $${ for a literal '${')",
+                          via=definition.via)
+        elif refused := secrets.refusal(ref.name, allowed):
+            yield Problem(definition.position_of(*path), FORBIDDEN, f"{'.'.join(map(str, path))}: {refused}",
+                          via=definition.via)
+    reason = plaintext_reason(path, value)
+    if reason:
+        advice = "" if "${NAME}" in reason else "; put it in an environment variable and write ${NAME} instead"
+        yield Problem(definition.position_of(*path), PLAINTEXT,
+                      f"{'.'.join(map(str, path))}: {reason}{advice}", via=definition.via)
+
+
+def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
+    if _KNOWN_TOKENS.search(value.replace("$${", "")) and not secrets.has_reference(value):
+        return "this looks like an API token written in plain text"
+    if path and path[0] == "url" and _URL_CREDENTIALS.match(value):
+        # Even as a reference: Uptime Kuma shows the URL in its UI and notifications.
+        return ("the URL carries a password, which Uptime Kuma shows in its UI and notifications; "
+                "use basic_auth with a ${NAME} password")
+    if secrets.has_reference(value) or not value.strip():
+        return None
+    key = str(path[-1]) if path else ""
+    if key.lower().endswith("url") and (parameter := _secret_query_parameter(value)):
+        return f"the URL query parameter '{parameter}' holds a credential in plain text"
+    if len(path) == 2 and path[0] == "headers":
+        lowered = key.lower()
+        if (lowered in _SECRET_HEADERS or _SECRET_WORDS.search(lowered)) and not _AUTH_SCHEME_ONLY.match(value):
+            return f"the {key} header holds a credential in plain text"
+    if len(path) == 2 and path[0] == "settings" and (_SECRET_WORDS.search(key) or _is_webhook_url(key)):
+        return f"the notification setting '{key}' holds a secret in plain text"
+    if path and path[0] == "body" and _SECRET_WORDS.search(key):
+        return f"the body field '{key}' holds a secret in plain text"
+    if key in ("password", "secret"):  # basic_auth, and the credentials of the other monitor types
+        return f"the {key} is written in plain text"
+    if key == "connection_string" and _URL_CREDENTIALS.match(value):
+        return "the connection string carries a password in plain text"
+    return None
+
+
+def _secret_query_parameter(url: str) -> str | None:
+    """The first query parameter of `url` whose name says it carries a credential."""
+    query = urllib.parse.urlsplit(url).query if "?" in url else ""
+    for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True):
+        if value and (_SECRET_WORDS.search(name) or name.lower() in _SECRET_PARAMETERS):
+            return name
+    return None
+
+
+def _is_webhook_url(key: str) -> bool:
+    # A webhook URL is its own credential (Slack, Discord, Teams ...).
+    lowered = key.lower()
+    return "webhook" in lowered and "url" in lowered
+
+
+def strings(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(node, str):
+        yield path, node
+        if path == ("body",):
+            # A JSON body written as a string still has keys worth checking.
+            try:
+                yield from strings(json.loads(node), path)
+            except ValueError:
+                pass
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from strings(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from strings(value, (*path, index))

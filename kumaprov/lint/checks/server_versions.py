@@ -1,0 +1,68 @@
+"""What the target server versions accept: operators (KP305), monitor types (KP306),
+fields and values (KP307), interval bounds (KP501)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from kumaprov.lint.context import LintContext
+from kumaprov.definitions.entries import Definition
+from kumaprov.model.monitors import JsonQueryMonitor
+from kumaprov.problems import Position, Problem
+from kumaprov.definitions.validation import a_monitor
+from kumaprov.versions import ServerLine, at_least
+
+OPERATOR_CODE = "KP305"
+TYPE_CODE = "KP306"
+FIELD_CODE = "KP307"
+INTERVAL_CODE = "KP501"
+
+
+def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    for definition in definitions:
+        monitor = definition.monitor
+        yield from _availability(definition, context.lines)
+        for key in ("interval", "retry_interval"):
+            seconds = getattr(monitor, key)
+            too_short = [line for line in context.lines if seconds is not None and seconds < line.min_interval]
+            if too_short:
+                line = max(too_short, key=lambda ln: ln.min_interval)
+                yield Problem(definition.position_of(key), INTERVAL_CODE,
+                              f"{key} {seconds} s is below the minimum of {line.min_interval} s "
+                              f"on {line.label}", via=definition.via)
+        if isinstance(monitor, JsonQueryMonitor) and monitor.operator != "==":
+            lacking = [line for line in context.lines if not line.json_operators]
+            if lacking:
+                names = ", ".join(line.version for line in lacking)
+                yield Problem(definition.position_of("operator"), OPERATOR_CODE,
+                              f"operator '{monitor.operator}' needs Uptime Kuma 2.0.0 or newer "
+                              f"(not available on {names}); set `target` in kumaprov.yaml or use '=='",
+                              via=definition.via)
+
+
+def _availability(definition: Definition, lines: Sequence[ServerLine]) -> Iterator[Problem]:
+    """A type, field or value the target servers lack, named with the release that brought it."""
+    monitor = definition.monitor
+
+    def lacking(minimum: str) -> str | None:
+        older = [line.version for line in lines if not at_least(line.version, minimum)]
+        return ", ".join(older) or None
+
+    def problem(position: Position, code: str, what: str, minimum: str, older: str) -> Problem:
+        return Problem(position, code, f"{what} needs Uptime Kuma {minimum} or newer (not available on {older}); "
+                                       "set `target` in kumaprov.yaml if your server is newer", via=definition.via)
+
+    older = lacking(monitor.min_version)
+    if older:
+        yield problem(definition.position_of("type"), TYPE_CODE, f"monitor type '{monitor.type}'",
+                      monitor.min_version, older)
+        return
+    for key, minimum in monitor.field_min_versions.items():
+        older = lacking(minimum)
+        if key in monitor.model_fields_set and older:
+            yield problem(definition.position_of(key), FIELD_CODE, f"`{key}` on {a_monitor(monitor.type)}",
+                          minimum, older)
+    for (key, value), minimum in monitor.value_min_versions.items():
+        older = lacking(minimum)
+        if getattr(monitor, key) == value and older:
+            yield problem(definition.position_of(key), FIELD_CODE, f"{key} '{value}'", minimum, older)

@@ -1,0 +1,3 @@
+"""The adapter to a running Uptime Kuma: `client` (the only importer of uptime_kuma_api) and TOTP.
+
+May import: the root modules only."""

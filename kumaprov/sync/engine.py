@@ -1,0 +1,165 @@
+"""diff and sync as plain functions: validate everything, read once, plan, then (sync) apply.
+
+Nothing is written until every definition has passed lint against the real
+server's version and every environment reference has resolved.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from kumaprov import versions
+from kumaprov.definitions.project import Project
+from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
+from kumaprov.kinds.base import Delete, Live, Plan
+from kumaprov.kinds.monitors import MONITORS
+from kumaprov.kinds.registry import KINDS
+from kumaprov.lint.run import LintResult, lint
+from kumaprov.model.registry import MONITOR_TYPES
+from kumaprov.problems import Problem, Severity
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.server.totp import totp_now
+from kumaprov.sync import savedplan, words
+from kumaprov.sync.apply import ApplyReport, apply, describe
+from kumaprov.sync.plan import check_deletion_guard, combine, duplicate_deletes, plan_kind, server_refs
+from kumaprov.sync.snapshot import needs, needs_for_saved, snapshot
+from kumaprov.sync.state import interpret, resolve
+
+
+@dataclass(frozen=True)
+class Connection:
+    url: str
+    credentials: Credentials
+    timeout: float = 15.0
+
+
+def connection_from(url: str | None, environ: Mapping[str, str], timeout: float = 15.0) -> Connection:
+    url = url or environ.get("KUMA_URL")
+    if not url:
+        raise UsageError("no server: pass --url or set KUMA_URL")
+    totp = environ.get("KUMA_TOTP") or None
+    if not totp and environ.get("KUMA_TOTP_SECRET"):
+        totp = totp_now(environ["KUMA_TOTP_SECRET"])
+    credentials = Credentials(environ.get("KUMA_USERNAME"), environ.get("KUMA_PASSWORD"),
+                              environ.get("KUMA_TOKEN") or None, totp)
+    return Connection(url, credentials, timeout)
+
+
+@dataclass(frozen=True)
+class Planned:
+    plan: Plan
+    line: versions.ServerLine
+    files: int
+    live: list[Live]
+
+
+@contextmanager
+def session(connection: Connection) -> Iterator[KumaClient]:
+    client = KumaClient.connect(connection.url, connection.credentials, connection.timeout)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
+def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | None, *,
+                 adopt: bool = False, prune: bool = True, environ: Mapping[str, str] | None = None,
+                 linted: LintResult | None = None) -> Planned:
+    """The plan for this server; `linted` is the offline lint, reused when it already
+    covered what this server's version accepts (lint is most of a no-op's own time)."""
+    env = os.environ if environ is None else environ
+    line = versions.server_line(client.version)
+    result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
+    _fail_on_errors(result.problems, len(result.files))
+    live = interpret(snapshot(client, needs(result)), project.owner_tag)
+    # Everything resolved and every reference checked before any plan is made.
+    wanted, problems = resolve(result, live, env, line, project.owner_tag)
+    _fail_on_errors(problems, len(result.files))
+    everything = [item for kind in KINDS for item in live[kind.name]]
+    refs = server_refs(everything, project.owner_tag)
+    # In registry order: what monitors use exists before them (combine reverses it for deletes).
+    plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
+                     for kind in KINDS))
+    plan = replace(plan, notes=words.notes(plan, everything, result.definitions, result.template_uses))
+    return Planned(plan, line, len(result.files), everything)
+
+
+def saved_plan(client: KumaClient, project: Project, document: object,
+               environ: Mapping[str, str] | None = None) -> Planned:
+    """The plan saved by `diff --out`, checked against the server as it is now."""
+    line = versions.server_line(client.version)
+    live = interpret(snapshot(client, needs_for_saved(document)), project.owner_tag)
+    everything = [item for kind in KINDS for item in live[kind.name]]
+    plan = savedplan.from_document(document, client.url, everything, os.environ if environ is None else environ)
+    return Planned(plan, line, 0, everything)
+
+
+def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,
+         progress: Callable[[str], None]) -> ApplyReport:
+    check_deletion_guard(planned.plan, allow_mass_delete)
+    report = apply(planned.plan, client, owner_tag, planned.line, progress)
+    if report.ok and planned.plan.creates:
+        created = {create.desired.id for create in planned.plan.creates}
+        converge(client, owner_tag, created, report, progress)
+    return report
+
+
+def converge(client: KumaClient, owner_tag: str, ids: set[str], report: ApplyReport,
+             progress: Callable[[str], None]) -> None:
+    """Remove what a concurrent sync created for the same ids.
+
+    Two syncs started together can both see a definition missing and both create
+    it. Each run re-reads the server after tagging its own creations and deletes
+    every copy but the oldest; whichever run tags last sees both copies, so the
+    instance always ends with one monitor per definition, without a lock. A failure
+    here is reported like any failed write: the next sync converges the same way.
+    """
+    duplicates: list[Delete] = []
+    done = 0
+    try:
+        with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
+            rows = MONITORS.read(fresh, True)
+            duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner_tag), owner_tag), ids)
+            for delete in duplicates:
+                fresh.delete_monitor(delete.live.kuma_id)
+                report.applied.append(_converged(delete))
+                progress(_converged(delete))
+                done += 1
+    except KumaprovError as exc:
+        pending = [_converged(delete) for delete in duplicates[done:]]
+        report.failed = f"{pending[0] if pending else 'check for copies made by a concurrent sync'}: {exc}"
+        report.not_attempted = pending[1:]
+
+
+def _converged(delete: Delete) -> str:
+    return f"{describe(delete)}: {delete.reason}"
+
+
+def offline_check(project: Project, paths: Sequence[Path] | None) -> LintResult:
+    """Lint before connecting, so broken files never cost a login (the server rate-limits them)."""
+    result = lint(project, paths)
+    _fail_on_errors(result.problems, len(result.files))
+    return result
+
+
+def _covers(project: Project, line: versions.ServerLine) -> bool:
+    """Whether the offline lint checked everything this server line decides on: the JSON
+    semantics, operators, interval bounds, and which types and fields it offers."""
+    firsts = sorted({v for cls in MONITOR_TYPES.values()
+                     for v in (cls.min_version, *cls.field_min_versions.values(), *cls.value_min_versions.values())})
+
+    def rules(checked: versions.ServerLine) -> tuple[object, ...]:
+        offered = tuple(versions.at_least(checked.version, first) for first in firsts)
+        return (checked.json_semantics, checked.json_operators, checked.min_interval, offered)
+
+    return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
+
+
+def _fail_on_errors(problems: list[Problem], files: int) -> None:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise InvalidDefinitions(errors, files)
