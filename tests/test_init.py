@@ -157,3 +157,17 @@ def test_init_in_a_new_directory_creates_it(tmp_path: Path, monkeypatch: pytest.
     assert sorted(tree(tmp_path / "a" / "b")) == sorted(FILES)
     assert "Next, in a/b:" in result.stderr
     assert not os.path.exists(tmp_path / "kumaprov.yaml")
+
+
+def test_init_can_start_from_the_directorys_own_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "site.yaml.j2").write_text(
+        "# site: one web site.\n# vars:\n#   url   the page\n#\n"
+        "monitors:\n  - {id: '{{ id }}', name: '{{ name }}', type: http, url: '{{ url }}'}\n")
+    result = run(tmp_path, monkeypatch, "init", "--template", "site", "--var", "url=https://example.com")
+    assert result.exit_code == 0, result.output
+    assert run(tmp_path, monkeypatch, "lint").exit_code == 0
+    assert yaml.safe_load((tmp_path / "monitors" / "site.yaml").read_text())["monitors"][0]["vars"] == {
+        "id": "site", "name": "site", "url": "https://example.com"}
+    broken = run(tmp_path, monkeypatch, "init", "elsewhere", "--template", "site")
+    assert broken.exit_code == 2 and "no template 'site'" in broken.stderr  # elsewhere/ has no templates/

@@ -134,3 +134,13 @@ def test_templates_show_an_unknown_name_is_a_usage_error(tmp_path: Path, monkeyp
     result = run(tmp_path, monkeypatch, "templates", "show", "openwebu")
     assert result.exit_code == 2
     assert "no template 'openwebu' (did you mean 'openwebui'?)" in result.stderr
+
+
+def test_templates_lists_a_project_template_that_does_not_parse(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "broken.yaml.j2").write_text("monitors:\n{% if %}\n")
+    result = run(tmp_path, monkeypatch, "templates")
+    assert result.exit_code == 0, result.output
+    assert "broken  (project, templates/broken.yaml.j2, version " in result.stdout
+    assert "(does not parse: line 2: " in result.stdout

@@ -5,11 +5,11 @@ one (a team adapts a shipped template by copying it under the same name), else t
 built-in library inside the installed package, so a repository that never cloned kumaprov
 can use the shipped templates by name.
 
-The built-in directory is fixed by the package, never by a project file: `templates:` in
-`kumaprov.yaml` only moves the project's own directory, and the built-in library is reached
-by a bare name and nothing else. Templates found there, and the sample files their monitors
-name, are read with the package directory as their only bound, so the exception for shipped
-files is explicit and lets nothing from the project through.
+Trust goes by name, never by path. The built-in directory is fixed by the package: no project
+file can name it (`templates:` in `kumaprov.yaml` only moves the project's own directory, which
+gets no trust from pointing at the package), and a `template:` entry reaches it by a bare name
+only (a name with a path separator is no template). Monitors a built-in template renders
+resolve their sample files in the package directory, where the shipped samples are.
 """
 
 from __future__ import annotations
@@ -53,12 +53,12 @@ def version_of(text: str) -> str:
 class TemplateSearch:
     """The project's templates over the built-in ones, with the interface of one directory."""
 
-    def __init__(self, project_dir: Path, builtin_dir: Path = BUILTIN) -> None:
+    def __init__(self, project_dir: Path) -> None:
         # Jinja: not on lint's cache-hit path, which imports BUILTIN.
         from kumaprov.definitions.templating import Templates
 
         self.project = Templates(project_dir)
-        self.builtin = Templates(builtin_dir)
+        self.builtin = Templates(BUILTIN)
         self.directory = project_dir  # where a user adds templates (named in messages)
         self._origins: dict[tuple[str, bool], Origin] = {}
 
@@ -74,9 +74,6 @@ class TemplateSearch:
 
     def names(self) -> list[str]:
         return sorted({*self.project.names(), *self.builtin.names()})
-
-    def is_builtin(self, name: str) -> bool:
-        return self._owner(name) is self.builtin
 
     def directory_of(self, name: str) -> Path:
         """Sample paths in a template are relative to the directory it was found in."""
@@ -101,12 +98,6 @@ class TemplateSearch:
 
     def source(self, name: str, builtin: bool = False) -> str:
         return (self.builtin if builtin else self._owner(name) or self.project).source(name)
-
-
-def builtin_names() -> list[str]:
-    from kumaprov.definitions.templating import Templates
-
-    return Templates(BUILTIN).names()
 
 
 def uses_text(uses: list[tuple[Position, Origin]]) -> list[str]:

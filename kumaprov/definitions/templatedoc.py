@@ -46,7 +46,10 @@ class TemplateDoc:
 
 
 def describe(name: str, source: str) -> TemplateDoc:
-    tree = jinja2.Environment().parse(source)
+    try:
+        tree = jinja2.Environment().parse(source)
+    except jinja2.TemplateSyntaxError as exc:  # lint reports it where the template is used
+        return TemplateDoc(name, f"(does not parse: line {exc.lineno}: {exc.message})", ())
     names = jinja2.meta.find_undeclared_variables(tree) - _GLOBALS
     defaults: dict[str, str] = {}
     for node in tree.find_all(nodes.Filter):

@@ -113,13 +113,16 @@ def default_requirement() -> str:
     return f"kumaprov=={__version__}"
 
 
-def check(files: Mapping[str, str], target: str) -> None:
-    """Lint the composed project in a scratch directory: init never writes a project that fails."""
+def check(files: Mapping[str, str], target: str, templates: Path | None = None) -> None:
+    """Lint the composed project in a scratch directory: init never writes a project that fails.
+    `templates`: the directory's own templates/, which the example may use (copied, links kept)."""
     from kumaprov.definitions.project import load_project
     from kumaprov.lint.run import lint
 
     scratch = Path(tempfile.mkdtemp(prefix="kumaprov-init-"))
     try:
+        if templates is not None and templates.is_dir():
+            shutil.copytree(templates, scratch / "templates", symlinks=True)
         for relative, text in files.items():
             (scratch / relative).parent.mkdir(parents=True, exist_ok=True)
             (scratch / relative).write_text(text, encoding="utf-8")
@@ -189,7 +192,7 @@ def _make_parents(directory: Path) -> list[Path]:
 
 def init(root: Path, choices: Choices) -> Outcome:
     files, env_names, requirement = compose(root, choices)
-    check(files, choices.target)
+    check(files, choices.target, root / "templates")
     writable(root, [relative for relative in files if not os.path.lexists(root / relative)])
     written, skipped = write(root, files)
     return Outcome(written, skipped, env_names, requirement)
