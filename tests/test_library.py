@@ -144,3 +144,12 @@ def test_templates_lists_a_project_template_that_does_not_parse(tmp_path: Path,
     assert result.exit_code == 0, result.output
     assert "broken  (project, templates/broken.yaml.j2, version " in result.stdout
     assert "(does not parse: line 2: " in result.stdout
+
+
+def test_a_project_file_cannot_borrow_the_builtin_trust_by_path(project: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """`templates:` pointing at the package's own directory makes it the project's directory,
+    with whatever rules bind project files, never the built-in library's trust."""
+    (project / "kumaprov.yaml").write_text(f"templates: {json.dumps(str(BUILTIN.resolve()))}\n")
+    result = run(project, monkeypatch, "render", "--verbose")
+    assert "built-in template" not in result.stdout + result.stderr
