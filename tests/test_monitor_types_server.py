@@ -101,7 +101,7 @@ def test_every_type_syncs_with_its_fields_and_then_plans_nothing(ws: Workspace) 
     ws.write(EVERY_TYPE.replace("topic: uptime", "topic: uptime-2"))
     changed = ws.run("sync")
     assert changed.exit_code == 0, changed.output
-    assert 'kafkaProducerTopic: "uptime" -> "uptime-2"' in changed.stdout
+    assert '    topic: "uptime" -> "uptime-2"' in changed.stdout  # the file's key (the server's: kafkaProducerTopic)
     assert "1 to update" in changed.stdout
     assert ws.managed()["kafka"]["kafkaProducerTopic"] == "uptime-2"
 
