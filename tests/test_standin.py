@@ -228,3 +228,21 @@ def test_cli_serves_until_terminated() -> None:
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def test_as_an_openai_provider_it_lists_its_models_and_follows_the_modes(standin: StandIn) -> None:
+    status, payload = call(standin, "/v1/models")
+    assert status == 200 and payload["object"] == "list"
+    assert [(m["id"], m["object"]) for m in payload["data"]] == [("llama3.1:8b", "model"), ("gpt-4o-mini", "model")]
+    assert call(standin, "/v1/chat/completions", CHAT)[1]["choices"][0]["message"]["content"] == "HEALTHY"
+
+    standin.set_mode(chat="no-word")
+    assert call(standin, "/v1/chat/completions", CHAT)[1]["choices"][0]["message"]["content"] == "I am fine."
+
+    standin.set_mode(models="empty")  # the models are gone: no list, and no completion either
+    assert call(standin, "/v1/models")[1] == {"object": "list", "data": []}
+    status, payload = call(standin, "/v1/chat/completions", CHAT)
+    assert status == 404 and payload["error"]["code"] == "model_not_found"
+    assert call(standin, "/v1/models", key="sk-wrong")[0] == 401
+    assert call(standin, "/v1/chat/completions", CHAT, key="sk-wrong")[0] == 401
+    assert standin.request_count("/v1/models") == 3

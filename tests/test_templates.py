@@ -160,7 +160,7 @@ def test_required_vars_alone_are_enough(tmp_path: Path, monkeypatch: pytest.Monk
 
 # Every optional monitor switched on.
 ALL_ON: dict[str, dict[str, Any]] = {
-    "openai-gateway": {"model": "gpt-4o-mini"},
+    "openai-gateway": {"model": "gpt-4o-mini", "litellm_health": True},
     "web-backend": {"check_live": True},
     "langfuse": {"worker_url": "http://langfuse-worker:3030", "check_recent_events": True},
     "openwebui-pipelines": {"pipeline": "azure_openai_pipeline"},
@@ -218,6 +218,9 @@ CASES: list[tuple[str, dict[str, Any], dict[str, str]]] = [
     ("openai-gateway", {"model": "gpt-4o-mini"},
      {"gw-models": "json-query", "gw-model": "json-query", "gw-chat": "json-query"}),
     ("openai-gateway", {"model": "gpt-4o-mini", "chat": False}, {"gw-models": "json-query", "gw-model": "json-query"}),
+    ("openai-gateway", {"model": "gpt-4o-mini", "litellm_health": True},
+     {"gw-models": "json-query", "gw-model": "json-query", "gw-chat": "json-query", "gw-backends": "json-query"}),
+    ("openai-gateway", {"litellm_health": True}, {"gw-models": "json-query"}),  # it needs the model
     ("web-backend", {}, {"api-health": "http", "api-ready": "json-query"}),
     ("web-backend", {"check_live": True}, {"api-health": "http", "api-ready": "json-query", "api-live": "http"}),
     ("web-backend", {"check_health": False, "check_ready": False, "check_live": True}, {"api-live": "http"}),
@@ -249,6 +252,7 @@ def test_examples_render_the_expected_ids(monkeypatch: pytest.MonkeyPatch, name:
     expected = {
         "openai-gateway": {
             "litellm-prod-models": "json-query", "litellm-prod-model": "json-query", "litellm-prod-chat": "json-query",
+            "litellm-prod-backends": "json-query",
             "vllm-gpu01-models": "json-query", "vllm-gpu01-model": "json-query", "vllm-gpu01-chat": "json-query",
             "openrouter-models": "json-query", "openrouter-model": "json-query"},
         "web-backend": {
@@ -332,6 +336,7 @@ LINE_CASES: list[tuple[str, dict[str, Any], str]] = [
     ("langfuse", {"check_ready": False, "worker_url": "http://w:3030"}, "worker_interval"),
     ("openai-gateway", {"model": "m"}, "models_interval"),
     ("openai-gateway", {"model": "m"}, "chat_interval"),
+    ("openai-gateway", {"model": "m", "chat": False, "litellm_health": True}, "backends_interval"),
     ("openwebui-pipelines", {"pipeline": "p"}, "pipelines_interval"),
 ]
 

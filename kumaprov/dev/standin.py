@@ -7,6 +7,11 @@ from another process) so a test can watch Uptime Kuma notice the change:
 - models: "ok" (two realistic models) | "empty" (`{"data": []}`)
 - chat:   "ok" (answer contains HEALTHY) | "no-word" (a polite answer without it)
 
+It also answers as the OpenAI-compatible provider behind a real Open WebUI
+(`GET /v1/models`, `POST /v1/chat/completions`, same key and modes), so a test
+can make a real Open WebUI's (or LiteLLM's) provider lose its models or its word.
+A provider that lost its models also refuses completions for them (404, as OpenAI).
+
 Control endpoints (no auth; the server only listens on 127.0.0.1):
 `POST /_standin/mode` with e.g. `{"models": "empty"}`, `GET /_standin/stats`.
 """
@@ -82,6 +87,9 @@ MODELS: list[dict[str, Any]] = [
     },
 ]
 MODEL_IDS = frozenset(model["id"] for model in MODELS)
+# The same models as an OpenAI-compatible provider lists them (what Open WebUI reads).
+PROVIDER_MODELS = [{"id": model["id"], "object": "model", "created": model["created"], "owned_by": model["owned_by"]}
+                   for model in MODELS]
 
 _INVALID = object()  # marks a request body that was already answered with 400
 
@@ -190,14 +198,15 @@ class _Handler(BaseHTTPRequestHandler):
         path = self._path()
         self.server.state.count(path)
         routes = {"/health": self._health, "/api/models": self._models, "/_standin/stats": self._stats,
-                  "/_standin/mode": self._mode_get}
-        self._dispatch(path, routes, {"/api/chat/completions"})
+                  "/_standin/mode": self._mode_get, "/v1/models": self._provider_models}
+        self._dispatch(path, routes, {"/api/chat/completions", "/v1/chat/completions"})
 
     def do_POST(self) -> None:  # noqa: N802 - stdlib naming
         path = self._path()
         self.server.state.count(path)
-        routes = {"/api/chat/completions": self._chat, "/_standin/mode": self._mode_post}
-        self._dispatch(path, routes, {"/health", "/api/models", "/_standin/stats"})
+        routes = {"/api/chat/completions": self._chat, "/_standin/mode": self._mode_post,
+                  "/v1/chat/completions": self._provider_chat}
+        self._dispatch(path, routes, {"/health", "/api/models", "/_standin/stats", "/v1/models"})
 
     def _dispatch(self, path: str, routes: Mapping[str, Any], other_method: set[str]) -> None:
         handler = routes.get(path)
@@ -231,6 +240,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         healthy = self.server.state.modes["chat"] == "ok"
         self._send_json(HTTPStatus.OK, chat_completion(body["model"], healthy))
+
+    # ---- as an OpenAI-compatible provider (chat is the same handler) --------
+
+    def _provider_models(self) -> None:
+        if not self._authorized():
+            return
+        empty = self.server.state.modes["models"] == "empty"
+        self._send_json(HTTPStatus.OK, {"object": "list", "data": [] if empty else PROVIDER_MODELS})
+
+    def _provider_chat(self) -> None:
+        if self.server.state.modes["models"] != "empty":
+            self._chat()
+        elif self._authorized():
+            self._send_json(HTTPStatus.NOT_FOUND, {"error": {
+                "message": "The model does not exist or you do not have access to it.",
+                "type": "invalid_request_error", "param": None, "code": "model_not_found"}})
 
     # ---- control endpoints -------------------------------------------------
 
