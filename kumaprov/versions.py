@@ -142,6 +142,20 @@ def _min_interval(parsed: Version) -> int:
     return 1 if (parsed.major, parsed.minor or 0) >= (2, 1) else 20
 
 
+def target_line(version: str) -> ServerLine:
+    """A version the files are declared for: ValueError unless it is a line kumaprov knows.
+
+    A live server of a later line is another matter (it says what it is); a declared
+    `target: 9.9.9` is a typo or a guess, and reading it as 2.x would hide that.
+    """
+    line = server_line(version)
+    parsed = parse(version)
+    if not (parsed.major == 2 or (parsed.major, parsed.minor or 0) == (1, 23)):
+        raise ValueError(f"Uptime Kuma {version} is not a version kumaprov knows: it knows 1.23.x and 2.x "
+                         f"(checked up to {ALL_LINES[-1].version})")
+    return line
+
+
 # What lint checks against when the project names no target: every supported line.
 ALL_LINES: tuple[ServerLine, ...] = (
     server_line("1.23.17"),

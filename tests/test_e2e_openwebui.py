@@ -4,6 +4,7 @@ local Open WebUI stand-in: the server's heartbeats must say what lint predicted.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 import urllib.error
 import urllib.request
@@ -53,7 +54,8 @@ def test_three_levels_go_up_and_down_as_lint_predicts(
     tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, standin: StandIn
 ) -> None:
     ws = Workspace(tmp_path, {**kuma_env, "OPENWEBUI_API_KEY": standin.api_key}, monkeypatch)
-    (tmp_path / "templates").symlink_to(Path(__file__).resolve().parents[1] / "templates")
+    # A copy: a link out of the project would be refused.
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", tmp_path / "templates")
     ws.write(f"""\
         monitors:
           - template: openwebui

@@ -153,3 +153,36 @@ def test_a_project_file_cannot_borrow_the_builtin_trust_by_path(project: Path,
     (project / "kumaprov.yaml").write_text(f"templates: {json.dumps(str(BUILTIN.resolve()))}\n")
     result = run(project, monkeypatch, "render", "--verbose")
     assert "built-in template" not in result.stdout + result.stderr
+    assert result.exit_code == 2 and "KP001" in result.stderr and "outside the project directory" in result.stderr
+
+
+def test_a_project_file_cannot_read_the_builtin_samples_by_path(project: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The library's samples are read for the monitors a built-in template renders, and only for them."""
+    shipped = BUILTIN.resolve() / "samples" / "openwebui" / "models.json"
+    (project / "monitors" / "own.yaml").write_text(textwrap.dedent(f"""\
+        monitors:
+          - id: own
+            name: Own
+            type: json-query
+            url: https://chat.example.com/api/models
+            query: "$count(data[*]) > 0"
+            expected_value: "true"
+            samples:
+              - {{file: {json.dumps(str(shipped))}, expect: up}}
+        """))
+    result = run(project, monkeypatch, "lint")
+    assert result.exit_code == 1
+    assert f"monitors/own.yaml:9:16: KP303 cannot read sample {shipped}: outside the project directory" \
+        in result.stdout
+    assert result.stdout.count("KP303") == 1  # the built-in instance in chat.yaml still reads its samples
+
+
+def test_a_project_template_gets_no_samples_from_the_library(project: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A copy of a built-in template in templates/ is the project's: its samples must be there too."""
+    (project / "templates").mkdir()
+    (project / "templates" / "openwebui.yaml.j2").write_text((BUILTIN / "openwebui.yaml.j2").read_text())
+    result = run(project, monkeypatch, "lint")
+    assert result.exit_code == 1
+    assert "KP303 cannot read sample samples/openwebui/health.json: No such file or directory" in result.stdout

@@ -7,6 +7,7 @@ value. These tests load small projects written into a temporary directory.
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 from kumaprov.definitions import loader
 from kumaprov.definitions import yamlpos
 from kumaprov.definitions.entries import Definition, Loaded
+from kumaprov.definitions import fileguard
 from kumaprov.problems import Position
 from kumaprov.definitions.project import load_project
 
@@ -413,14 +415,14 @@ def test_an_unreadable_file_is_reported_and_the_others_still_load(
         "monitors/a.yaml": "monitors: []\n",
         "monitors/b.yaml": WEB,
     }
-    original = Path.read_text
+    original = os.open
 
-    def read_text(self: Path, *args: object, **kwargs: object) -> str:
-        if self.name == "a.yaml":  # chmod 000 does not stop root, so simulate it
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self, *args, **kwargs)  # type: ignore[arg-type]
+    def os_open(path: str, flags: int, *args: int) -> int:
+        if path.endswith("a.yaml"):  # chmod 000 does not stop root, so simulate it
+            raise PermissionError(13, "Permission denied", path)
+        return original(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_text", read_text)
+    monkeypatch.setattr(fileguard.os, "open", os_open)
     loaded = load(tmp_path, files, monkeypatch)
 
     assert messages(loaded) == ["monitors/a.yaml:1:1: KP001 cannot read file: Permission denied"]

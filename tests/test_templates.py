@@ -55,9 +55,11 @@ def lint_json(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[i
 
 
 def project(root: Path, monitors: str, templates: Path = TEMPLATES) -> Path:
-    """A project in `root` using the given templates directory and one monitor file."""
+    """A project in `root` with a copy of the given templates directory and one monitor file.
+
+    A copy, not a path to it: templates are read only from inside the project."""
     (root / "monitors").mkdir(parents=True, exist_ok=True)
-    (root / "kumaprov.yaml").write_text(f"templates: {json.dumps(str(templates))}\n", encoding="utf-8")
+    shutil.copytree(templates, root / "templates")
     (root / "monitors" / "m.yaml").write_text(textwrap.dedent(monitors).lstrip("\n"), encoding="utf-8")
     return root
 
@@ -142,7 +144,7 @@ def test_missing_required_var_names_it_and_the_template_line(
     [problem] = report["problems"]
     assert problem["code"] == "KP004"
     assert f"'{var}' is undefined" in problem["message"]
-    assert problem["file"] == str(TEMPLATES / f"{name}.yaml.j2")
+    assert problem["file"] == f"templates/{name}.yaml.j2"
     uses = jinja_uses(name, var)
     assert uses, f"{var} is not used in {name}"
     assert problem["line"] == uses[0]

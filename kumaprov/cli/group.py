@@ -33,7 +33,7 @@ PATHS = click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def _valid_target(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is not None:
         try:
-            versions.server_line(value)
+            versions.target_line(value)
         except ValueError as exc:
             raise click.BadParameter(str(exc)) from None
     return value

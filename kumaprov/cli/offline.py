@@ -10,6 +10,7 @@ import click
 
 from kumaprov import versions
 from kumaprov.cli.group import OUTPUT, PATHS, TARGET, _project, fail_cleanly, main
+from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import BUILTIN, uses_text
 from kumaprov.errors import InvalidDefinitions
 from kumaprov.lint import report
@@ -38,7 +39,10 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
     cache = None
     if not (no_cache or os.environ.get("KUMAPROV_NO_CACHE")):
         key = [os.getcwd(), str(project.root.resolve()), target or "", *map(str, searched)]
-        cache = LintCache(key, [*searched, project.templates_dir, BUILTIN])
+        # The listing walks these directories: never through a link out of the project (lint reports it).
+        # The built-in library is listed too: a template added there can resolve a name that did not.
+        guard = guard_for(project.root, paths)
+        cache = LintCache(key, [*(p for p in [*searched, project.templates_dir] if guard.contains(p)), BUILTIN])
     cached = cache.load() if cache and not verbose else None
     if cached is not None:
         problems, files = cached

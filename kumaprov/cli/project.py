@@ -14,6 +14,7 @@ import click
 
 from kumaprov import versions
 from kumaprov.cli.group import TARGET, _project, fail_cleanly, main
+from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import TemplateSearch
 from kumaprov.errors import UsageError
 from kumaprov.problems import display_path
@@ -35,9 +36,12 @@ def templates_group(ctx: click.Context) -> None:
 def _list_templates(ctx: click.Context) -> None:
     from kumaprov.definitions import templatedoc
 
-    search = TemplateSearch(_project(ctx).templates_dir)
+    search = _search(ctx)
     blocks = []
     for name in search.names():
+        if refused := search.unreadable(name):
+            blocks.append(f"{name}  (project, {display_path(search.path(name))}: cannot read it: {refused})")
+            continue
         origin = search.origin(name)
         where = "built-in" if origin.builtin else f"project, {display_path(origin.path)}"
         if not origin.builtin and search.builtin.exists(name):
@@ -47,6 +51,11 @@ def _list_templates(ctx: click.Context) -> None:
     click.echo("\n\n".join(blocks) if blocks else "no templates")
 
 
+def _search(ctx: click.Context) -> TemplateSearch:
+    project = _project(ctx)
+    return TemplateSearch(project.templates_dir, guard_for(project.root))  # as lint reads them
+
+
 @templates_group.command("show")
 @click.argument("name")
 @click.option("--builtin", "builtin", is_flag=True, help="The built-in template, even where the project has its own.")
@@ -54,11 +63,13 @@ def _list_templates(ctx: click.Context) -> None:
 @fail_cleanly
 def show_command(ctx: click.Context, name: str, builtin: bool) -> None:
     """Print template NAME, to read it or to copy it into templates/ and adapt it."""
-    search = TemplateSearch(_project(ctx).templates_dir)
+    search = _search(ctx)
     if not (search.builtin.exists(name) if builtin else search.exists(name)):
         choices = search.builtin.names() if builtin else search.names()
         raise UsageError(f"no {'built-in ' if builtin else ''}template '{name}'{did_you_mean(name, choices)} "
                          "(`kumaprov templates` lists them)")
+    if refused := search.unreadable(name, builtin):
+        raise UsageError(f"cannot read template '{name}': {refused}")
     origin = search.origin(name, builtin)
     click.echo(f"# {origin.describe()}: {display_path(origin.path)}", err=True)
     sys.stdout.write(search.source(name, builtin))

@@ -25,13 +25,26 @@ if TYPE_CHECKING:
     from kumaprov.kinds.base import Plan
 
 
+class _Timeout(click.FloatRange):
+    """Seconds, more than 0 (0 or less would mean "fail at once"), and a number (not nan)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
+TIMEOUT = _Timeout(min=0, min_open=True, max=86400)
+
+
 def server_options(command: F) -> F:
     options = [
         click.option("--url", metavar="URL", help="Uptime Kuma base URL (default: $KUMA_URL)."),
         click.option("--adopt", is_flag=True, help="Take over unmanaged monitors whose name matches a definition."),
         click.option("--no-prune", is_flag=True, help="Keep managed monitors whose definition was removed."),
-        click.option("--timeout", type=float, default=15.0, show_default=True,
-                     help="Seconds to wait for the server."),
+        click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
+                     help="Seconds to wait for the server, connecting included."),
         OUTPUT,
         PATHS,
     ]
@@ -151,7 +164,8 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
 @click.option("--url", metavar="URL", help="Uptime Kuma base URL (default: $KUMA_URL).")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("monitors/exported.yaml"),
               show_default=True, help="File to write; an existing file is never overwritten.")
-@click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds to wait for the server.")
+@click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
+              help="Seconds to wait for the server, connecting included.")
 @click.pass_context
 @fail_cleanly
 def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float) -> None:

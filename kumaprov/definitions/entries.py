@@ -28,6 +28,9 @@ class Entry:
     raw: LocatedMap
     base_dir: Path  # sample files are relative to the file that wrote them
     via: tuple[Position, ...]  # the template entries this monitor was rendered from
+    # Rendered by a built-in template: its samples are read within the package's library, the
+    # one place outside the project kumaprov reads from (definitions/library.py).
+    builtin: bool = field(default=False, kw_only=True)
 
     @property
     def position(self) -> Position:

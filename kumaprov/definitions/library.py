@@ -5,11 +5,14 @@ one (a team adapts a shipped template by copying it under the same name), else t
 built-in library inside the installed package, so a repository that never cloned kumaprov
 can use the shipped templates by name.
 
-Trust goes by name, never by path. The built-in directory is fixed by the package: no project
-file can name it (`templates:` in `kumaprov.yaml` only moves the project's own directory, which
-gets no trust from pointing at the package), and a `template:` entry reaches it by a bare name
-only (a name with a path separator is no template). Monitors a built-in template renders
-resolve their sample files in the package directory, where the shipped samples are.
+Files named by a project are read only inside the project (definitions/fileguard.py); the
+built-in library is the one exception, and it goes by name, never by path. Its directory is
+fixed by the package: no project file can name it (`templates:` in `kumaprov.yaml` only moves
+the project's own directory, bound like any project file), and a `template:` entry reaches it
+by a bare name only (a name with a path separator is no template). Templates found there are
+read with `builtin_guard()`, the package directory as their only bound, and so are the sample
+files of the monitors they render (those definitions carry `builtin`, set by the loader alone).
+A project's own files never get that guard.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kumaprov.definitions.fileguard import FileGuard
 from kumaprov.problems import Position, display_path
 
 if TYPE_CHECKING:
@@ -46,6 +50,11 @@ class Origin:
         return f"project template '{self.name}' ({display_path(self.path)}, version {self.version})"
 
 
+def builtin_guard() -> FileGuard:
+    """The bound of everything read from the built-in library: the package directory alone."""
+    return FileGuard.of([BUILTIN])
+
+
 def version_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
@@ -53,12 +62,13 @@ def version_of(text: str) -> str:
 class TemplateSearch:
     """The project's templates over the built-in ones, with the interface of one directory."""
 
-    def __init__(self, project_dir: Path) -> None:
+    def __init__(self, project_dir: Path, guard: FileGuard | None = None) -> None:
+        """`guard`: the project's bounds, for its own templates (default: their directory)."""
         # Jinja: not on lint's cache-hit path, which imports BUILTIN.
         from kumaprov.definitions.templating import Templates
 
-        self.project = Templates(project_dir)
-        self.builtin = Templates(BUILTIN)
+        self.project = Templates(project_dir, guard)
+        self.builtin = Templates(BUILTIN, builtin_guard())
         self.directory = project_dir  # where a user adds templates (named in messages)
         self._origins: dict[tuple[str, bool], Origin] = {}
 
@@ -81,6 +91,10 @@ class TemplateSearch:
 
     def path(self, name: str) -> Path:
         return (self._owner(name) or self.project).path(name)
+
+    def unreadable(self, name: str, builtin: bool = False) -> str | None:
+        """Why the template `name` resolves to cannot be read (outside its bound, too big ...)."""
+        return (self.builtin if builtin else self._owner(name) or self.project).unreadable(name)
 
     def variables(self, name: str) -> frozenset[str]:
         return (self._owner(name) or self.project).variables(name)

@@ -6,6 +6,7 @@ keeps its located raw mapping so later checks can still point at a key.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +14,8 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from kumaprov.definitions import validation as schema
-from kumaprov.definitions import yamlpos
+from kumaprov.definitions import aliasbomb, yamlpos
+from kumaprov.definitions.fileguard import FileGuard, Refused, guard_for
 from kumaprov.kinds.docker_hosts import DockerHostDef
 from kumaprov.definitions.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
@@ -28,6 +30,7 @@ from kumaprov.definitions.project import PROJECT_FILE, Project
 from kumaprov.kinds.proxies import ProxyDef
 from kumaprov.kinds.status_pages import StatusPageDef
 from kumaprov.suggest import did_you_mean
+from kumaprov.definitions.templatenesting import Nesting
 from kumaprov.definitions.templating import TemplateError
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 
@@ -36,7 +39,6 @@ FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "st
 IDENTITY_KEYS = ("id", "name", "type", "samples")
 INSTANCE_KEYS = ("template", "vars")
 YAML_SUFFIXES = (".yaml", ".yml")
-MAX_FILE_SIZE = 10_000_000  # bytes; monitor files are small, a huge one is a mistake
 
 M = TypeVar("M", bound=Strict)
 
@@ -46,15 +48,20 @@ _TYPE_ALIASES = {"tcp": "port", "icmp": "ping", "json": "json-query", "grpc": "g
                  "browser": "real-browser", "kafka": "kafka-producer", "heartbeat": "push"}
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+def discover(paths: Iterable[Path], guard: FileGuard | None = None) -> tuple[list[Path], list[Problem]]:
     """Expand directories into their YAML files (sorted, so output is stable)."""
     files: list[Path] = []
     problems: list[Problem] = []
     for path in paths:
-        if path.is_dir():
+        if guard is not None and path.is_dir() and not guard.contains(path):
+            # A link out of the project: walking it could mean walking `/`.
+            problems.append(Problem(Position(display_path(path)), "KP001", "cannot read directory: outside the "
+                                    f"project directory (a link to {os.path.realpath(path)})"))
+        elif path.is_dir():
             # A dangling link is kept, so that it is reported rather than silently skipped.
             files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES
-                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())))
+                                and p.name != PROJECT_FILE and (p.is_file() or p.is_symlink())
+                                and ".git" not in p.relative_to(path).parts))
         elif path.exists():
             files.append(path)
         else:
@@ -62,10 +69,12 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load(project: Project, paths: Sequence[Path] | None = None) -> Loaded:
-    files, problems = discover(paths or project.monitor_paths)
+def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard | None = None) -> Loaded:
+    """Read the monitor files (`paths`, else the project's); `guard` bounds every file read."""
+    guard = guard or guard_for(project.root, paths or ())
+    files, problems = discover(paths or project.monitor_paths, guard)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, TemplateSearch(project.templates_dir), loaded)
+    reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -78,8 +87,10 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded) -> None:
+    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
+        self.guard = guard
+        self.nesting = Nesting()
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
@@ -91,15 +102,10 @@ class _Reader:
     def read_file(self, path: Path) -> None:
         name = display_path(path)
         try:
-            if path.stat().st_size > MAX_FILE_SIZE:
-                return self.problem(Position(name), "KP001", f"file is larger than {MAX_FILE_SIZE // 1_000_000} MB")
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            return self.problem(Position(name), "KP001", f"cannot read file: {exc.strerror or exc}")
-        except UnicodeDecodeError as exc:
-            raw = path.read_bytes()[:exc.start]
-            line, column = raw.count(b"\n") + 1, exc.start - (raw.rfind(b"\n") + 1) + 1
-            return self.problem(Position(name, line, column), "KP001", "not UTF-8 text")
+            text = self.guard.read_text(path)
+        except Refused as exc:
+            message = exc.reason if exc.reason == "not UTF-8 text" else f"cannot read file: {exc}"
+            return self.problem(Position(name, exc.line, exc.column), "KP001", message)
         data = self.parse(text, name)
         if data is None:
             return None
@@ -157,7 +163,13 @@ class _Reader:
 
     def parse(self, text: str, name: str, via: tuple[Position, ...] = ()) -> Any:
         try:
-            return yamlpos.load(text, name)
+            data = yamlpos.load(text, name)
+            if aliasbomb.may_alias(text) and (bomb := aliasbomb.problem(data)) is not None:
+                key, message = bomb
+                where = data.position_of_value(key) if key is not None else Position(name)
+                self.problem(where, "KP002", message, via)
+                return None
+            return data
         except yamlpos.YamlError as exc:
             self.problem(exc.position, "KP002", f"YAML syntax error: {exc.message}", via)
         except RecursionError:
@@ -189,7 +201,7 @@ class _Reader:
         return defaults
 
     def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],
-                  via: tuple[Position, ...] = ()) -> None:
+                  via: tuple[Position, ...] = (), builtin: bool = False) -> None:
         if not isinstance(item, LocatedMap):
             return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
         if "template" in item:
@@ -197,7 +209,7 @@ class _Reader:
         monitor_type = item.get("type")
         known = isinstance(monitor_type, str) and monitor_type in MONITOR_TYPES
         if not known:
-            self.loaded.entries.append(Entry(item, base_dir, via))
+            self.loaded.entries.append(Entry(item, base_dir, via, builtin=builtin))
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
         if not known:
@@ -207,16 +219,24 @@ class _Reader:
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)
         raw = _with_defaults(item, layers, fields_of(monitor_type))
-        self.loaded.entries.append(Entry(raw, base_dir, via))
+        self.loaded.entries.append(Entry(raw, base_dir, via, builtin=builtin))
         try:
             monitor: Monitor = MONITOR_TYPES[monitor_type].model_validate(raw)  # type: ignore[assignment]
         except ValidationError as exc:
             self.loaded.problems.extend(schema.problems(exc, raw, monitor_type, via))
             return None
-        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor))
+        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor, builtin=builtin))
         return None
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
+        if (refused := self.nesting.enter(str(instance.get("template")))) is not None:
+            return self.problem(instance.position_of_value("template"), "KP004", refused, via) if refused else None
+        try:
+            return self.expand_instance(instance, layers, via)
+        finally:
+            self.nesting.leave()
+
+    def expand_instance(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
         here = via + (instance.pos,)
         for key in instance:
             if key not in INSTANCE_KEYS:
@@ -230,6 +250,9 @@ class _Reader:
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"no template '{name}' in {display_path(self.templates.directory)} or the built-in "
                                 f"library{hint}", via)
+        if refused := self.templates.unreadable(name):
+            return self.problem(instance.position_of_value("template"), "KP005",
+                                f"cannot read template '{name}': {refused}", via)
         variables = instance.get("vars") or {}
         if not isinstance(variables, dict):
             return self.problem(instance.position_of_value("vars"), "KP003", "`vars` must be a mapping", via)
@@ -243,7 +266,8 @@ class _Reader:
             text = self.templates.render(name, variables)
         except TemplateError as exc:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
-        self.loaded.template_uses.append((instance.pos, self.templates.origin(name)))
+        origin = self.templates.origin(name)
+        self.loaded.template_uses.append((instance.pos, origin))
         template_file = display_path(self.templates.path(name))
         data = self.parse(text, template_file, here)
         if data is None:
@@ -256,7 +280,7 @@ class _Reader:
             self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
                          via, Severity.WARNING)
         for item, position in items:
-            self.read_item(item, position, self.templates.directory_of(name), layers, here)
+            self.read_item(item, position, self.templates.directory_of(name), layers, here, origin.builtin)
         return None
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import secrets, versions
-from kumaprov.definitions import yamlpos
+from kumaprov.definitions import aliasbomb, yamlpos
+from kumaprov.definitions.fileguard import FileGuard, Refused, bounds, escape
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
@@ -36,15 +38,14 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
     """Read the project file (explicit, or `kumaprov.yaml` in root if present)."""
     path = config if config is not None else root / PROJECT_FILE
     base = Project(root=root, monitor_paths=(root / "monitors",), templates_dir=root / "templates")
-    if config is None and not path.is_file():
-        return base, []
+    if config is None and not os.path.lexists(path):
+        return _checked_paths(base, None)
     name = display_path(path)
     try:
-        data = yamlpos.load(path.read_text(encoding="utf-8"), name)
-    except OSError as exc:
-        return base, [Problem(Position(name), "KP001", f"cannot read project file: {exc.strerror}")]
-    except UnicodeDecodeError:
-        return base, [Problem(Position(name), "KP001", "project file is not UTF-8 text")]
+        text = FileGuard.of([bounds(path.parent)]).read_text(path)
+        data = yamlpos.load(text, name)
+    except Refused as exc:
+        return base, [Problem(Position(name, exc.line, exc.column), "KP001", f"cannot read project file: {exc}")]
     except yamlpos.YamlError as exc:
         return base, [Problem(exc.position, "KP002", f"YAML syntax error: {exc.message}")]
     if data is None:
@@ -52,6 +53,8 @@ def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem
         data.pos, data.key_pos, data.value_pos = Position(name), {}, {}
     if not isinstance(data, yamlpos.LocatedMap):
         return base, [Problem(Position(name), "KP003", "the project file must be a mapping")]
+    if aliasbomb.may_alias(text) and (bomb := aliasbomb.problem(data)) is not None:  # defaults: every monitor
+        return base, [Problem(data.position_of_value(bomb[0]), "KP002", bomb[1])]
     return _project_from(data, path, path.parent)
 
 
@@ -65,7 +68,7 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
     if target is not None:
         target = str(target)
         try:
-            versions.server_line(target)
+            versions.target_line(target)
         except ValueError as exc:
             problems.append(Problem(data.position_of_value("target"), "KP003", str(exc)))
             target = None
@@ -86,11 +89,55 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         target=target,
         monitor_paths=tuple(root / m for m in monitors),
         templates_dir=root / str(data.get("templates", "templates")),
-        owner_tag=str(data.get("owner_tag", "kumaprov")),
+        owner_tag=_owner_tag(data, problems),
         defaults=defaults,
         variables=variables,
     )
-    return project, problems
+    project, refused = _checked_paths(project, data)
+    return project, problems + refused
+
+
+def _owner_tag(data: yamlpos.LocatedMap, problems: list[Problem]) -> str:
+    """The tag that marks kumaprov's monitors: a name, or sync would tag them `None` or `{'a': 1}`."""
+    value = data.get("owner_tag", "kumaprov")
+    if isinstance(value, str) and value.strip():
+        return value
+    shown = ("empty" if isinstance(value, str) else "null" if value is None else "a mapping" if isinstance(value, dict)
+             else "a list" if isinstance(value, list) else f"{value!r}; quote it")
+    problems.append(Problem(data.position_of_value("owner_tag"), "KP003",
+                            f"owner_tag: expected a tag name (text), got {shown}"))
+    return "kumaprov"
+
+
+def _checked_paths(project: Project, data: yamlpos.LocatedMap | None) -> tuple[Project, list[Problem]]:
+    """Monitor and template directories must lie inside the project, symlinks resolved:
+    lint walks them, and a pull request must not point it at `/` or `../../etc`."""
+    problems: list[Problem] = []
+    kept = []
+    for index, path in enumerate(project.monitor_paths):
+        if reason := escape(path, project.root):
+            problems.append(Problem(_where(data, "monitors", index, path), "KP001",
+                                    f"monitors '{_relative(path, project.root)}': {reason}"))
+        else:
+            kept.append(path)
+    if reason := escape(project.templates_dir, project.root):
+        problems.append(Problem(_where(data, "templates", None, project.templates_dir), "KP001",
+                                f"templates '{_relative(project.templates_dir, project.root)}': {reason}"))
+    return replace(project, monitor_paths=tuple(kept)), problems
+
+
+def _relative(path: Path, root: Path) -> str:
+    """The path as the project file wrote it (it was joined to the root)."""
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
+def _where(data: yamlpos.LocatedMap | None, key: str, index: int | None, path: Path) -> Position:
+    if data is None or key not in data:
+        return Position(display_path(path))  # a default directory: name it
+    value = data[key]
+    if index is not None and isinstance(value, yamlpos.LocatedList) and index < len(value.item_pos):
+        return value.item_pos[index]
+    return data.position_of_value(key)
 
 
 def _variables(data: yamlpos.LocatedMap, problems: list[Problem]) -> tuple[str, ...] | None:

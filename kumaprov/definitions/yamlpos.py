@@ -55,6 +55,10 @@ def load(text: str, filename: str) -> Any:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise YamlError(*_explain(exc, text, filename)) from None
+    except yaml.reader.ReaderError as exc:  # a NUL or other control character: it has no mark, only an offset
+        character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise YamlError(f"character #x{character:04x} is not allowed in YAML ({exc.reason})",
+                        _offset_position(text, exc.position, filename)) from None
     except yaml.YAMLError as exc:
         raise YamlError(str(exc), Position(filename)) from None
     if node is None:
@@ -72,6 +76,14 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, filename: str) -> tuple[str, 
     if mark is not None and _char_at(text, mark) == "\t":
         return "a tab character: YAML indentation must use spaces", _position(filename, mark)
     return message, _position(filename, mark)
+
+
+def _offset_position(text: str, offset: int, filename: str) -> Position:
+    # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
+    before = text.encode("utf-8")[:offset].decode("utf-8", "ignore") if _Loader is not yaml.SafeLoader \
+        else text[:offset]
+    line = before.count("\n") + 1
+    return Position(filename, line, len(before) - (before.rfind("\n") + 1) + 1)
 
 
 def _char_at(text: str, mark: Any) -> str:

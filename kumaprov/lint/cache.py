@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ class LintCache:
 def _stamp(path: Path) -> list[Any] | None:
     try:
         info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return None  # a FIFO or device: reading it to hash it could block or never end
         return [info.st_size, info.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest()]
     except OSError:
         return None
@@ -93,6 +96,8 @@ def _unchanged(path: Path, stamp: list[Any]) -> bool:
     try:
         info = path.stat()
     except OSError:
+        return False
+    if not stat.S_ISREG(info.st_mode):
         return False
     if [info.st_size, info.st_mtime_ns] == stamp[:2]:
         return True

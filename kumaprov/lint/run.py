@@ -15,10 +15,11 @@ from kumaprov.definitions.entries import (
     Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
-from kumaprov.definitions.library import Origin
+from kumaprov.definitions.library import Origin, builtin_guard
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
-from kumaprov.lint.context import LintContext
+from kumaprov.lint.context import LintContext, SampleFiles
+from kumaprov.definitions.fileguard import guard_for
 from kumaprov.lint.checks.plaintext_secrets import strings
 from kumaprov.problems import Position, Problem
 from kumaprov.secrets import REDACTOR, references
@@ -66,18 +67,23 @@ def lint(project: Project, paths: Sequence[Path] | None = None, target: str | No
 
 
 def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
-    loaded = loader.load(project, paths)
+    guard = guard_for(project.root, paths or ())  # one rule for every file a definition names
+    loaded = loader.load(project, paths, guard)
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                          project.owner_tag, maintenance=loaded.maintenance, status_pages=loaded.status_pages,
-                          docker_hosts=loaded.docker_hosts, proxies=loaded.proxies,
+                          project.owner_tag, SampleFiles(guard, builtin_guard()), maintenance=loaded.maintenance,
+                          status_pages=loaded.status_pages, docker_hosts=loaded.docker_hosts, proxies=loaded.proxies,
                           variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     REDACTOR.add_environment(os.environ, _referenced(loaded.entries, loaded.notification_entries, loaded.proxies))
     problems.sort(key=Problem.sort_key)
-    templates = [p for p in project.templates_dir.rglob("*") if p.is_file()] if project.templates_dir.is_dir() else []
-    used = [origin.path for _, origin in loaded.template_uses]  # built-in ones are outside templates_dir
-    inputs = [*loaded.files, *templates, *used, *context.samples.paths(), *([project.file] if project.file else [])]
+    templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
+        if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
+    # Built-in templates are read (and hashed) within the library's own bound; the cache hashes
+    # the rest only inside the project: never a link out of it.
+    used = [origin.path for _, origin in loaded.template_uses if origin.builtin]
+    inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
+              if guard.contains(p)] + [*used, *context.samples.builtin_paths()]
     return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
                       loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs,
                       loaded.template_uses)

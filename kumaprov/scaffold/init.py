@@ -21,6 +21,7 @@ from typing import Any
 
 from kumaprov import __version__
 from kumaprov.definitions import jsonschema, templatedoc
+from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import TemplateSearch
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.scaffold import files as scaffold_files
@@ -53,7 +54,7 @@ class Outcome:
 
 def compose(root: Path, choices: Choices) -> tuple[dict[str, str], list[str], str]:
     """Every file init would write (path relative to root -> text), the variables, the requirement."""
-    search = TemplateSearch(root / "templates")
+    search = TemplateSearch(root / "templates", guard_for(root))
     if not search.exists(choices.template):
         raise UsageError(f"no template '{choices.template}'{did_you_mean(choices.template, search.names())} "
                          "(`kumaprov templates` lists them)")

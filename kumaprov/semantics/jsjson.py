@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from kumaprov.semantics import deepjson
 from kumaprov.semantics.jsvalue import (
     MAX_EXACT_INT,
     UNDEFINED,
@@ -148,15 +149,18 @@ def _js_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def js_json_parse(text: str) -> Any:
     """``JSON.parse(text)``; raises ValueError where V8 throws SyntaxError.
 
-    May raise RecursionError on absurdly deep nesting (V8 parses those).
+    Nesting deeper than Python recurses is parsed by kumaprov.deepjson, as V8 does.
     """
-    return json.loads(
-        text,
-        parse_int=_parse_int,
-        parse_float=_parse_float,
-        parse_constant=_reject_constant,
-        object_pairs_hook=_js_object,
-    )
+    try:
+        return json.loads(
+            text,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_reject_constant,
+            object_pairs_hook=_js_object,
+        )
+    except RecursionError:  # V8 parses any depth: so does the slower loop
+        return deepjson.loads(text, _parse_int, _parse_float, _js_object)
 
 
 def parse_body(text: str) -> tuple[bool, Any]:

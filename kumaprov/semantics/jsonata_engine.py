@@ -17,12 +17,17 @@ from jsonata import JException, Jsonata
 from jsonata.utils import Utils
 
 import kumaprov.semantics.jsonata_fixes  # noqa: F401  (applied on import, before any expression is compiled)
+from kumaprov import budget
+from kumaprov.semantics.deepjson import copy_tree
+from kumaprov.semantics.jsonata_regex import bound_date_parsing, timed_regex_engine
 
-__all__ = ["DEFAULT_TIMEOUT_MS", "CompiledQuery", "EvaluationTimeout", "QuerySyntaxError", "compile_query"]
+__all__ = ["DEFAULT_TIMEOUT_MS", "MEMORY_BUDGET", "CompiledQuery", "EvaluationTimeout", "EvaluationTooLarge",
+           "QuerySyntaxError", "compile_query"]
 
 # Uptime Kuma itself has no limit; a lint run must not stall on a runaway
 # recursive lambda, so evaluation past this budget is reported as DOWN.
 DEFAULT_TIMEOUT_MS: Final = 2000
+MEMORY_BUDGET: Final = budget.MEMORY_BUDGET
 
 
 class QuerySyntaxError(ValueError):
@@ -40,7 +45,11 @@ class QuerySyntaxError(ValueError):
 
 
 class EvaluationTimeout(Exception):
-    """Raised from the evaluation hook when the time budget is spent."""
+    """The time budget is spent (Python loops and regex matching included)."""
+
+
+class EvaluationTooLarge(Exception):
+    """The evaluation needed more memory than MEMORY_BUDGET."""
 
 
 class CompiledQuery:
@@ -67,19 +76,29 @@ class CompiledQuery:
         """
         with self._lock:
             deadline = time.monotonic() + timeout_ms / 1000.0
-            # jsonata-python evaluates through the instance most recently
-            # *constructed* on this thread ($now, $eval read it); point it here.
-            Jsonata.CURRENT.jsonata = self._engine
-            return self._engine.evaluate(_to_jsonata_input(data), _time_budget(deadline))
+            try:
+                with budget.bounded(timeout_ms / 1000.0):
+                    # jsonata-python evaluates through the instance most recently
+                    # *constructed* on this thread ($now, $eval read it); point it here.
+                    Jsonata.CURRENT.jsonata = self._engine
+                    return self._engine.evaluate(_to_jsonata_input(data), _time_budget(deadline))
+            except budget.BudgetExceeded as exceeded:
+                # Stopped anywhere inside the evaluator: its per-evaluation state
+                # may be half-changed, so the next evaluation gets a fresh instance.
+                self._engine = _engine(self.expr)
+                if isinstance(exceeded, budget.MemoryBudgetExceeded):
+                    raise EvaluationTooLarge() from None
+                raise EvaluationTimeout() from None
 
 
 def _time_budget(deadline: float) -> dict[str, Callable[..., None]]:
     # jsonata-python's own Timebox starts its clock when the expression is
     # compiled, which would expire cached queries; these hooks restart it for
-    # every evaluation.  They run on entry/exit of each AST node.
+    # every evaluation.  They run on entry/exit of each AST node; the budget's
+    # watchdog covers the loops inside built-ins, between two nodes.
     def check(*_: Any) -> None:
         if time.monotonic() > deadline:
-            raise EvaluationTimeout()
+            raise budget.TimeBudgetExceeded()
 
     return {"__evaluate_entry": check, "__evaluate_exit": check}
 
@@ -88,12 +107,23 @@ def _to_jsonata_input(value: Any) -> Any:
     # jsonata-python reads a Python None as *undefined*; JSON null must be
     # its NULL_VALUE.  Copying also keeps cached parsed bodies safe from the
     # flags jsonata sets on lists it touches.
+    try:
+        return _copy(value)
+    except RecursionError:  # a body nested deeper than Python recurses: V8 evaluates it
+        return copy_tree(value, _null_value)
+
+
+def _null_value(value: Any) -> Any:
+    return Utils.NULL_VALUE if value is None else value
+
+
+def _copy(value: Any) -> Any:
     if value is None:
         return Utils.NULL_VALUE
     if isinstance(value, list):
-        return [_to_jsonata_input(item) for item in value]
+        return [_copy(item) for item in value]
     if isinstance(value, dict):
-        return {key: _to_jsonata_input(item) for key, item in value.items()}
+        return {key: _copy(item) for key, item in value.items()}
     return value
 
 
@@ -101,16 +131,24 @@ def _to_jsonata_input(value: Any) -> Any:
 def compile_query(expr: str) -> CompiledQuery:
     """Parse ``expr`` once (cached by expression text); raises QuerySyntaxError."""
     try:
-        engine = Jsonata(expr)
+        engine = _engine(expr)
     except JException as err:
         raise QuerySyntaxError(str(err), _syntax_position(expr, err), err.error) from None
     except RecursionError:
         raise QuerySyntaxError("expression is nested too deeply", None, None) from None
     except Exception as err:  # jsonata-python bugs surface as TypeError etc.
         raise QuerySyntaxError(f"cannot parse expression: {err}", None, None) from None
+    return CompiledQuery(expr, engine)
+
+
+bound_date_parsing()
+
+
+def _engine(expr: str) -> Any:
+    engine = Jsonata(expr, timed_regex_engine)
     engine.set_output_convert_nulls(False)  # keep null and undefined apart
     engine.set_validate_input(False)  # input always comes from JSON.parse
-    return CompiledQuery(expr, engine)
+    return engine
 
 
 def _syntax_position(expr: str, err: JException) -> int | None:

@@ -39,7 +39,9 @@ from jsonata.utils import Utils
 
 from kumaprov.model.monitors import JSON_OPERATORS
 from kumaprov.semantics.jsjson import js_json_parse, json_stringify, parse_body
-from kumaprov.semantics.jsonata_engine import DEFAULT_TIMEOUT_MS, EvaluationTimeout, QuerySyntaxError, compile_query
+from kumaprov.semantics.jsonata_engine import (
+    DEFAULT_TIMEOUT_MS, MEMORY_BUDGET, EvaluationTimeout, EvaluationTooLarge, QuerySyntaxError, compile_query,
+)
 from kumaprov.semantics.jsvalue import UNDEFINED, is_js_function, is_js_null, js_string_number, to_js_string
 from kumaprov.versions import Semantics
 
@@ -75,6 +77,15 @@ class _Down(Exception):
         self.returned = returned
 
 
+class _Overrun(_Down):
+    """Internal: the evaluation hit the time or memory budget."""
+
+
+# (body, query) pairs that overran a budget: every server line evaluates the same
+# query on the same body, and a hostile one must cost its budget once, not per line.
+_OVERRUNS: dict[tuple[str, str, int], str] = {}
+
+
 @functools.lru_cache(maxsize=256)
 def axios_data(body: str) -> tuple[bool, Any]:
     """:func:`kumaprov.semantics.jsjson.parse_body`, cached; the value is shared, so never mutate it."""
@@ -99,11 +110,17 @@ def check_json_query(
     matters for ``Semantics.V1_23``: None stands for any value other than
     exactly ``application/json``.  Never raises.
     """
+    if (known := _OVERRUNS.get((body, query, timeout_ms))) is not None:
+        return Verdict(False, known, None)
     try:
         _, data = axios_data(body)
         if semantics is Semantics.V2:
             return _check_v2(data, query, expected, operator, timeout_ms)
         return _check_tostring(data, query, expected, semantics, content_type, timeout_ms)
+    except _Overrun as overrun:
+        if len(_OVERRUNS) < 256:
+            _OVERRUNS[(body, query, timeout_ms)] = overrun.reason
+        return Verdict(False, overrun.reason, None)
     except _Down as down:
         return Verdict(False, down.reason, down.returned)
     except RecursionError:
@@ -234,7 +251,9 @@ def _evaluate(query: str, data: Any, timeout_ms: int) -> Any:
     try:
         return compiled.evaluate(data, timeout_ms)
     except EvaluationTimeout:
-        raise _Down(f"evaluation error: query ran longer than {timeout_ms} ms") from None
+        raise _Overrun(f"evaluation error: query ran longer than {timeout_ms} ms") from None
+    except EvaluationTooLarge:
+        raise _Overrun(f"evaluation error: query needs more than {MEMORY_BUDGET // 2**20} MB of memory") from None
     except JException as err:
         raise _Down(f"evaluation error: {err.error} {err}") from None
 

@@ -221,9 +221,20 @@ def array_elements(items: Sequence[Any]) -> Sequence[Any]:
 
 def _join(items: Sequence[Any]) -> str:
     # Array.prototype.join renders null/undefined elements as "".
-    return ",".join(
-        "" if is_js_null(item) or item is UNDEFINED else to_js_string(item) for item in array_elements(items)
-    )
+    try:
+        return ",".join(_element_text(item) for item in array_elements(items))
+    except RecursionError:  # V8 joins arrays nested 100,000 deep; so must we
+        from kumaprov.semantics.deepjson import join_arrays
+
+        return join_arrays(items, array_elements, _is_array, _element_text)
+
+
+def _element_text(item: Any) -> str:
+    return "" if is_js_null(item) or item is UNDEFINED else to_js_string(item)
+
+
+def _is_array(item: Any) -> bool:
+    return isinstance(item, Sequence) and not isinstance(item, str) and not is_js_null(item)
 
 
 def js_utf16_length(text: str) -> int:

@@ -41,6 +41,15 @@ class Credentials:
     totp: str | None = None  # a current 2FA code
 
 
+class _BoundedApi(UptimeKumaApi):  # type: ignore[misc]
+    """The library's client with its connection bounded by `timeout`: engine.io's HTTP
+    handshake otherwise waits its own 5 s per attempt, whatever the timeout says."""
+
+    def connect(self) -> None:
+        self.sio.eio.request_timeout = self.timeout
+        super().connect()
+
+
 class KumaClient:
     """One logged-in session; close it (or use `with`) when done."""
 
@@ -54,34 +63,43 @@ class KumaClient:
     @classmethod
     def connect(cls, url: str, credentials: Credentials, timeout: float = 15.0,
                 retry_delays: tuple[float, ...] = RETRY_DELAYS) -> KumaClient:
-        """Connect, log in once and wait for the login-time pushes.
+        """Connect, log in once and wait for the login-time pushes, all within `timeout`.
 
         Transport failures (refused, dropped, timed out) are retried a bounded number
-        of times; a refused login is not, as retrying it only feeds the rate limit.
+        of times while the timeout lasts; a refused login is not, as retrying it only
+        feeds the rate limit. A server that accepts the connection and never answers
+        fails once `timeout` is spent, not after every attempt's own wait.
         """
+        deadline = time.monotonic() + timeout
         for delay in retry_delays:
             try:
-                return cls._connect_once(url, credentials, timeout)
+                return cls._connect_once(url, credentials, timeout, deadline)
             except Unavailable:
+                if time.monotonic() + delay >= deadline:
+                    raise
                 time.sleep(delay)
-        return cls._connect_once(url, credentials, timeout)
+        return cls._connect_once(url, credentials, timeout, deadline)
 
     @classmethod
-    def _connect_once(cls, url: str, credentials: Credentials, timeout: float) -> KumaClient:
+    def _connect_once(cls, url: str, credentials: Credentials, timeout: float, deadline: float) -> KumaClient:
+        left = max(deadline - time.monotonic(), 0.001)
         try:
-            api = UptimeKumaApi(url, timeout=timeout, wait_events=0)
+            api = _BoundedApi(url, timeout=left, wait_events=0)
         except UptimeKumaException as exc:
-            raise Unavailable(f"cannot reach Uptime Kuma at {url}: {_short(exc)}") from None
+            reason = f"no answer within {timeout:g} s" if "timed out" in str(exc).lower() else _short(exc)
+            raise Unavailable(f"cannot reach Uptime Kuma at {url}: {reason}") from None
         client = cls(api, url)
         full_list = client._watch_full_monitor_list()
         try:
+            api.timeout = max(deadline - time.monotonic(), 0.001)  # the login's wait, too
             client._login(credentials)
-            client._wait_for(Event.MONITOR_LIST, timeout, full_list)
-            client._wait_for(Event.NOTIFICATION_LIST, timeout)
-            client._wait_for(Event.INFO, timeout)
+            for event, arrived in ((Event.MONITOR_LIST, full_list), (Event.NOTIFICATION_LIST, None),
+                                   (Event.INFO, None)):
+                client._wait_for(event, deadline - time.monotonic(), arrived)
         except BaseException:
             client.close()
             raise
+        api.timeout = api.sio.eio.request_timeout = timeout  # each later call waits the full timeout
         return client
 
     def _login(self, credentials: Credentials) -> None:

@@ -13,6 +13,7 @@ from kumaprov.semantics import jsonquery
 from kumaprov.lint.context import LintContext, json_keys
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
+from kumaprov.definitions.fileguard import Refused
 from kumaprov.problems import Problem, Severity
 from kumaprov.semantics.querynames import bare_path_names
 
@@ -49,7 +50,7 @@ def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
             fields |= json_keys(sample.body or "")
             continue
         try:
-            fields |= context.samples.json_keys(definition.base_dir / sample.file)
-        except (OSError, UnicodeDecodeError):
+            fields |= context.samples.json_keys(definition.base_dir / sample.file, definition.builtin)
+        except Refused:
             continue  # KP303 reports it
     return fields

@@ -104,18 +104,22 @@ def _is_webhook_url(key: str) -> bool:
     return "webhook" in lowered and "url" in lowered
 
 
-def strings(node: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+def strings(node: Any, path: tuple[Any, ...], seen: set[int] | None = None) -> Iterator[tuple[tuple[Any, ...], str]]:
+    # Each mapping or list once: YAML aliases share them, and walking every copy of a
+    # "billion laughs" is 10^9 strings (the loader refuses those; this walk stays linear anyway).
+    seen = set() if seen is None else seen
     if isinstance(node, str):
         yield path, node
         if path == ("body",):
             # A JSON body written as a string still has keys worth checking.
             try:
-                yield from strings(json.loads(node), path)
-            except ValueError:
+                yield from strings(json.loads(node), path, seen)
+            except (ValueError, RecursionError):
                 pass
-    elif isinstance(node, dict):
-        for key, value in node.items():
-            yield from strings(value, (*path, key))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            yield from strings(value, (*path, index))
+    elif isinstance(node, (dict, list)):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in items:
+            yield from strings(value, (*path, key), seen)

@@ -14,6 +14,7 @@ from kumaprov.semantics import jsonquery
 from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor, Sample
+from kumaprov.definitions.fileguard import Refused
 from kumaprov.problems import Problem
 from kumaprov.semantics.verdict import predict
 from kumaprov.versions import ServerLine
@@ -40,11 +41,10 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
     body = sample.body
     if sample.file is not None:
         try:
-            body = context.samples.read(definition.base_dir / sample.file)
-        except (OSError, UnicodeDecodeError) as exc:
-            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            body = context.samples.read(definition.base_dir / sample.file, definition.builtin)
+        except Refused as exc:
             yield Problem(definition.position_of("samples", index, "file"), UNREADABLE,
-                          f"cannot read sample {sample.file}: {reason}", via=definition.via)
+                          f"cannot read sample {sample.file}: {exc}", via=definition.via)
             return
     assert body is not None  # the model requires file or body
     wrong = []

@@ -1,0 +1,93 @@
+"""`--timeout` bounds every wait, connecting included, and takes only sensible values
+(issue 15, item 11)."""
+
+from __future__ import annotations
+
+import ast
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kumaprov.cli import main
+
+PACKAGE = Path(__file__).resolve().parent.parent / "kumaprov"
+
+
+class SilentServer:
+    """Accepts TCP connections and never says a word: a hung server, or a tarpit."""
+
+    def __init__(self) -> None:
+        self.socket = socket.create_server(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.socket.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.socket.close()
+        for connection in self.accepted:
+            connection.close()
+
+
+@pytest.fixture
+def silent() -> Iterator[SilentServer]:
+    server = SilentServer()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "monitors" / "m.yaml").write_text("monitors: []\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["sync", "diff"])
+def test_a_server_that_never_answers_fails_once_the_timeout_is_spent(
+        project: Path, silent: SilentServer, command: str) -> None:
+    env = {"KUMA_URL": f"http://127.0.0.1:{silent.port}", "KUMA_TOKEN": "unused"}
+    result = CliRunner().invoke(main, [command, "--timeout", "1"], env=env)
+
+    assert result.exit_code == 2
+    assert f"cannot reach Uptime Kuma at http://127.0.0.1:{silent.port}: no answer within 1 s" in result.stderr
+    # One attempt used the whole second; retrying, each with a wait of its own, was what
+    # stretched --timeout 2 to 18.6 s.
+    assert len(silent.accepted) == 1
+
+
+@pytest.mark.parametrize("command", ["sync", "diff", "export"])
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "-inf"])
+def test_a_timeout_that_is_not_a_positive_number_is_a_usage_error(
+        project: Path, silent: SilentServer, command: str, value: str) -> None:
+    env = {"KUMA_URL": f"http://127.0.0.1:{silent.port}", "KUMA_TOKEN": "unused"}
+    result = CliRunner().invoke(main, [command, f"--timeout={value}"], env=env)
+
+    assert result.exit_code == 2
+    assert "Invalid value for '--timeout'" in result.stderr
+    assert silent.accepted == []  # refused before any connection
+
+
+def test_only_the_adapter_imports_the_client_library() -> None:
+    importers = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            if any(name == "uptime_kuma_api" or name.startswith("uptime_kuma_api.") for name in names):
+                importers.append(path.relative_to(PACKAGE).as_posix())
+    assert sorted(set(importers)) == ["kuma.py"]
