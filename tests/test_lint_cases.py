@@ -64,6 +64,13 @@ RULES: dict[str, tuple[str, str]] = {
     "KP406": ("kp406-forbidden-variables", "kp406-allowed-variables-pass"),
     "KP501": ("kp501-interval-no-target", "kp501-interval-target-2x-pass"),
     "KP502": ("kp502-timeout-warning", "kp502-timeout-pass"),
+    "KP601": ("kp601-kp604-alerts-no-target", "alerts-pass"),
+    "KP602": ("kp602-kp607-alerts-semantics", "alerts-pass"),
+    "KP603": ("kp602-kp607-alerts-semantics", "alerts-pass"),
+    "KP604": ("kp601-kp604-alerts-no-target", "kp604-alerts-target-2x-pass"),
+    "KP605": ("kp602-kp607-alerts-semantics", "alerts-pass"),
+    "KP606": ("kp602-kp607-alerts-semantics", "alerts-pass"),
+    "KP607": ("kp602-kp607-alerts-semantics", "alerts-pass"),
 }
 
 

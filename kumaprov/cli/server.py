@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kumaprov.lint import report
+from kumaprov.cli import alerts as alert_hooks
 from kumaprov.cli.group import OUTPUT, PATHS, F, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
@@ -55,6 +56,7 @@ def server_options(command: F) -> F:
 
 @main.command("diff")
 @server_options
+@alert_hooks.alerts_out_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when in sync, 2 when there are changes, 1 on error.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the plan to FILE, for `sync --plan FILE` (holds no secret values).")
@@ -68,24 +70,29 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx)
+        rules_request = alert_hooks.requested(ctx, project.owner_tag)
         linted = engine.offline_check(project, list(paths) or None)
         connection = engine.connection_from(url, os.environ, timeout)
         with engine.session(connection) as client:
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
                                           linted=linted)
+        rule_changes = rules_request and alert_hooks.preview(rules_request, project, list(paths) or None, planned)
         server = {"url": connection.url, "version": planned.line.version}
         _emit_plan(output, planned.plan, server)
+        if rule_changes:
+            click.echo(rule_changes, err=output == "json")  # the JSON document stays one document
         if out is not None:
             _save_plan(out, savedplan.to_document(planned.plan, server, planned.live))
         try:
             check_deletion_guard(planned.plan, allow_mass_delete=False)
         except KumaprovError as exc:
             click.echo(f"warning: sync would refuse this plan: {exc}", err=True)
-    sys.exit(2 if detailed_exitcode and planned.plan.has_changes else 0)
+    sys.exit(2 if detailed_exitcode and (planned.plan.has_changes or rule_changes) else 0)
 
 
 @main.command("sync")
 @server_options
+@alert_hooks.alerts_out_options
 @click.option("--allow-mass-delete", is_flag=True, help="Allow a plan that deletes many managed monitors.")
 @click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Apply exactly the plan saved by `diff --out FILE` (refused if the server changed since).")
@@ -98,6 +105,10 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
     with _server_errors(False):
         project = _project(ctx)
+        rules_request = alert_hooks.requested(ctx, project.owner_tag)
+        if rules_request and plan_file:
+            raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
+                             "run `kumaprov alerts --out FILE` after it")
         document = _load_plan(plan_file) if plan_file else None
         linted = engine.offline_check(project, list(paths) or None) if document is None else None
         connection = engine.connection_from(url, os.environ, timeout)
@@ -107,11 +118,16 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             else:
                 planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt,
                                               prune=not no_prune, linted=linted)
+            if rules_request:  # before any write: rules that would select other monitors too
+                alert_hooks.before_writes(rules_request, project, list(paths) or None, planned)
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)
             result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
                                  lambda done: click.echo(f"  {done}", err=True))
+            if rules_request:
+                click.echo(alert_hooks.after_sync(rules_request, project, list(paths) or None, planned, client,
+                                                  result.ok), err=True)
         if output == "json":
             outcome = {"plan": planreport.plan_document(planned.plan, server),
                        "result": {"applied": result.applied, "failed": result.failed,

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from kumaprov.definitions import validation as schema
-from kumaprov.definitions import aliasbomb, yamlpos
+from kumaprov.definitions import aliasbomb, alert_layers, yamlpos
 from kumaprov.definitions.fileguard import FileGuard, Refused, guard_for
 from kumaprov.kinds.docker_hosts import DockerHostDef
 from kumaprov.definitions.entries import (
@@ -294,6 +294,7 @@ def _with_defaults(item: LocatedMap, layers: list[LocatedMap], allowed: frozense
                 merged[key] = value
                 merged.key_pos[key] = layer.position_of_key(key)
                 merged.value_pos[key] = layer.position_of_value(key)
+    alert_layers.merge(merged, item, layers)  # alerts merge per alert, not as one key
     return merged
 
 

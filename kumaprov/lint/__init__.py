@@ -2,5 +2,5 @@
 module, in an explicit registry), the result cache, problem reports, and `render` (what
 `kumaprov render` prints, secrets masked as lint flags them).
 
-May import: the root modules, model/, semantics/, kinds/, definitions/; server/ only lazily
+May import: the root modules, model/, alerts/, semantics/, kinds/, definitions/; server/ only lazily
 (the notification rule asks the adapter for provider settings). Never sync/, cli/."""

@@ -93,6 +93,9 @@ class MonitorBase(Strict):
     notifications: list[str] | None = Field(
         None, description="Notification ids from the files, or names of notifications on the server; "
                           "unset leaves the monitor's notifications as they are.")
+    # Checked by lint (lint/checks/alerts.py), which names the exact key of a bad alert; never
+    # sent to the server. Its JSON Schema comes from kumaprov.alerts.spec (definitions/jsonschema.py).
+    alerts: dict[str, Any] | None = Field(None, description="Prometheus alerts on this monitor, by name.")
 
 
 class HttpMonitor(MonitorBase):
