@@ -90,4 +90,4 @@ def test_only_the_adapter_imports_the_client_library() -> None:
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             if any(name == "uptime_kuma_api" or name.startswith("uptime_kuma_api.") for name in names):
                 importers.append(path.relative_to(PACKAGE).as_posix())
-    assert sorted(set(importers)) == ["kuma.py"]
+    assert sorted(set(importers)) == ["server/client.py"]
