@@ -76,7 +76,6 @@ def test_level_2_alert_goes_pending_firing_survives_a_rename_and_recovers(
         tmp_path: Path, kuma_server: LocalKuma, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         standin: StandIn, prometheus_tools: prometheus.Tools) -> None:
     ws = Workspace(tmp_path, {**kuma_env, "OPENWEBUI_API_KEY": standin.api_key}, monkeypatch)
-    (tmp_path / "templates").symlink_to(Path(__file__).resolve().parents[1] / "templates")
     ws.write(instance(ws, standin, "Open WebUI"))
     rules_file = tmp_path / "prom" / "kumaprov.rules.yml"
     synced = ws.run("sync", "--alerts-out", str(rules_file), "--alerts-missing-for", "30s")

@@ -26,7 +26,6 @@ from kumaprov.dev.standin import StandIn
 from tests.heartbeats import Watch
 from tests.workspace import Workspace
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAMES = ("models", "model", "chat", "backends")
 
 
@@ -55,7 +54,6 @@ def test_gateway_monitors_against_a_real_litellm(
 ) -> None:
     proxy, provider, _ = gateway
     ws = Workspace(tmp_path, {**kuma_env, KEY_ENV: proxy.master_key}, monkeypatch)
-    (tmp_path / "templates").symlink_to(TEMPLATES)
     instance = {"template": "openai-gateway", "vars": {
         "id": "gw", "name": f"LiteLLM (real) {ws.owner_tag}", "base_url": proxy.url + "/v1",
         "api_key_env": KEY_ENV, "model": "gpt-4o-mini", "litellm_health": True,

@@ -28,8 +28,6 @@ from kumaprov.definitions.project import load_project
 from tests.heartbeats import UP, Watch
 from tests.workspace import Workspace
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[StandIn]:
@@ -67,7 +65,6 @@ def test_three_levels_against_a_real_open_webui(
     provider: StandIn, openwebui: LocalOpenWebUI, healthy: None,
 ) -> None:
     ws = Workspace(tmp_path, {**kuma_env, KEY_ENV: openwebui.api_key}, monkeypatch)
-    (tmp_path / "templates").symlink_to(TEMPLATES)
     ws.write(f"""\
         monitors:
           - template: openwebui

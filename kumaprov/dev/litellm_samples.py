@@ -41,7 +41,8 @@ Response = tuple[int, str]
 def render_gateway(base_url: str, workdir: Path, **variables: Any) -> dict[str, HttpMonitor]:
     """The template's monitors for `base_url` (with /v1), LiteLLM's included, by id suffix."""
     (workdir / "monitors").mkdir(parents=True, exist_ok=True)
-    (workdir / "kumaprov.yaml").write_text(f"templates: {json.dumps(str(TEMPLATES))}\n")
+    # No templates/ of its own: the name resolves to the built-in library, which in a checkout
+    # is this repository's templates/ (a project file may not name a directory outside it).
     instance = {"template": "openai-gateway", "vars": {
         "id": "gw", "name": "Gateway", "base_url": base_url, "api_key_env": KEY_ENV, "model": MODEL,
         "litellm_health": True, **variables}}

@@ -42,7 +42,8 @@ Response = tuple[int, str]
 def render_levels(base_url: str, workdir: Path, **variables: Any) -> dict[str, HttpMonitor]:
     """The template's three monitors for `base_url`, by level, as lint yields them."""
     (workdir / "monitors").mkdir(parents=True, exist_ok=True)
-    (workdir / "kumaprov.yaml").write_text(f"templates: {json.dumps(str(TEMPLATES))}\n")
+    # No templates/ of its own: the name resolves to the built-in library, which in a checkout
+    # is this repository's templates/ (a project file may not name a directory outside it).
     instance = {"template": "openwebui", "vars": {
         "id": "owui", "name": "Open WebUI", "base_url": base_url, "api_key_env": KEY_ENV,
         "model": "llama3.1:8b", **variables}}
