@@ -51,6 +51,17 @@ class Version:
 
 
 @dataclass(frozen=True)
+class Unmanageable:
+    """A value a server line stores but cannot list back or change: a monitor using it would
+    look changed on every sync (and be edited, so restarted, each time), or never work."""
+
+    monitor_type: str
+    key: str  # the definition key, as files write it
+    value: object
+    reason: str
+
+
+@dataclass(frozen=True)
 class ServerLine:
     """The capabilities of one server version that kumaprov must respect."""
 
@@ -59,6 +70,7 @@ class ServerLine:
     conditions: bool  # the conditions column exists and is NOT NULL
     min_interval: int
     json_semantics: Semantics
+    unmanageable: tuple[Unmanageable, ...] = ()
 
     @property
     def label(self) -> str:
@@ -133,7 +145,27 @@ def server_line(version: str) -> ServerLine:
         conditions=has_2x_columns,
         min_interval=_min_interval(parsed),
         json_semantics=_semantics(parsed),
+        unmanageable=_unmanageable(parsed),
     )
+
+
+# Measured on the real servers (tests/test_version_agreement_server.py).
+_SNMP_V3 = Unmanageable(
+    "snmp", "snmp_version", "3",
+    "SNMPv3 needs a username, which the server keeps when the monitor is created but neither lists nor edits, "
+    "so kumaprov could never see or change it; use snmp_version 1 or 2c")
+_KAFKA_SSL = Unmanageable(
+    "kafka-producer", "ssl", True,
+    "it lists the setting as false whatever was saved, and editMonitor does not change it")
+
+
+def _unmanageable(parsed: Version) -> tuple[Unmanageable, ...]:
+    found = []
+    if (parsed.major, parsed.minor or 0) >= (2, 1):  # SNMP v3 came with 2.1.0; 2.5.3 still lists no username
+        found.append(_SNMP_V3)
+    if parsed.is_2_0_0_dev:  # kafka_producer_ssl is an INTEGER column, listed as `=== "1"`
+        found.append(_KAFKA_SSL)
+    return tuple(found)
 
 
 def _min_interval(parsed: Version) -> int:

@@ -15,6 +15,7 @@ queries below hold there too).
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -76,6 +77,7 @@ def test_level_2_alert_goes_pending_firing_survives_a_rename_and_recovers(
         tmp_path: Path, kuma_server: LocalKuma, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch,
         standin: StandIn, prometheus_tools: prometheus.Tools) -> None:
     ws = Workspace(tmp_path, {**kuma_env, "OPENWEBUI_API_KEY": standin.api_key}, monkeypatch)
+    shutil.copytree(Path(__file__).resolve().parents[1] / "templates", tmp_path / "templates")
     ws.write(instance(ws, standin, "Open WebUI"))
     rules_file = tmp_path / "prom" / "kumaprov.rules.yml"
     synced = ws.run("sync", "--alerts-out", str(rules_file), "--alerts-missing-for", "30s")

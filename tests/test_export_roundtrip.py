@@ -64,8 +64,8 @@ RICH = """\
 
 
 @pytest.fixture(scope="module")
-def two_servers(kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LocalKuma]]:
-    servers = [start(tmp_path_factory.mktemp(f"kuma-{name}"), installation=kuma_install) for name in "ab"]
+def two_servers(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[LocalKuma]]:
+    servers = [start(tmp_path_factory.mktemp(f"kuma-{name}"), installation=kuma_build) for name in "ab"]
     try:
         yield servers
     finally:

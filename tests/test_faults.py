@@ -25,13 +25,13 @@ def write_project(root: Path) -> None:
 
 
 def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
-    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+    kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     data_dir = tmp_path_factory.mktemp("kuma-faults")
     root = tmp_path_factory.mktemp("project")
     write_project(root)
     project, _ = load_project(None, root)
-    kuma = start(data_dir, installation=kuma_install)
+    kuma = start(data_dir, installation=kuma_build)
     try:
         with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
             token = client.token
@@ -50,7 +50,7 @@ def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
     finally:
         kuma.stop()
 
-    restarted = start(data_dir, installation=kuma_install)  # same data, a new port
+    restarted = start(data_dir, installation=kuma_build)  # same data, a new port
     try:
         credentials = Credentials(token=token)
         with KumaClient.connect(restarted.url, credentials) as client:
@@ -65,9 +65,9 @@ def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
         restarted.stop()
 
 
-def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_install: Installation,
+def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_build: Installation,
                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
-    kuma = start(tmp_path_factory.mktemp("kuma-drop"), installation=kuma_install)
+    kuma = start(tmp_path_factory.mktemp("kuma-drop"), installation=kuma_build)
     try:
         client = KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5)
         kuma.process.kill()

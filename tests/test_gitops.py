@@ -247,9 +247,9 @@ class Runner:
 
 
 def test_the_workflow_lints_diffs_and_syncs_three_open_webui_monitors_up(
-        user: User, tmp_path: Path, kuma_env: dict[str, str], standin: StandIn) -> None:
+        user: User, tmp_path: Path, kuma_env: dict[str, str], kuma_version: str, standin: StandIn) -> None:
     repo = git_repository(tmp_path / "repo", user)
-    user.kumaprov(repo, "init", "--target", "2.0.0-dev.0", "--var", f"base_url={standin.url}")
+    user.kumaprov(repo, "init", "--target", kuma_version, "--var", f"base_url={standin.url}")
     # The one edit: an owner tag of its own, because other tests share this server.
     owner_tag = f"kp-{uuid.uuid4().hex[:8]}"
     with open(repo / "kumaprov.yaml", "a") as handle:

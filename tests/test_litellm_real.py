@@ -13,6 +13,7 @@ The first run on a fresh machine installs LiteLLM into ~/.cache/kumaprov (about 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from kumaprov.dev.standin import StandIn
 from tests.heartbeats import Watch
 from tests.workspace import Workspace
 
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 NAMES = ("models", "model", "chat", "backends")
 
 
@@ -54,6 +56,7 @@ def test_gateway_monitors_against_a_real_litellm(
 ) -> None:
     proxy, provider, _ = gateway
     ws = Workspace(tmp_path, {**kuma_env, KEY_ENV: proxy.master_key}, monkeypatch)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")  # a link out of the project is refused
     instance = {"template": "openai-gateway", "vars": {
         "id": "gw", "name": f"LiteLLM (real) {ws.owner_tag}", "base_url": proxy.url + "/v1",
         "api_key_env": KEY_ENV, "model": "gpt-4o-mini", "litellm_health": True,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -26,6 +27,7 @@ from kumaprov.dev.install import (
     fix_migrations,
 )
 from kumaprov.dev.localkuma import LocalKuma, start
+from kumaprov.dev.releases import available_releases, release_dir
 from kumaprov.errors import LocalServerError
 
 
@@ -47,7 +49,8 @@ def test_server_answers_http_on_loopback(kuma_server: LocalKuma) -> None:
     # The web UI itself is served too (the SPA shell).
     with urllib.request.urlopen(kuma_server.url + "/dashboard", timeout=5) as response:
         assert b"<html" in response.read().lower()
-    assert f"Listening on 127.0.0.1:{kuma_server.port}" in kuma_server.log_path.read_text()
+    # 1.23: "Listening on 127.0.0.1:PORT"; 2.x: "Listening on:  http://127.0.0.1:PORT"
+    assert re.search(rf"Listening on:? +(http://)?127\.0\.0\.1:{kuma_server.port}\b", kuma_server.log_path.read_text())
 
 
 def test_server_uses_sqlite_and_has_the_admin(kuma_server: LocalKuma) -> None:
@@ -291,9 +294,18 @@ def test_cli_install_prints_the_package_dir(kuma_install: Installation) -> None:
     assert result.stdout.strip() == str(kuma_install.package_dir)
 
 
-def test_cli_start_detaches_and_stop_ends_it(kuma_install: Installation, tmp_path: Path) -> None:
+def test_cli_install_all_prints_every_build(kuma_install: Installation) -> None:
+    result = run_cli("install", "--all")
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.split()
+    assert printed[0] == str(kuma_install.package_dir)
+    assert printed[1:] == [str(release_dir(v) / v) for v in available_releases()]
+
+
+def test_cli_start_detaches_and_stop_ends_it(kuma_build: Installation, tmp_path: Path) -> None:
     pidfile = tmp_path / "kuma.pid"
-    result = run_cli("start", "--data-dir", str(tmp_path / "data"), "--pidfile", str(pidfile))
+    result = run_cli("start", "--data-dir", str(tmp_path / "data"), "--pidfile", str(pidfile),
+                     "--version", kuma_build.version)
     assert result.returncode == 0, result.stderr
     values = dict(line.split("=", 1) for line in result.stdout.strip().splitlines())
     pid = int(pidfile.read_text())
@@ -301,8 +313,9 @@ def test_cli_start_detaches_and_stop_ends_it(kuma_install: Installation, tmp_pat
         assert set(values) >= {"KUMA_URL", "KUMA_USERNAME", "KUMA_PASSWORD"}
         assert values["KUMA_URL"].startswith("http://127.0.0.1:")
         assert int(values["KUMA_PID"]) == pid
-        # The CLI process has exited, yet the server keeps answering.
+        # The CLI process has exited, yet the server keeps answering, from the tree asked for.
         assert http_status(values["KUMA_URL"] + "/api/entry-page") == 200
+        assert Path(f"/proc/{pid}/cwd").resolve() == kuma_build.package_dir.resolve()
     finally:
         stopped = run_cli("stop", "--pidfile", str(pidfile))
     assert stopped.returncode == 0, stopped.stderr

@@ -13,9 +13,9 @@ from kumaprov.dev.localkuma import Installation, LocalKuma, start
 
 
 @pytest.fixture(scope="module")
-def spare_server(kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
+def spare_server(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
     """A server of its own: tripping the login rate limit must not lock out other tests."""
-    kuma = start(tmp_path_factory.mktemp("kuma-ratelimit"), installation=kuma_install)
+    kuma = start(tmp_path_factory.mktemp("kuma-ratelimit"), installation=kuma_build)
     try:
         yield kuma
     finally:
@@ -45,9 +45,9 @@ def enable_two_factor(kuma: LocalKuma) -> str:
     """Turn on 2FA the way the web UI does; returns the authenticator secret."""
     from urllib.parse import parse_qs, urlparse
 
-    from uptime_kuma_api import UptimeKumaApi  # test set-up only; the product uses kumaprov.server.client
+    from kumaprov.server.client import open_api  # test set-up only: the product never turns 2FA on
 
-    with UptimeKumaApi(kuma.url, wait_events=0) as api:
+    with open_api(kuma.url) as api:
         api.login(kuma.username, kuma.password)
         uri = api.prepare_2fa(kuma.password)["uri"]
         secret = parse_qs(urlparse(uri).query)["secret"][0]

@@ -12,6 +12,7 @@ The first run on a fresh machine installs Open WebUI into ~/.cache/kumaprov (abo
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,8 @@ from kumaprov.model.monitors import HttpMonitor
 from kumaprov.definitions.project import load_project
 from tests.heartbeats import UP, Watch
 from tests.workspace import Workspace
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +68,7 @@ def test_three_levels_against_a_real_open_webui(
     provider: StandIn, openwebui: LocalOpenWebUI, healthy: None,
 ) -> None:
     ws = Workspace(tmp_path, {**kuma_env, KEY_ENV: openwebui.api_key}, monkeypatch)
+    shutil.copytree(TEMPLATES, tmp_path / "templates")  # a link out of the project is refused
     ws.write(f"""\
         monitors:
           - template: openwebui

@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from kumaprov.cli import main
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.kinds.monitors import owner_of
+from kumaprov.versions import server_line
 
 
 @dataclass
@@ -43,6 +44,14 @@ class Workspace:
 
     def client(self) -> KumaClient:
         return KumaClient.connect(self.env["KUMA_URL"], Credentials(token=self.env["KUMA_TOKEN"]))
+
+    def add_by_hand(self, **fields: Any) -> int:
+        """A monitor made as the web UI makes it, which kumaprov does not own."""
+        payload: dict[str, Any] = {"interval": 300, "accepted_statuscodes": ["200-299"], "notificationIDList": {}}
+        with self.client() as client:
+            if server_line(client.version).conditions:
+                payload["conditions"] = "[]"  # 2.x's web UI always sends it; the column is NOT NULL
+            return client.add_monitor({**payload, **fields})
 
     def managed(self) -> dict[str, dict[str, Any]]:
         """The server's monitors owned by this workspace, by definition id (a fresh read)."""

@@ -43,11 +43,12 @@ def stderr_log(message: str) -> None:
 
 @dataclass(frozen=True)
 class Installation:
-    """A finished npm install of uptime-kuma in the cache."""
+    """A runnable uptime-kuma in the cache: the npm build, or a release tree (kumaprov.dev.releases)."""
 
     prefix: Path
     package_dir: Path
     node_modules: Path
+    version: str = KUMA_VERSION
 
     @classmethod
     def at(cls, prefix: Path) -> Installation:
@@ -92,7 +93,7 @@ def ensure_installed(log: Log = stderr_log) -> Installation:
         return Installation.at(final)
     npm = require_tool("npm")
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _install_lock(final.with_name(final.name + ".lock"), log):
+    with install_lock(final.with_name(final.name + ".lock"), log):
         # Another process may have finished the install while we waited for the lock.
         if not is_installed(final):
             _install(final, npm, log)
@@ -100,7 +101,7 @@ def ensure_installed(log: Log = stderr_log) -> Installation:
 
 
 @contextmanager
-def _install_lock(lock_path: Path, log: Log) -> Iterator[None]:
+def install_lock(lock_path: Path, log: Log) -> Iterator[None]:
     with open(lock_path, "a+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -132,7 +133,7 @@ def _install(final: Path, npm: str, log: Log) -> None:
     log(f"copied {len(copied)} misplaced migration file(s) into db/old_migrations")
     partial.rename(final)
     check_sqlite(Installation.at(final))
-    _write_marker(final)
+    write_marker(final, KUMA_VERSION, source="npm")
     log(f"uptime-kuma {KUMA_VERSION} installed in {time.monotonic() - started:.0f}s at {final}")
 
 
@@ -210,11 +211,12 @@ def fix_migrations(package_dir: Path) -> list[str]:
     return copied
 
 
-def _write_marker(prefix: Path) -> None:
+def write_marker(prefix: Path, version: str, source: str) -> None:
+    """Mark `prefix` complete; written last, so anything without it is redone."""
     node_version = subprocess.run(
         [require_tool("node"), "--version"], capture_output=True, text=True, timeout=30
     ).stdout.strip()
-    marker = {"package": KUMA_PACKAGE, "version": KUMA_VERSION, "node": node_version,
+    marker = {"package": KUMA_PACKAGE, "version": version, "source": source, "node": node_version,
               "installed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
     tmp = prefix / (MARKER_NAME + ".tmp")
     tmp.write_text(json.dumps(marker, indent=2) + "\n")

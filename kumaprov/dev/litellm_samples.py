@@ -13,6 +13,7 @@ Python stack trace LiteLLM appends to an error after "\\nstack trace:" is cut.
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,8 +42,8 @@ Response = tuple[int, str]
 def render_gateway(base_url: str, workdir: Path, **variables: Any) -> dict[str, HttpMonitor]:
     """The template's monitors for `base_url` (with /v1), LiteLLM's included, by id suffix."""
     (workdir / "monitors").mkdir(parents=True, exist_ok=True)
-    # No templates/ of its own: the name resolves to the built-in library, which in a checkout
-    # is this repository's templates/ (a project file may not name a directory outside it).
+    # A copy: kumaprov reads templates only from inside the project.
+    shutil.copytree(TEMPLATES, workdir / "templates", dirs_exist_ok=True)
     instance = {"template": "openai-gateway", "vars": {
         "id": "gw", "name": "Gateway", "base_url": base_url, "api_key_env": KEY_ENV, "model": MODEL,
         "litellm_health": True, **variables}}

@@ -1,8 +1,9 @@
 """A real Uptime Kuma on 127.0.0.1 for the test suite and the demo.
 
 The npm build of uptime-kuma is installed once into a per-user cache
-(kumaprov.dev.install) and then reused.  Servers are started from that
-cache with a throwaway data directory.
+(kumaprov.dev.install), and the release archives beside the project are
+unpacked there (kumaprov.dev.releases); both are then reused.  Servers are
+started from that cache with a throwaway data directory.
 
 Usage from Python::
 
@@ -11,7 +12,7 @@ Usage from Python::
 
 Usage from a shell (what the demo script does)::
 
-    eval "$(python -m kumaprov.dev.localkuma start --data-dir DIR --pidfile DIR/kuma.pid)"
+    eval "$(python -m kumaprov.dev.localkuma start --data-dir DIR --pidfile DIR/kuma.pid [--version 2.5.3])"
     python -m kumaprov.dev.localkuma stop --pidfile DIR/kuma.pid
 """
 
@@ -32,7 +33,8 @@ from typing import NoReturn
 
 import click
 
-from kumaprov.dev.install import Installation, Log, ensure_installed, stderr_log, tail
+from kumaprov.dev.install import KUMA_VERSION, Installation, Log, ensure_installed, stderr_log, tail
+from kumaprov.dev.releases import available_builds, ensure_build
 from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, spawn, stop_pid
 from kumaprov.errors import KumaprovError, LocalServerError
 
@@ -211,10 +213,14 @@ def cli() -> None:
 
 
 @cli.command()
-def install() -> None:
-    """Install uptime-kuma into the cache (if needed) and print its package dir."""
+@click.option("--version", "versions", multiple=True, metavar="VERSION",
+              help=f"{KUMA_VERSION} (the npm build, the default) or a release in ../shared/uptime-kuma; repeatable.")
+@click.option("--all", "every", is_flag=True, help="The npm build and every release available.")
+def install(versions: tuple[str, ...], every: bool) -> None:
+    """Install (or unpack) Uptime Kuma into the cache if needed and print each package dir."""
     try:
-        click.echo(ensure_installed().package_dir)
+        for version in available_builds() if every else versions or (KUMA_VERSION,):
+            click.echo(ensure_build(version).package_dir)
     except KumaprovError as exc:
         _exit_with(exc)
 
@@ -226,11 +232,13 @@ def install() -> None:
               help="Default: DATA_DIR/server.pid.")
 @click.option("--username", default=DEFAULT_USERNAME, show_default=True)
 @click.option("--password", default=DEFAULT_PASSWORD)
+@click.option("--version", default=KUMA_VERSION, show_default=True,
+              help="The npm build or a release in ../shared/uptime-kuma (e.g. 1.23.17, 2.5.3).")
 def start_command(data_dir: Path, port: int | None, pidfile: Path | None, username: str,
-                  password: str) -> None:
+                  password: str, version: str) -> None:
     """Start a detached server, create the admin, print KUMA_* shell assignments."""
     try:
-        kuma = start(data_dir, port, username, password, detached=True)
+        kuma = start(data_dir, port, username, password, ensure_build(version), detached=True)
     except KumaprovError as exc:
         _exit_with(exc)
     pidfile = pidfile or kuma.data_dir / "server.pid"

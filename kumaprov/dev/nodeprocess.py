@@ -105,7 +105,8 @@ def _is_kuma(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return True  # no /proc (not Linux): trust the pidfile
-    return b"server/server.js" in cmdline
+    # 2.x renames itself (`process.title = "uptime-kuma"`), which replaces the command line.
+    return b"server/server.js" in cmdline or cmdline[0] == b"uptime-kuma"
 
 
 def stop_pid(pid: int, timeout: float = STOP_TIMEOUT) -> bool:

@@ -11,6 +11,7 @@ real-server test (tests/test_openwebui_real.py) records again and compares with 
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -42,8 +43,8 @@ Response = tuple[int, str]
 def render_levels(base_url: str, workdir: Path, **variables: Any) -> dict[str, HttpMonitor]:
     """The template's three monitors for `base_url`, by level, as lint yields them."""
     (workdir / "monitors").mkdir(parents=True, exist_ok=True)
-    # No templates/ of its own: the name resolves to the built-in library, which in a checkout
-    # is this repository's templates/ (a project file may not name a directory outside it).
+    # A copy: kumaprov reads templates only from inside the project.
+    shutil.copytree(TEMPLATES, workdir / "templates", dirs_exist_ok=True)
     instance = {"template": "openwebui", "vars": {
         "id": "owui", "name": "Open WebUI", "base_url": base_url, "api_key_env": KEY_ENV,
         "model": "llama3.1:8b", **variables}}

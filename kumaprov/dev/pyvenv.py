@@ -18,7 +18,7 @@ import venv
 from dataclasses import dataclass
 from pathlib import Path
 
-from kumaprov.dev.install import Log, _install_lock, cache_root, tail
+from kumaprov.dev.install import Log, install_lock, cache_root, tail
 from kumaprov.errors import LocalServerError
 
 INSTALL_TIMEOUT = 2400.0
@@ -64,7 +64,7 @@ def ensure_installed(package: Package, log: Log) -> Venv:
     if is_installed(final):
         return Venv(final)
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _install_lock(final.with_name(final.name + ".lock"), log):
+    with install_lock(final.with_name(final.name + ".lock"), log):
         if not is_installed(final):  # another process may have finished while we waited
             _install(package, log)
     return Venv(final)

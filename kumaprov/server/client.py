@@ -26,11 +26,67 @@ from uptime_kuma_api.exceptions import Timeout
 from kumaprov.errors import ConnectionFailed, ServerError
 
 _RATE_LIMITED = "Too frequently"
+# 2.x answers a refused login with a key of its web UI's translations, not the text;
+# these are the English texts (src/lang/en.json), as 1.23 sends them.
+_LOGIN_MESSAGES = {
+    "authIncorrectCreds": "Incorrect username or password.",
+    "authInvalidToken": "Invalid Token.",
+    "authUserInactiveOrDeleted": "The user is inactive or deleted.",
+}
 RETRY_DELAYS = (1.0, 2.0)  # seconds before the second and third connection attempts
 
 
 class Unavailable(ConnectionFailed):
     """The server could not be reached or stopped answering (worth a retry)."""
+
+
+class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hints
+    """The library's client, noting the server's greeting.
+
+    Every server sends `info` on each new connection. 2.5.3 registers its socket
+    handlers only after an `await` in its connection handler, so an event sent the
+    instant the socket connects (`needSetup`, `login`) can be dropped and then
+    times out; its `info` is emitted just before the handlers exist, so once it has
+    arrived every call is heard. The library drops that first `info` (it has no
+    version), hence this hook; it is registered before the constructor connects,
+    so the greeting cannot slip past it.
+    """
+
+    def __init__(self, url: str, timeout: float) -> None:
+        self.greeted = threading.Event()
+        super().__init__(url, timeout=timeout, wait_events=0)
+
+    def connect(self) -> None:
+        # engine.io's HTTP handshake otherwise waits its own 5 s per attempt, whatever the timeout says.
+        self.sio.eio.request_timeout = self.timeout
+        super().connect()
+
+    def _event_info(self, data: Any) -> None:
+        self.greeted.set()
+        super()._event_info(data)
+
+    def wait_for_greeting(self) -> None:
+        if not self.greeted.wait(self.timeout):
+            raise Unavailable(f"Uptime Kuma at {self.url} sent no info after connecting")
+
+
+def open_api(url: str, timeout: float = 10.0) -> UptimeKumaApi:
+    """The library's client, connected and heard by the server; not logged in.
+
+    For set-up steps the adapter does not offer (the local server's admin, 2FA in
+    tests); the product itself goes through KumaClient.
+    """
+    try:
+        api = _Api(url, timeout)
+    except UptimeKumaException as exc:
+        reason = f"no answer within {timeout:.3g} s" if "timed out" in str(exc).lower() else _short(exc)
+        raise Unavailable(f"cannot reach Uptime Kuma at {url}: {reason}") from None
+    try:
+        api.wait_for_greeting()
+    except BaseException:
+        api.disconnect()
+        raise
+    return api
 
 
 @dataclass(frozen=True)
@@ -39,15 +95,6 @@ class Credentials:
     password: str | None = None
     token: str | None = None  # a JWT from an earlier login: loginByToken is not rate limited
     totp: str | None = None  # a current 2FA code
-
-
-class _BoundedApi(UptimeKumaApi):  # type: ignore[misc]
-    """The library's client with its connection bounded by `timeout`: engine.io's HTTP
-    handshake otherwise waits its own 5 s per attempt, whatever the timeout says."""
-
-    def connect(self) -> None:
-        self.sio.eio.request_timeout = self.timeout
-        super().connect()
 
 
 class KumaClient:
@@ -82,12 +129,7 @@ class KumaClient:
 
     @classmethod
     def _connect_once(cls, url: str, credentials: Credentials, timeout: float, deadline: float) -> KumaClient:
-        left = max(deadline - time.monotonic(), 0.001)
-        try:
-            api = _BoundedApi(url, timeout=left, wait_events=0)
-        except UptimeKumaException as exc:
-            reason = f"no answer within {timeout:g} s" if "timed out" in str(exc).lower() else _short(exc)
-            raise Unavailable(f"cannot reach Uptime Kuma at {url}: {reason}") from None
+        api = open_api(url, max(deadline - time.monotonic(), 0.001))
         client = cls(api, url)
         full_list = client._watch_full_monitor_list()
         try:
@@ -302,10 +344,7 @@ def notification_providers() -> dict[str, dict[str, bool]]:
 
 def create_admin(url: str, username: str, password: str, timeout: float = 10.0) -> None:
     """Create the first admin user of a fresh server (the web UI's setup page); no-op if done."""
-    try:
-        api = UptimeKumaApi(url, timeout=timeout, wait_events=0)
-    except UptimeKumaException as exc:
-        raise ConnectionFailed(f"cannot reach Uptime Kuma at {url}: {exc}") from None
+    api = open_api(url, timeout)
     try:
         if api.need_setup():
             api.setup(username, password)
@@ -314,6 +353,7 @@ def create_admin(url: str, username: str, password: str, timeout: float = 10.0) 
 
 
 def _login_failure(message: str, with_token: bool) -> str:
+    message = _LOGIN_MESSAGES.get(message, message)
     if _RATE_LIMITED in message:
         return ("login refused: the server's login rate limit was reached (about 20 attempts a minute); "
                 "wait a minute, or log in once and reuse KUMA_TOKEN")

@@ -154,7 +154,7 @@ def _covers(project: Project, line: versions.ServerLine) -> bool:
 
     def rules(checked: versions.ServerLine) -> tuple[object, ...]:
         offered = tuple(versions.at_least(checked.version, first) for first in firsts)
-        return (checked.json_semantics, checked.json_operators, checked.min_interval, offered)
+        return (checked.json_semantics, checked.json_operators, checked.min_interval, offered, checked.unmanageable)
 
     return rules(line) in {rules(checked) for checked in versions.lines_for(project.target)}
 

@@ -10,7 +10,7 @@ from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.problems import Position, Problem
 from kumaprov.definitions.validation import a_monitor
-from kumaprov.versions import ServerLine, at_least
+from kumaprov.versions import ServerLine, Unmanageable, at_least
 
 OPERATOR_CODE = "KP305"
 TYPE_CODE = "KP306"
@@ -66,3 +66,19 @@ def _availability(definition: Definition, lines: Sequence[ServerLine]) -> Iterat
         older = lacking(minimum)
         if getattr(monitor, key) == value and older:
             yield problem(definition.position_of(key), FIELD_CODE, f"{key} '{value}'", minimum, older)
+    yield from _unmanageable(definition, lines)
+
+
+def _unmanageable(definition: Definition, lines: Sequence[ServerLine]) -> Iterator[Problem]:
+    """Values a server keeps but cannot list back or edit (versions.Unmanageable)."""
+    monitor = definition.monitor
+    found: dict[Unmanageable, list[str]] = {}
+    for line in lines:
+        for value in line.unmanageable:
+            if value.monitor_type == monitor.type and getattr(monitor, value.key, None) == value.value:
+                found.setdefault(value, []).append(line.version)
+    for value, names in found.items():
+        shown = str(value.value).lower() if isinstance(value.value, bool) else f"'{value.value}'"
+        yield Problem(definition.position_of(value.key), FIELD_CODE,
+                      f"{value.key} {shown} on {a_monitor(monitor.type)} cannot be managed on Uptime Kuma "
+                      f"{', '.join(names)}: {value.reason}", via=definition.via)
