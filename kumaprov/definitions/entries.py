@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kumaprov.definitions import yamlpos
 from kumaprov.kinds.docker_hosts import DockerHostDef
@@ -17,6 +17,9 @@ from kumaprov.kinds.proxies import ProxyDef
 from kumaprov.kinds.status_pages import StatusPageDef
 from kumaprov.definitions.yamlpos import LocatedMap
 
+if TYPE_CHECKING:
+    from kumaprov.definitions.library import Origin
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -25,6 +28,9 @@ class Entry:
     raw: LocatedMap
     base_dir: Path  # sample files are relative to the file that wrote them
     via: tuple[Position, ...]  # the template entries this monitor was rendered from
+    # Rendered by a built-in template: its samples are read within the package's library, the
+    # one place outside the project kumaprov reads from (definitions/library.py).
+    builtin: bool = field(default=False, kw_only=True)
 
     @property
     def position(self) -> Position:
@@ -97,3 +103,5 @@ class Loaded:
     proxies: list[ProxyDefinition] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Each template instance (its position) and the template file it resolved to.
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)

@@ -21,6 +21,7 @@ from kumaprov.definitions.entries import (
     Definition, DockerHostDefinition, Entry, Loaded, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
+from kumaprov.definitions.library import TemplateSearch
 from kumaprov.kinds.maintenance import MaintenanceDef
 from kumaprov.model.monitors import NotificationDef, Strict, TagDef
 from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
@@ -30,7 +31,7 @@ from kumaprov.kinds.proxies import ProxyDef
 from kumaprov.kinds.status_pages import StatusPageDef
 from kumaprov.suggest import did_you_mean
 from kumaprov.definitions.templatenesting import Nesting
-from kumaprov.definitions.templating import TemplateError, Templates
+from kumaprov.definitions.templating import TemplateError
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 
 FILE_KEYS = ("defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts",
@@ -73,7 +74,7 @@ def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard
     guard = guard or guard_for(project.root, paths or ())
     files, problems = discover(paths or project.monitor_paths, guard)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, Templates(project.templates_dir, guard), loaded, guard)
+    reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -86,7 +87,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: Templates, loaded: Loaded, guard: FileGuard) -> None:
+    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
         self.guard = guard
         self.nesting = Nesting()
@@ -200,7 +201,7 @@ class _Reader:
         return defaults
 
     def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],
-                  via: tuple[Position, ...] = ()) -> None:
+                  via: tuple[Position, ...] = (), builtin: bool = False) -> None:
         if not isinstance(item, LocatedMap):
             return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
         if "template" in item:
@@ -208,7 +209,7 @@ class _Reader:
         monitor_type = item.get("type")
         known = isinstance(monitor_type, str) and monitor_type in MONITOR_TYPES
         if not known:
-            self.loaded.entries.append(Entry(item, base_dir, via))
+            self.loaded.entries.append(Entry(item, base_dir, via, builtin=builtin))
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
         if not known:
@@ -218,13 +219,13 @@ class _Reader:
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)
         raw = _with_defaults(item, layers, fields_of(monitor_type))
-        self.loaded.entries.append(Entry(raw, base_dir, via))
+        self.loaded.entries.append(Entry(raw, base_dir, via, builtin=builtin))
         try:
             monitor: Monitor = MONITOR_TYPES[monitor_type].model_validate(raw)  # type: ignore[assignment]
         except ValidationError as exc:
             self.loaded.problems.extend(schema.problems(exc, raw, monitor_type, via))
             return None
-        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor))
+        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor, builtin=builtin))
         return None
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
@@ -245,9 +246,10 @@ class _Reader:
         if not self.templates.exists(name):
             bare = name.removesuffix(".j2").removesuffix(".yaml")
             hint = f" (write the name without the suffix: '{bare}')" if self.templates.exists(bare) \
-                else did_you_mean(name, self.templates.names())
+                else did_you_mean(name, self.templates.names()) or " (`kumaprov templates` lists them)"
             return self.problem(instance.position_of_value("template"), "KP005",
-                                f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
+                                f"no template '{name}' in {display_path(self.templates.directory)} or the built-in "
+                                f"library{hint}", via)
         if refused := self.templates.unreadable(name):
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"cannot read template '{name}': {refused}", via)
@@ -264,6 +266,8 @@ class _Reader:
             text = self.templates.render(name, variables)
         except TemplateError as exc:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        origin = self.templates.origin(name)
+        self.loaded.template_uses.append((instance.pos, origin))
         template_file = display_path(self.templates.path(name))
         data = self.parse(text, template_file, here)
         if data is None:
@@ -276,7 +280,7 @@ class _Reader:
             self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
                          via, Severity.WARNING)
         for item, position in items:
-            self.read_item(item, position, self.templates.directory, layers, here)
+            self.read_item(item, position, self.templates.directory_of(name), layers, here, origin.builtin)
         return None
 
 

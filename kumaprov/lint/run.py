@@ -6,7 +6,7 @@ import gc
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov import versions
@@ -15,12 +15,13 @@ from kumaprov.definitions.entries import (
     Definition, DockerHostDefinition, Entry, MaintenanceDefinition, NotificationDefinition, ProxyDefinition,
     StatusPageDefinition, TagDefinition,
 )
+from kumaprov.definitions.library import Origin, builtin_guard
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
 from kumaprov.lint.context import LintContext, SampleFiles
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.lint.checks.plaintext_secrets import strings
-from kumaprov.problems import Problem
+from kumaprov.problems import Position, Problem
 from kumaprov.secrets import REDACTOR, references
 
 
@@ -36,6 +37,7 @@ class LintResult:
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)  # instance -> template file
 
 
 @contextmanager
@@ -69,7 +71,7 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     loaded = loader.load(project, paths, guard)
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, loaded.notifications, loaded.notification_entries, loaded.tags,
-                          project.owner_tag, SampleFiles(guard), maintenance=loaded.maintenance,
+                          project.owner_tag, SampleFiles(guard, builtin_guard()), maintenance=loaded.maintenance,
                           status_pages=loaded.status_pages, docker_hosts=loaded.docker_hosts, proxies=loaded.proxies,
                           variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
@@ -77,7 +79,11 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
         if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
+    # Built-in templates are read (and hashed) within the library's own bound; the cache hashes
+    # the rest only inside the project: never a link out of it.
+    used = [origin.path for _, origin in loaded.template_uses if origin.builtin]
     inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
-              if guard.contains(p)]  # the cache hashes them: never a link out of the project
+              if guard.contains(p)] + [*used, *context.samples.builtin_paths()]
     return LintResult(loaded.definitions, loaded.notifications, loaded.tags, loaded.maintenance,
-                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs)
+                      loaded.status_pages, loaded.docker_hosts, loaded.proxies, problems, loaded.files, inputs,
+                      loaded.template_uses)

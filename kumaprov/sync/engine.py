@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kumaprov import versions
@@ -23,7 +23,7 @@ from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.server.totp import totp_now
-from kumaprov.sync import savedplan
+from kumaprov.sync import savedplan, words
 from kumaprov.sync.apply import ApplyReport, apply, describe
 from kumaprov.sync.plan import check_deletion_guard, combine, duplicate_deletes, plan_kind, server_refs
 from kumaprov.sync.snapshot import needs, needs_for_saved, snapshot
@@ -84,6 +84,7 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     # In registry order: what monitors use exists before them (combine reverses it for deletes).
     plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
                      for kind in KINDS))
+    plan = replace(plan, notes=words.notes(plan, everything, result.definitions, result.template_uses))
     return Planned(plan, line, len(result.files), everything)
 
 
