@@ -29,6 +29,11 @@ from kumaprov.dev.localkuma import LocalKuma
 from kumaprov.dev.standin import StandIn
 from tests.workspace import Workspace
 
+pytestmark = pytest.mark.servers(
+    only=("2.0.0-dev.0",),
+    because=("2.1 and later export only the tags they saw at start-up, so a synced monitor loses its series "
+             "until Uptime Kuma restarts (README, Alerts)"))
+
 WAIT = 150.0  # seconds any one step may take at most; the steps themselves take 5-40 s
 
 

@@ -104,8 +104,7 @@ def test_bad_alerts_write_neither_monitors_nor_rules(ws: Workspace) -> None:
 def test_a_name_another_monitor_has_is_refused_where_metrics_carry_names(ws: Workspace) -> None:
     with ws.client() as client:
         by_name = not MetricsLine(client.version).has_monitor_id
-        other = client.add_monitor({"type": "http", "name": f"Web {ws.owner_tag}", "url": "http://127.0.0.1:9/x",
-                                    "interval": 300, "accepted_statuscodes": ["200-299"], "notificationIDList": {}})
+    other = ws.add_by_hand(type="http", name=f"Web {ws.owner_tag}", url="http://127.0.0.1:9/x")
     try:
         ws.write(monitors(ws))
         rule_file = ws.root / "rules.yml"

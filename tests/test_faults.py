@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from kumaprov.sync import engine
-from kumaprov.dev.localkuma import Installation, start
+from kumaprov.dev.localkuma import Installation, LocalKuma, start
 from kumaprov.errors import ServerError
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.definitions.project import load_project
+from kumaprov.definitions.project import Project, load_project
 from kumaprov.kinds.monitor_refs import owner_of
 
 COUNT = 12
@@ -24,16 +24,24 @@ def write_project(root: Path) -> None:
         for i in range(COUNT)))
 
 
+def fault_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("project")
+    write_project(root)
+    return load_project(None, root)[0]
+
+
+def as_admin(kuma: LocalKuma) -> KumaClient:
+    return KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5)
+
+
 def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
     kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     data_dir = tmp_path_factory.mktemp("kuma-faults")
-    root = tmp_path_factory.mktemp("project")
-    write_project(root)
-    project, _ = load_project(None, root)
+    project = fault_project(tmp_path_factory)
     kuma = start(data_dir, installation=kuma_build)
     try:
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+        with as_admin(kuma) as client:
             token = client.token
             planned = engine.plan_against(client, project, None)
 
@@ -69,7 +77,7 @@ def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_build: Installat
                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     kuma = start(tmp_path_factory.mktemp("kuma-drop"), installation=kuma_build)
     try:
-        client = KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5)
+        client = as_admin(kuma)
         kuma.process.kill()
         kuma.process.wait()
         with pytest.raises(ServerError, match="add: "):
@@ -94,14 +102,12 @@ class _DiesBeforeTheTag:
 
 
 def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
-    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+    kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    root = tmp_path_factory.mktemp("project")
-    write_project(root)
-    project, _ = load_project(None, root)
-    kuma = start(tmp_path_factory.mktemp("kuma-untagged"), installation=kuma_install)
+    project = fault_project(tmp_path_factory)
+    kuma = start(tmp_path_factory.mktemp("kuma-untagged"), installation=kuma_build)
     try:
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+        with as_admin(kuma) as client:
             planned = engine.plan_against(client, project, None)
             report = engine.sync(_DiesBeforeTheTag(client), planned, project.owner_tag,  # type: ignore[arg-type]
                                  False, lambda _: None)
@@ -109,7 +115,7 @@ def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
             assert "'Fault 0' was created without its ownership tag" in report.failed
             assert "next sync recognises it and adopts it" in report.failed
 
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+        with as_admin(kuma) as client:
             (untagged,) = [m for m in client.monitors() if m["name"] == "Fault 0"]
             assert owner_of(untagged, project.owner_tag) is None
             planned = engine.plan_against(client, project, None)
@@ -118,7 +124,7 @@ def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
             assert len(planned.plan.creates) == COUNT - 1
             assert engine.sync(client, planned, project.owner_tag, False, lambda _: None).ok
 
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+        with as_admin(kuma) as client:
             named = [m for m in client.monitors() if m["name"] == "Fault 0"]
             assert [m["id"] for m in named] == [untagged["id"]]
             assert owner_of(named[0], project.owner_tag) == "f0"
@@ -128,14 +134,12 @@ def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
 
 
 def test_a_server_killed_before_the_converge_step_is_reported_as_a_failed_step(
-    kuma_install: Installation, tmp_path_factory: pytest.TempPathFactory
+    kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    root = tmp_path_factory.mktemp("project")
-    write_project(root)
-    project, _ = load_project(None, root)
-    kuma = start(tmp_path_factory.mktemp("kuma-converge"), installation=kuma_install)
+    project = fault_project(tmp_path_factory)
+    kuma = start(tmp_path_factory.mktemp("kuma-converge"), installation=kuma_build)
     try:
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), timeout=5) as client:
+        with as_admin(kuma) as client:
             planned = engine.plan_against(client, project, None)
 
             def kill_after_the_last_create(done: str) -> None:

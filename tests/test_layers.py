@@ -19,8 +19,9 @@ ALLOWED = {
     "definitions": {ROOT, "model", "alerts", "kinds"},
     "lint": {ROOT, "model", "semantics", "alerts", "kinds", "definitions"},
     "sync": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server"},
+    "scaffold": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint"},
     "dev": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server"},
-    "cli": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server", "sync"},
+    "cli": {ROOT, "model", "semantics", "alerts", "kinds", "definitions", "lint", "server", "sync", "scaffold"},
 }
 
 

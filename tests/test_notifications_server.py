@@ -65,7 +65,7 @@ def test_a_notification_and_the_monitor_naming_it(ws: Workspace) -> None:
     ws.write(FILES.format(tag=ws.owner_tag).replace("webhookContentType: json", "webhookContentType: form-data"))
     changed = ws.run("sync")
     assert "~ update notification ops-webhook" in changed.stdout
-    assert '    webhookContentType: "json" -> "form-data"' in changed.stdout
+    assert '    settings.webhookContentType: "json" -> "form-data"' in changed.stdout  # as the file nests it
     assert notifications_named(ws, f"Ops webhook {ws.owner_tag}")[0]["config"]["webhookContentType"] == "form-data"
     assert ws.run("diff", "--detailed-exitcode").exit_code == 0
 

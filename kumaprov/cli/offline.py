@@ -11,11 +11,16 @@ import click
 from kumaprov import versions
 from kumaprov.cli.group import OUTPUT, PATHS, TARGET, _project, fail_cleanly, main
 from kumaprov.definitions.fileguard import guard_for
+from kumaprov.definitions.library import BUILTIN, uses_text
 from kumaprov.errors import InvalidDefinitions
 from kumaprov.lint import report
 from kumaprov.lint.cache import LintCache
 from kumaprov.problems import Severity, has_errors
 from kumaprov.secrets import REDACTOR
+
+VERBOSE = click.option("--verbose", "-v", is_flag=True,
+                       help="Also say which template file each template instance used (on stderr).")
+
 
 @main.command("lint")
 @PATHS
@@ -23,10 +28,11 @@ from kumaprov.secrets import REDACTOR
 @OUTPUT
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again, ignoring the result cache.")
+@VERBOSE
 @click.pass_context
 @fail_cleanly
 def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool,
-                 no_cache: bool) -> None:
+                 no_cache: bool, verbose: bool) -> None:
     """Check monitor files offline: schema, templates, JSON queries on samples, secrets."""
     project = _project(ctx)
     searched = list(paths) or list(project.monitor_paths)
@@ -34,9 +40,10 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
     if not (no_cache or os.environ.get("KUMAPROV_NO_CACHE")):
         key = [os.getcwd(), str(project.root.resolve()), target or "", *map(str, searched)]
         # The listing walks these directories: never through a link out of the project (lint reports it).
+        # The built-in library is listed too: a template added there can resolve a name that did not.
         guard = guard_for(project.root, paths)
-        cache = LintCache(key, [p for p in [*searched, project.templates_dir] if guard.contains(p)])
-    cached = cache.load() if cache else None
+        cache = LintCache(key, [*(p for p in [*searched, project.templates_dir] if guard.contains(p)), BUILTIN])
+    cached = cache.load() if cache and not verbose else None
     if cached is not None:
         problems, files = cached
     else:
@@ -44,6 +51,8 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 
         result = lint(project, list(paths) or None, target)
         problems, files = result.problems, len(result.files)
+        if verbose:
+            click.echo("\n".join(uses_text(result.template_uses)), err=True)
         if cache:
             cache.store(problems, files, result.inputs)
     click.echo(report.render_problems(output, problems, files))
@@ -54,10 +63,13 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 @main.command("render")
 @PATHS
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@VERBOSE
 @click.pass_context
 @fail_cleanly
-def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
-    """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked)."""
+def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
+    """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked).
+
+    The YAML output starts with a comment naming the template file each instance used."""
     from kumaprov.lint.run import lint
     from kumaprov.lint.render import render_definitions
 
@@ -66,7 +78,11 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> Non
     if errors:
         click.echo(report.render_problems("text", errors, len(result.files)), err=True)
         sys.exit(1)
-    click.echo(render_definitions(result.definitions, fmt))
+    used = uses_text(result.template_uses)
+    if verbose and used:
+        click.echo("\n".join(used), err=True)
+    header = "".join(f"# {line}\n" for line in used) if fmt == "yaml" else ""
+    click.echo(header + render_definitions(result.definitions, fmt))
 
 
 @main.command("schema")

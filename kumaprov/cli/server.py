@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from kumaprov.lint import report
-import kumaprov.cli.alerts as alert_hooks
+from kumaprov.cli.alerts import after_sync, alerts_out_options, before_writes, preview, requested
 from kumaprov.cli.group import OUTPUT, PATHS, F, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
@@ -56,7 +56,7 @@ def server_options(command: F) -> F:
 
 @main.command("diff")
 @server_options
-@alert_hooks.alerts_out_options
+@alerts_out_options
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when in sync, 2 when there are changes, 1 on error.")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also save the plan to FILE, for `sync --plan FILE` (holds no secret values).")
@@ -70,13 +70,13 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx)
-        rules_request = alert_hooks.requested(ctx, project.owner_tag)
+        rules_request = requested(ctx, project.owner_tag)
         linted = engine.offline_check(project, list(paths) or None)
         connection = engine.connection_from(url, os.environ, timeout)
         with engine.session(connection) as client:
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
                                           linted=linted)
-        rule_changes = rules_request and alert_hooks.preview(rules_request, project, list(paths) or None, planned)
+        rule_changes = rules_request and preview(rules_request, project, list(paths) or None, planned)
         server = {"url": connection.url, "version": planned.line.version}
         _emit_plan(output, planned.plan, server)
         if rule_changes:
@@ -92,7 +92,7 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
 @main.command("sync")
 @server_options
-@alert_hooks.alerts_out_options
+@alerts_out_options
 @click.option("--allow-mass-delete", is_flag=True, help="Allow a plan that deletes many managed monitors.")
 @click.option("--plan", "plan_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Apply exactly the plan saved by `diff --out FILE` (refused if the server changed since).")
@@ -105,7 +105,7 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
 
     with _server_errors(False):
         project = _project(ctx)
-        rules_request = alert_hooks.requested(ctx, project.owner_tag)
+        rules_request = requested(ctx, project.owner_tag)
         if rules_request and plan_file:
             raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
                              "run `kumaprov alerts --out FILE` after it")
@@ -119,14 +119,14 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                 planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt,
                                               prune=not no_prune, linted=linted)
             if rules_request:  # before any write: rules that would select other monitors too
-                alert_hooks.before_writes(rules_request, project, list(paths) or None, planned)
+                before_writes(rules_request, project, list(paths) or None, planned)
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)
             result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
                                  lambda done: click.echo(f"  {done}", err=True))
             if rules_request:
-                click.echo(alert_hooks.after_sync(rules_request, project, list(paths) or None, planned, client,
+                click.echo(after_sync(rules_request, project, list(paths) or None, planned, client,
                                                   result.ok), err=True)
         if output == "json":
             outcome = {"plan": planreport.plan_document(planned.plan, server),

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kumaprov.definitions import yamlpos
 from kumaprov.definitions.yamlpos import LocatedMap
 from kumaprov.model.registry import Monitor
 from kumaprov.problems import Position, Problem
+
+if TYPE_CHECKING:
+    from kumaprov.definitions.library import Origin
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,9 @@ class Entry:
     raw: LocatedMap
     base_dir: Path  # sample files are relative to the file that wrote them
     via: tuple[Position, ...]  # the template entries this monitor was rendered from
+    # Rendered by a built-in template: its samples are read within the package's library, the
+    # one place outside the project kumaprov reads from (definitions/library.py).
+    builtin: bool = field(default=False, kw_only=True)
 
     @property
     def position(self) -> Position:
@@ -58,6 +64,8 @@ class Loaded:
     written: dict[str, list[Entry]] = field(default_factory=dict)  # kind name -> its entries, valid or not
     problems: list[Problem] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+    # Each template instance (its position) and the template file it resolved to.
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)
 
     def of(self, kind: str) -> list[Defined]:
         return self.defined.get(kind, [])

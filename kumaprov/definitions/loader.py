@@ -17,9 +17,10 @@ from kumaprov.definitions import validation as schema
 from kumaprov.definitions import aliasbomb, alert_layers, yamlpos
 from kumaprov.definitions.entries import Defined, Definition, Entry, Loaded
 from kumaprov.definitions.fileguard import FileGuard, Refused, guard_for
+from kumaprov.definitions.library import TemplateSearch
 from kumaprov.definitions.project import PROJECT_FILE, Project
 from kumaprov.definitions.templatenesting import Nesting
-from kumaprov.definitions.templating import TemplateError, Templates
+from kumaprov.definitions.templating import TemplateError
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 from kumaprov.kinds.base import Kind
 from kumaprov.kinds.registry import ENTRY_KINDS, KINDS
@@ -64,7 +65,7 @@ def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard
     guard = guard or guard_for(project.root, paths or ())
     files, problems = discover(paths or project.monitor_paths, guard)
     loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, Templates(project.templates_dir, guard), loaded, guard)
+    reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
     loaded.problems = _unique(loaded.problems)
@@ -77,7 +78,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
 
 
 class _Reader:
-    def __init__(self, project: Project, templates: Templates, loaded: Loaded, guard: FileGuard) -> None:
+    def __init__(self, project: Project, templates: TemplateSearch, loaded: Loaded, guard: FileGuard) -> None:
         self.project = project
         self.guard = guard
         self.nesting = Nesting()
@@ -169,7 +170,7 @@ class _Reader:
         return defaults
 
     def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],
-                  via: tuple[Position, ...] = ()) -> None:
+                  via: tuple[Position, ...] = (), builtin: bool = False) -> None:
         if not isinstance(item, LocatedMap):
             return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
         if "template" in item:
@@ -177,7 +178,7 @@ class _Reader:
         monitor_type = item.get("type")
         known = isinstance(monitor_type, str) and monitor_type in MONITOR_TYPES
         if not known:
-            self.loaded.entries.append(Entry(item, base_dir, via))
+            self.loaded.entries.append(Entry(item, base_dir, via, builtin=builtin))
         if monitor_type is None:
             return self.problem(item.pos, schema.MISSING_KEY, "missing required key 'type'", via)
         if not known:
@@ -187,13 +188,13 @@ class _Reader:
             return self.problem(item.position_of_value("type"), schema.UNKNOWN_TYPE,
                                 f"unknown monitor type '{monitor_type}'{hint}", via)
         raw = _with_defaults(item, layers, fields_of(monitor_type))
-        self.loaded.entries.append(Entry(raw, base_dir, via))
+        self.loaded.entries.append(Entry(raw, base_dir, via, builtin=builtin))
         try:
             monitor: Monitor = MONITOR_TYPES[monitor_type].model_validate(raw)  # type: ignore[assignment]
         except ValidationError as exc:
             self.loaded.problems.extend(schema.problems(exc, raw, monitor_type, via))
             return None
-        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor))
+        self.loaded.definitions.append(Definition(raw, base_dir, via, monitor, builtin=builtin))
         return None
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
@@ -214,9 +215,10 @@ class _Reader:
         if not self.templates.exists(name):
             bare = name.removesuffix(".j2").removesuffix(".yaml")
             hint = f" (write the name without the suffix: '{bare}')" if self.templates.exists(bare) \
-                else did_you_mean(name, self.templates.names())
+                else did_you_mean(name, self.templates.names()) or " (`kumaprov templates` lists them)"
             return self.problem(instance.position_of_value("template"), "KP005",
-                                f"no template '{name}' in {display_path(self.templates.directory)}{hint}", via)
+                                f"no template '{name}' in {display_path(self.templates.directory)} or the built-in "
+                                f"library{hint}", via)
         if refused := self.templates.unreadable(name):
             return self.problem(instance.position_of_value("template"), "KP005",
                                 f"cannot read template '{name}': {refused}", via)
@@ -233,6 +235,8 @@ class _Reader:
             text = self.templates.render(name, variables)
         except TemplateError as exc:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
+        origin = self.templates.origin(name)
+        self.loaded.template_uses.append((instance.pos, origin))
         template_file = display_path(self.templates.path(name))
         data = self.parse(text, template_file, here)
         if data is None:
@@ -245,7 +249,7 @@ class _Reader:
             self.problem(instance.pos, "KP006", f"template '{name}' produced no monitors with these vars",
                          via, Severity.WARNING)
         for item, position in items:
-            self.read_item(item, position, self.templates.directory, layers, here)
+            self.read_item(item, position, self.templates.directory_of(name), layers, here, origin.builtin)
         return None
 
 

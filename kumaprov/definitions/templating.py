@@ -111,6 +111,10 @@ class Templates:
             return str(exc)
         return None
 
+    def source(self, name: str) -> str:
+        """The template's text (`kumaprov templates show`, and its version)."""
+        return self._env.loader.get_source(self._env, name + SUFFIX)[0]  # type: ignore[union-attr]
+
     def variables(self, name: str) -> frozenset[str]:
         """The variables a template reads (empty when it does not parse: render says why)."""
         if name not in self._variables:

@@ -23,11 +23,10 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 
 from kumaprov.dev.install import Log, tail
 from kumaprov.dev.localkuma import free_port
-from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, _parent_death_signal
+from kumaprov.dev.nodeprocess import HOST, StoppableProcess, _parent_death_signal
 from kumaprov.dev.pyvenv import Package, Venv, ensure_installed
 from kumaprov.errors import LocalServerError
 
@@ -43,29 +42,11 @@ def stderr_log(message: str) -> None:
 
 
 @dataclass
-class LocalLiteLLM:
+class LocalLiteLLM(StoppableProcess):
     url: str
     master_key: str
     process: subprocess.Popen[bytes]
     log_path: Path
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=timeout)
-
-    def __enter__(self) -> LocalLiteLLM:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 Deployment = tuple[str, str]  # (model name, the OpenAI-compatible base URL serving it)

@@ -28,14 +28,13 @@ import time
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import NoReturn
 
 import click
 
 from kumaprov.dev.install import KUMA_VERSION, Installation, Log, ensure_installed, stderr_log, tail
 from kumaprov.dev.releases import available_builds, ensure_build
-from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, spawn, stop_pid
+from kumaprov.dev.nodeprocess import HOST, StoppableProcess, spawn, stop_pid
 from kumaprov.errors import KumaprovError, LocalServerError
 
 # Installation, ensure_installed and stop_pid are re-exported: the tests get
@@ -52,7 +51,7 @@ SERVER_LOG_NAME = "server.log"
 
 
 @dataclass
-class LocalKuma:
+class LocalKuma(StoppableProcess):
     """A running Uptime Kuma server; `stop()` (or leaving the `with` block) ends it."""
 
     url: str
@@ -66,25 +65,6 @@ class LocalKuma:
     @property
     def pid(self) -> int:
         return self.process.pid
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Terminate, wait, and kill if it does not exit in time. Safe to call twice."""
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=timeout)
-
-    def __enter__(self) -> LocalKuma:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def free_port() -> int:

@@ -16,12 +16,39 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
+from typing import Any
 
 from kumaprov.dev.install import Installation, require_tool
 from kumaprov.errors import LocalServerError
 
 HOST = "127.0.0.1"
 STOP_TIMEOUT = 15.0
+
+
+class StoppableProcess:
+    """`stop()` and a `with` block for a server process this harness started (Uptime Kuma,
+    Open WebUI, LiteLLM, Prometheus): terminate, wait, kill if it does not exit in time."""
+
+    process: subprocess.Popen[Any]
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
+        """Safe to call twice."""
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
 
 
 def _server_env(data_dir: Path, port: int) -> dict[str, str]:

@@ -31,14 +31,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import click
 
 from kumaprov.dev.install import Log, tail
 from kumaprov.dev.localkuma import free_port
-from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, _parent_death_signal, is_alive
+from kumaprov.dev.nodeprocess import HOST, STOP_TIMEOUT, StoppableProcess, is_alive, _parent_death_signal
 from kumaprov.dev.openwebui_install import ensure_installed, stderr_log
 from kumaprov.dev.pyvenv import Venv
 from kumaprov.errors import KumaprovError, LocalServerError
@@ -53,7 +52,7 @@ PASSED_ON = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "TZ")
 
 
 @dataclass
-class LocalOpenWebUI:
+class LocalOpenWebUI(StoppableProcess):
     """A running Open WebUI with its admin's session token and API key."""
 
     url: str
@@ -97,25 +96,6 @@ class LocalOpenWebUI:
         """Delete the admin's API key, as the Settings page does; requests with it get 401."""
         if self._admin_call("DELETE", "/api/v1/auths/api_key") is not True:
             raise LocalServerError("Open WebUI did not delete the API key")
-
-    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
-        """Terminate, wait, kill if needed. Safe to call twice."""
-        if self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=timeout)
-
-    def __enter__(self) -> LocalOpenWebUI:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.stop()
 
 
 def server_env(data_dir: Path, provider_url: str, provider_key: str) -> dict[str, str]:

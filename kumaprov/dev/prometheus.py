@@ -20,12 +20,11 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 from kumaprov.dev.install import Log, cache_root, stderr_log, tail
 from kumaprov.dev.localkuma import free_port
-from kumaprov.dev.nodeprocess import HOST, _parent_death_signal
+from kumaprov.dev.nodeprocess import HOST, StoppableProcess, _parent_death_signal
 from kumaprov.errors import LocalServerError
 
 PACKAGE = "prometheus"
@@ -76,7 +75,7 @@ def promtool(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @dataclass
-class Prometheus:
+class Prometheus(StoppableProcess):
     url: str
     config: Path
     process: subprocess.Popen[bytes]
@@ -105,22 +104,6 @@ class Prometheus:
         request = urllib.request.Request(f"{self.url}/-/reload", method="POST")
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
-
-    def stop(self, timeout: float = 15.0) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=timeout)
-
-    def __enter__(self) -> Prometheus:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.stop()
 
 
 def start(config: str, directory: Path, log: Log = stderr_log) -> Prometheus:

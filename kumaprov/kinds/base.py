@@ -155,6 +155,10 @@ class Kind:
     def desired(self, resolving: Resolving) -> Wanted:
         raise NotImplementedError
 
+    def key_in_files(self, desired: Desired, field: str) -> str | None:
+        """How the files name a server field of this object (None: by the server's name)."""
+        return None
+
     def as_reference(self, key: str, value: Any, refs: ServerRefs) -> Any:
         """A listed value as definitions name it (server ids become references)."""
         return value

@@ -75,6 +75,8 @@ class Plan:
     kept: tuple[Live, ...] = field(default=())  # owned but undefined, kept by --no-prune
     # Server ids by (kind, reference): apply resolves parents and notifications with it.
     kuma_ids: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    # Lines for a reviewer by (kind, definition id), from sync/words.notes; none in a saved plan.
+    notes: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def has_changes(self) -> bool:

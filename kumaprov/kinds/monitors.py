@@ -20,9 +20,15 @@ from kumaprov.kinds.monitor_export import export_monitors
 from kumaprov.kinds.monitor_refs import as_reference, owner_of
 from kumaprov.kinds.monitor_writes import write
 from kumaprov.model.fields import kuma_fields, sendable
+from kumaprov.model.monitors import COMMON_NAMES
+from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem
 
 UNKNOWN_NOTIFICATION = "KP405"
+# Server fields no table maps one to one, by the file key they come from (model.fields).
+_COMPUTED = {"authMethod": "basic_auth", "basic_auth_user": "basic_auth.username",
+             "basic_auth_pass": "basic_auth.password", "notificationIDList": "notifications", "parent": "parent",
+             "tags": "tags", "name": "name", "type": "type"}
 
 
 class Monitors(Kind):
@@ -66,6 +72,12 @@ class Monitors(Kind):
                 values["notificationIDList"] = names.references(definition, wanted.problems)
             wanted.desired.append(Desired(desired.id, values, desired.sensitive, desired.unresolved, self.name))
         return wanted
+
+    def key_in_files(self, desired: Desired, field: str) -> str | None:
+        """The type's table read backward; the fields model.fields computes by the key they come from."""
+        model = MONITOR_TYPES.get(str(desired.fields.get("type", "")))
+        table = model.names() if model is not None else COMMON_NAMES
+        return {kuma: key for key, kuma in table.items()}.get(field) or _COMPUTED.get(field)
 
     def as_reference(self, key: str, value: Any, refs: ServerRefs) -> Any:
         return as_reference(key, value, refs)

@@ -24,6 +24,8 @@ NOTIFICATION_ID_KEY = "kumaprovId"
 NOTIFICATION_OWNER_KEY = "kumaprovOwner"
 # Keys the server keeps in a notification's configuration that are not settings.
 BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
+# Configuration keys that are the definition's own keys, not settings.
+_OWN_KEYS = {"name": "name", "type": "type", "isDefault": "default"}
 # Not exported as settings: written as the definition's own keys, or bookkeeping.
 _NOT_SETTINGS = frozenset({"name", "type", "isDefault", "applyExisting", "id", "userId", "active",
                            NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY})
@@ -91,6 +93,9 @@ class Notifications(Kind):
                                                notification_fields(notification.value, resolving.owner_tag),
                                                resolving.environ, self.name))
         return wanted
+
+    def key_in_files(self, desired: Desired, field: str) -> str | None:
+        return _OWN_KEYS.get(field, f"settings.{field}")
 
     def removed(self, want: Desired, current: Live) -> tuple[Change, ...]:
         """The server replaces a notification's whole configuration: a setting removed from

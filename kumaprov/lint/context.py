@@ -24,15 +24,22 @@ class SampleFiles:
     prints what a query returns from it, so it must not be /proc/self/environ."""
 
     guard: FileGuard = field(default_factory=lambda: FileGuard.of([os.getcwd()]))
-    _texts: dict[str, str | Refused] = field(default_factory=dict)
-    _keys: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The built-in library's bound (definitions/library.builtin_guard), for the samples of
+    # monitors a built-in template rendered; None: no such sample is read.
+    builtin: FileGuard | None = None
+    _texts: dict[tuple[bool, str], str | Refused] = field(default_factory=dict)
+    _keys: dict[tuple[bool, str], frozenset[str]] = field(default_factory=dict)
 
-    def read(self, path: Path) -> str:
-        """The sample's text; raises Refused (outside the project, not a file, too big, not UTF-8)."""
-        key = os.path.normpath(path)  # cheap; the guard resolves each distinct path once
+    def read(self, path: Path, builtin: bool = False) -> str:
+        """The sample's text; raises Refused (outside the project, not a file, too big, not UTF-8).
+        `builtin`: the sample of a built-in template, read within the library's bound instead."""
+        key = (builtin, os.path.normpath(path))  # cheap; the guard resolves each distinct path once
         if key not in self._texts:
+            guard = self.builtin if builtin else self.guard
             try:
-                self._texts[key] = self.guard.read_text(path)
+                if guard is None:
+                    raise Refused("no built-in library to read it from")
+                self._texts[key] = guard.read_text(path)
             except Refused as exc:
                 self._texts[key] = exc
         result = self._texts[key]
@@ -41,14 +48,18 @@ class SampleFiles:
         return result
 
     def paths(self) -> list[Path]:
-        """The samples read (not those refused: their contents are none of lint's business)."""
-        return [Path(key) for key, text in self._texts.items() if isinstance(text, str)]
+        """The project's samples read (not those refused: their contents are none of lint's business)."""
+        return [Path(key) for (builtin, key), text in self._texts.items() if not builtin and isinstance(text, str)]
 
-    def json_keys(self, path: Path) -> frozenset[str]:
+    def builtin_paths(self) -> list[Path]:
+        """The built-in library's samples read."""
+        return [Path(key) for (builtin, key), text in self._texts.items() if builtin and isinstance(text, str)]
+
+    def json_keys(self, path: Path, builtin: bool = False) -> frozenset[str]:
         """Every object key anywhere in a JSON sample (empty when it is not JSON)."""
-        key = os.path.normpath(path)
+        key = (builtin, os.path.normpath(path))
         if key not in self._keys:
-            self._keys[key] = json_keys(self.read(path))
+            self._keys[key] = json_keys(self.read(path, builtin))
         return self._keys[key]
 
 

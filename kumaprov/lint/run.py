@@ -6,18 +6,19 @@ import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kumaprov import versions
 from kumaprov.definitions import loader
 from kumaprov.definitions.entries import Defined, Definition, Entry
+from kumaprov.definitions.library import Origin, builtin_guard
 from kumaprov.definitions.project import Project
 from kumaprov.lint.checks import run_checks
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.lint.context import LintContext, SampleFiles
 from kumaprov.plaintext import strings
-from kumaprov.problems import Problem
+from kumaprov.problems import Position, Problem
 from kumaprov.secrets import REDACTOR, references
 
 
@@ -28,6 +29,7 @@ class LintResult:
     problems: list[Problem]
     files: list[Path]
     inputs: list[Path]  # everything read: monitor and project files, templates, samples
+    template_uses: list[tuple[Position, Origin]] = field(default_factory=list)  # instance -> template file
 
     def of(self, kind: str) -> list[Defined]:
         return list(self.defined.get(kind, ()))
@@ -63,13 +65,16 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     guard = guard_for(project.root, paths or ())  # one rule for every file a definition names
     loaded = loader.load(project, paths, guard)
     lines = versions.lines_for(target or project.target)
-    context = LintContext(lines, loaded.entries, project.owner_tag, SampleFiles(guard), defined=loaded.defined,
-                          written=loaded.written, variables=project.variables)
+    context = LintContext(lines, loaded.entries, project.owner_tag, SampleFiles(guard, builtin_guard()),
+                          defined=loaded.defined, written=loaded.written, variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
         if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
+    # Built-in templates are read (and hashed) within the library's own bound; the cache hashes
+    # the rest only inside the project: never a link out of it.
+    used = [origin.path for _, origin in loaded.template_uses if origin.builtin]
     inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
-              if guard.contains(p)]  # the cache hashes them: never a link out of the project
-    return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs)
+              if guard.contains(p)] + [*used, *context.samples.builtin_paths()]
+    return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs, loaded.template_uses)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from kumaprov.errors import PlanRefused
-from kumaprov.kinds.base import Kind, ServerRefs, Wanted, owned_ids_by_kuma_id
+from kumaprov.kinds.base import Kind, ServerRefs, Wanted
 from kumaprov.kinds.changes import Change, Create, Delete, Desired, Live, Plan, Update
 from kumaprov.kinds.registry import BY_NAME, KINDS, REFERENCE_FIELDS
 

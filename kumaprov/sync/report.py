@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from kumaprov.kinds.changes import Change, Desired, Plan
 from kumaprov.sync.apply import ApplyReport
-from kumaprov.kinds.changes import Change, Plan
 from kumaprov.kinds.registry import KINDS
 from kumaprov.secrets import REDACTOR, SENSITIVE
+from kumaprov.sync.words import file_key
 
 FORMAT_VERSION = 1
 
@@ -48,10 +49,15 @@ def _show(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _change_text(change: Change) -> str:
+def _change_text(change: Change, desired: Desired) -> str:
+    key = file_key(desired, change.field)  # as the files say it; the JSON plan has both
     if change.sensitive:
-        return f"    {change.field}: {SENSITIVE} -> {SENSITIVE}"
-    return f"    {change.field}: {_show(change.old)} -> {_show(change.new)}"
+        return f"    {key}: {SENSITIVE} -> {SENSITIVE}"
+    return f"    {key}: {_show(change.old)} -> {_show(change.new)}"
+
+
+def _notes(plan: Plan, desired: Desired) -> list[str]:
+    return [f"    # {note}" for note in plan.notes.get((desired.kind, desired.id), ())]
 
 
 def _kind(kind: str) -> str:
@@ -66,12 +72,14 @@ def plan_text(plan: Plan) -> str:
             if value == "" or value is None:
                 continue  # empty optional fields are noise in a review
             shown = SENSITIVE if key in create.desired.sensitive else _show(value)
-            lines.append(f"    {key}: {shown}")
+            lines.append(f"    {file_key(create.desired, key)}: {shown}")
+        lines.extend(_notes(plan, create.desired))
     for update in plan.updates:
         verb = "adopt " if update.adopt else "update"
         lines.append(f"~ {verb} {_kind(update.desired.kind)}{update.desired.id} (#{update.live.kuma_id}) "
                      f"{_show(update.desired.name)}")
-        lines.extend(_change_text(change) for change in update.changes)
+        lines.extend(_change_text(change, update.desired) for change in update.changes)
+        lines.extend(_notes(plan, update.desired))
         if update.adopt:
             lines.append("    (takes the ownership tag; kumaprov manages it from now on)")
     for delete in plan.deletes:
@@ -86,10 +94,11 @@ def _fields_json(fields: Any, sensitive: frozenset[str]) -> dict[str, Any]:
     return {key: SENSITIVE if key in sensitive else value for key, value in fields.items()}
 
 
-def _change_json(change: Change) -> dict[str, Any]:
+def _change_json(change: Change, desired: Desired) -> dict[str, Any]:
     hidden = change.sensitive
-    return {"field": change.field, "old": SENSITIVE if hidden else change.old,
-            "new": SENSITIVE if hidden else change.new, "sensitive": hidden}
+    return {"field": change.field, "key": file_key(desired, change.field),
+            "old": SENSITIVE if hidden else change.old, "new": SENSITIVE if hidden else change.new,
+            "sensitive": hidden}
 
 
 def plan_document(plan: Plan, server: dict[str, str]) -> dict[str, Any]:
@@ -97,12 +106,15 @@ def plan_document(plan: Plan, server: dict[str, str]) -> dict[str, Any]:
     for create in plan.creates:
         changes.append({"action": "create", "kind": create.desired.kind, "id": create.desired.id,
                         "name": create.desired.name,
-                        "fields": _fields_json(create.desired.fields, create.desired.sensitive)})
+                        "fields": _fields_json(create.desired.fields, create.desired.sensitive),
+                        "keys": {key: file_key(create.desired, key) for key in create.desired.fields},
+                        "notes": list(plan.notes.get((create.desired.kind, create.desired.id), ()))})
     for update in plan.updates:
         changes.append({"action": "update", "kind": update.desired.kind, "id": update.desired.id,
                         "kuma_id": update.live.kuma_id,
                         "name": update.desired.name, "adopt": update.adopt,
-                        "changes": [_change_json(c) for c in update.changes]})
+                        "changes": [_change_json(c, update.desired) for c in update.changes],
+                        "notes": list(plan.notes.get((update.desired.kind, update.desired.id), ()))})
     for delete in plan.deletes:
         changes.append({"action": "delete", "kind": delete.live.kind, "id": delete.live.owner,
                         "kuma_id": delete.live.kuma_id,
@@ -130,13 +142,15 @@ def plan_markdown(plan: Plan, server: dict[str, str]) -> str:
             lines.append(f"| create | {_kind(create.desired.kind)}`{create.desired.id}` | "
                          f"{_cell(create.desired.name)} | new |")
         for update in plan.updates:
-            fields = ", ".join(f"`{c.field}`" for c in update.changes) or "ownership tag"
+            fields = ", ".join(f"`{file_key(update.desired, c.field)}`" for c in update.changes) or "ownership tag"
             action = "adopt" if update.adopt else "update"
             lines.append(f"| {action} | {_kind(update.desired.kind)}`{update.desired.id}` | "
                          f"{_cell(update.desired.name)} | {fields} |")
         for delete in plan.deletes:
             lines.append(f"| delete | {_kind(delete.live.kind)}`{delete.live.owner}` | "
                          f"{_cell(delete.live.name)} | {delete.reason} |")
+        noted = [f"- `{ident}`: {note}" for (_, ident), notes in plan.notes.items() for note in notes]
+        lines += ["", "Notes:", "", *noted] if noted else []
         lines += ["", "<details><summary>Full plan</summary>", "", "```diff", plan_text(plan), "```",
                   "", "</details>"]
     return REDACTOR("\n".join(lines) + "\n")

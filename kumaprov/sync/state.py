@@ -10,6 +10,7 @@ the place that causes it, before anything is written.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from kumaprov import secrets
@@ -19,6 +20,7 @@ from kumaprov.kinds.registry import KINDS
 from kumaprov.plaintext import strings
 from kumaprov.problems import Problem, has_errors
 from kumaprov.sync.plan import combine, plan_kind, server_refs
+from kumaprov.sync.words import notes
 from kumaprov.versions import ServerLine
 
 MISSING_VARIABLE = "KP403"
@@ -28,7 +30,8 @@ def plan_from(sources: Any, rows: Mapping[str, Any], environ: Mapping[str, str],
               *, adopt: bool = False, prune: bool = True) -> tuple[Plan, list[Live], list[Problem]]:
     """The plan for these definitions against a snapshot: live, then desired (every reference
     checked, every variable resolved), then each kind's plan in registry order (`combine`
-    reverses it for deletes). With an error among the problems nothing is planned."""
+    reverses it for deletes), with the notes a reviewer needs (sync/words). With an error
+    among the problems nothing is planned."""
     live = interpret(rows, owner_tag)
     everything = [item for kind in KINDS for item in live[kind.name]]
     wanted, problems = resolve(sources, live, environ, line, owner_tag)
@@ -37,6 +40,7 @@ def plan_from(sources: Any, rows: Mapping[str, Any], environ: Mapping[str, str],
     refs = server_refs(everything, owner_tag)
     plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
                      for kind in KINDS))
+    plan = replace(plan, notes=notes(plan, everything, sources.definitions, sources.template_uses))
     return plan, everything, problems
 
 

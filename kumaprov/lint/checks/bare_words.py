@@ -50,7 +50,7 @@ def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
             fields |= json_keys(sample.body or "")
             continue
         try:
-            fields |= context.samples.json_keys(definition.base_dir / sample.file)
+            fields |= context.samples.json_keys(definition.base_dir / sample.file, definition.builtin)
         except Refused:
             continue  # KP303 reports it
     return fields

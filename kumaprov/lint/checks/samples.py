@@ -41,7 +41,7 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
     body = sample.body
     if sample.file is not None:
         try:
-            body = context.samples.read(definition.base_dir / sample.file)
+            body = context.samples.read(definition.base_dir / sample.file, definition.builtin)
         except Refused as exc:
             yield Problem(definition.position_of("samples", index, "file"), UNREADABLE,
                           f"cannot read sample {sample.file}: {exc}", via=definition.via)
