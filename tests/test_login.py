@@ -72,3 +72,38 @@ def test_the_login_rate_limit_is_reported_plainly(spare_server: LocalKuma, tmp_p
     assert messages[0] == "error: login failed: Incorrect username or password."
     assert "login refused: the server's login rate limit was reached" in messages[-1]
     assert "KUMA_TOKEN" in messages[-1]
+
+
+def test_token_prints_a_login_token_that_diff_accepts_alone(kuma_server: LocalKuma, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "monitors" / "m.yaml").write_text("monitors: []\n")
+    password_env = {"KUMA_URL": kuma_server.url, "KUMA_USERNAME": kuma_server.username,
+                    "KUMA_PASSWORD": kuma_server.password, "KUMA_TOKEN": "a stale token, ignored", "CI": ""}
+
+    printed = CliRunner().invoke(main, ["token"], env=password_env, catch_exceptions=False)
+    assert printed.exit_code == 0, printed.output
+    token = printed.stdout.strip()
+    assert token.count(".") == 2 and "\n" not in token  # one JWT, nothing else on stdout
+
+    diff = CliRunner().invoke(main, ["diff"], env={"KUMA_URL": kuma_server.url, "KUMA_TOKEN": token},
+                              catch_exceptions=False)
+    assert diff.exit_code == 0, diff.output
+
+    written = CliRunner().invoke(main, ["token", "--out", "token.txt"], env={**password_env, "CI": "true"},
+                                 catch_exceptions=False)
+    assert written.exit_code == 0, written.output
+    assert written.stdout == ""
+    assert (tmp_path / "token.txt").stat().st_mode & 0o777 == 0o600
+    again = CliRunner().invoke(main, ["token", "--out", "token.txt"], env=password_env, catch_exceptions=False)
+    assert again.exit_code == 2 and "never overwrites" in again.stderr
+
+
+def test_token_refuses_to_print_into_a_ci_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    env = {"KUMA_URL": "http://127.0.0.1:9", "KUMA_USERNAME": "admin", "KUMA_PASSWORD": "x", "CI": "true"}
+    result = CliRunner().invoke(main, ["token"], env=env, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert "job log" in result.stderr and "--out FILE" in result.stderr
+    assert result.stdout == ""

@@ -137,7 +137,8 @@ Next, in {display_path(directory) if directory != Path(".") else "this directory
   kumaprov diff                      # what sync would change
   kumaprov sync
 The workflow installs {outcome.requirement!r}; add these repository secrets:
-  KUMA_URL, KUMA_TOKEN (or KUMA_USERNAME and KUMA_PASSWORD){"".join(", " + n for n in outcome.env_names)}""",
+  KUMA_URL, KUMA_TOKEN (or KUMA_USERNAME and KUMA_PASSWORD){"".join(", " + n for n in outcome.env_names)}
+  (kumaprov token | gh secret set KUMA_TOKEN: a password login's token, no 2FA code needed)""",
                err=True)
 
 

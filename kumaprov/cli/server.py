@@ -1,4 +1,4 @@
-"""The commands that talk to a server: diff, sync and export.
+"""The commands that talk to a server: diff, sync, export and token.
 
 They register on the `main` group of kumaprov.cli. Each imports the engine (and
 with it the socket client, slow to import) only when it runs.
@@ -209,3 +209,42 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
         click.echo(f"  set {name} before diff/sync (a secret left out of the file)", err=True)
     for skipped in result.skipped:
         click.echo(f"  skipped {skipped}: kumaprov does not model this type yet", err=True)
+
+
+
+@main.command("token")
+@click.option("--url", metavar="URL", help="Uptime Kuma base URL (default: $KUMA_URL).")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the token to FILE (mode 0600, never over an existing file) instead of printing it.")
+@click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
+              help="Seconds to wait for the server, connecting included.")
+@fail_cleanly
+def token_command(url: str | None, out: Path | None, timeout: float) -> None:
+    """Log in with KUMA_USERNAME and KUMA_PASSWORD (and KUMA_TOTP or KUMA_TOTP_SECRET) and
+    print a login token for KUMA_TOKEN: `kumaprov token | gh secret set KUMA_TOKEN`.
+
+    The token lasts until the password changes, needs no 2FA code, and logging in with it is
+    not rate limited."""
+    from kumaprov.sync import engine
+
+    if out is None and os.environ.get("CI"):
+        # Standard output in CI is the job log, kept and shown to everyone who can read it.
+        raise UsageError("CI is set: the token would be printed into the job log; use --out FILE")
+    if out is not None and out.exists():
+        raise UsageError(f"{out} exists; kumaprov token never overwrites a file")
+    # A password login: the token is the one the server issues for it, not one passed in.
+    environ = {key: value for key, value in os.environ.items() if key != "KUMA_TOKEN"}
+    with engine.session(engine.connection_from(url, environ, timeout)) as client:
+        token = client.token
+    if not token:
+        raise KumaprovError("the server answered the login without a token")
+    if out is None:
+        click.echo(token)
+        return
+    try:  # O_EXCL: never over a file, even one made since the check above
+        descriptor = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from None
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(token + "\n")
+    click.echo(f"wrote the login token to {out}", err=True)

@@ -143,7 +143,7 @@ jobs:
 
 _SECRET_HELP = {
     "KUMA_URL": "your Uptime Kuma, e.g. https://kuma.example.com",
-    "KUMA_TOKEN": "a login token (kumaprov's KUMA_TOKEN); or set the two below",
+    "KUMA_TOKEN": "a login token, from `kumaprov token | gh secret set KUMA_TOKEN`; or set the two below",
     "KUMA_USERNAME": "the user kumaprov logs in as, when there is no token",
     "KUMA_PASSWORD": "its password",
 }
