@@ -46,7 +46,12 @@ class GrpcKeywordMonitor(MappedMonitor):
 class RealBrowserMonitor(MappedMonitor):
     type: Literal["real-browser"]
     url: str = Field(pattern=r"^https?://\S+$", description="Page loaded in Chromium on the server.")
+    remote_browser: str | None = Field(None, min_length=1, description=(
+        "The name of a remote browser in the files (`remote_browsers:`) to load the page in; unset leaves "
+        "the monitor's choice as it is."))
     kuma_names: ClassVar[dict[str, str]] = {"url": "url"}
+    # remote_browser names a remote browser (a reference: the kind says so, model.fields sends it).
+    field_min_versions: ClassVar[dict[str, str]] = {"remote_browser": "2.0.0-beta.0"}
 
 
 class HostPortMonitor(MappedMonitor):
