@@ -126,7 +126,8 @@ class _Reader:
         try:
             value = kind.model.model_validate(item)
         except ValidationError as exc:
-            self.loaded.problems.extend(schema.model_problems(exc, item, kind.model, f"a {kind.what}", ()))
+            article = "an" if kind.what[0].lower() in "aeiou" else "a"
+            self.loaded.problems.extend(schema.model_problems(exc, item, kind.model, f"{article} {kind.what}", ()))
             return None
         self.loaded.defined.setdefault(kind.name, []).append(Defined(item, base_dir, (), value))
         return None
