@@ -22,10 +22,8 @@ from kumaprov.kinds.common import desired_from, save_whole
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.fields import KumaFields
 from kumaprov.model.monitors import Strict
+from kumaprov.versions import REMOTE_BROWSERS_SINCE as SINCE
 from kumaprov.versions import at_least
-
-# Not in the npm 2.0.0-dev.0 build (no remote_browser table there); 2.5.3 has it.
-SINCE = "2.0.0-beta.0"
 
 
 class RemoteBrowserDef(Strict):
