@@ -95,13 +95,17 @@ ROW = {"id": 4, "name": "prometheus", "userID": 1, "createdDate": "2026-01-01 10
        "expires": "2099-01-31 00:00:00", "status": "active"}
 
 
-def test_api_keys_want_their_sink_beside_the_file_and_the_expiry_as_the_server_lists_it(tmp_path: Path) -> None:
+def test_api_keys_want_their_sink_beside_the_file_and_the_expiry_as_the_server_lists_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     wanted, problems = wanted_of(API_KEYS, linted(tmp_path, KEYS))
     assert problems == [] and wanted.absent == ["gone"]
     prometheus, ci = wanted.desired
     assert dict(prometheus.fields) == {"name": "prometheus", "active": True, "expires": "2099-01-31 00:00:00",
-                                       "keyFile": str(tmp_path / "monitors" / "../secrets/prom.key")}
+                                       "keyFile": str(tmp_path / "secrets" / "prom.key")}
     assert dict(ci.fields) == {"name": "ci", "active": False, "expires": None, "keyFile": "/run/ci.key"}
+    monkeypatch.chdir(tmp_path)  # run from the project: plans show the key file from there
+    wanted, _ = wanted_of(API_KEYS, linted(tmp_path, KEYS))
+    assert wanted.desired[0].fields["keyFile"] == "secrets/prom.key"
 
 
 def test_an_api_key_as_listed_is_unchanged_and_a_new_expiry_is_a_replacement(tmp_path: Path) -> None:

@@ -54,6 +54,14 @@ class ApiKeyDef(Strict):
         return value
 
 
+def sink_path(base_dir: Path, key_file: str) -> str:
+    """The key file as plans show it and saved plans keep it: from the directory kumaprov runs
+    in (the project's) when it is inside it, so a plan saved in one checkout applies in another."""
+    path = os.path.normpath(base_dir / key_file)
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def server_time(value: Any) -> str | None:
     """An expiry as the web UI sends it and the server lists it: `YYYY-MM-DD HH:MM:SS`."""
     if value is None or value == "":
@@ -81,7 +89,7 @@ class ApiKeys(Kind):
         return bool(self.defined(sources))
 
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
-        return client.listed("apiKeyList") if need else []  # type: ignore[no-any-return]
+        return client.listed("apiKeyList") if need else []
 
     def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
         return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
@@ -94,9 +102,9 @@ class ApiKeys(Kind):
             if key.absent:
                 wanted.absent.append(key.name)
                 continue
-            sink = Path(key.key_file) if os.path.isabs(key.key_file) else entry.base_dir / key.key_file
             wanted.desired.append(Desired(key.name, {"name": key.name, "active": key.active,
-                                                     "expires": server_time(key.expires), KEY_FILE: str(sink)},
+                                                     "expires": server_time(key.expires),
+                                                     KEY_FILE: sink_path(entry.base_dir, key.key_file)},
                                           kind=self.name))
         return wanted
 

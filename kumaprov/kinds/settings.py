@@ -20,6 +20,7 @@ from pydantic import Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from kumaprov import secrets
+from kumaprov.errors import ServerError
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Live, Update
 from kumaprov.kinds.common import desired_from
@@ -108,8 +109,8 @@ class Settings(Kind):
     def write(self, action: Action, applying: Applying) -> None:
         """The whole dictionary as read, the managed keys changed (see the module's docstring).
         The second argument is the current password, asked only to turn auth off."""
-        if not isinstance(action, Update):
-            raise ValueError(f"settings are only ever updated, not {type(action).__name__}")
+        if not isinstance(action, Update):  # the snapshot reads them whenever the files list one
+            raise ServerError(f"settings are only ever updated, not {type(action).__name__.lower()}d")
         managed = {key: value for key, value in action.desired.fields.items() if key in MANAGED}
         applying.writer.call("setSettings", ({**action.live.fields, **managed}, ""))
 
