@@ -48,6 +48,8 @@ def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
         return f"the notification setting '{key}' holds a secret in plain text"
     if path and path[0] == "body" and _SECRET_WORDS.search(key):
         return f"the body field '{key}' holds a secret in plain text"
+    if path == ("steamAPIKey",):  # the one instance setting (kinds/settings.py) that is a credential
+        return "the setting 'steamAPIKey' holds a secret in plain text"
     if key in ("password", "secret"):  # basic_auth, and the credentials of the other monitor types
         return f"the {key} is written in plain text"
     if key == "connection_string" and _URL_CREDENTIALS.match(value):

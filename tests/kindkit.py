@@ -50,6 +50,8 @@ class FakeClient:
         self.covered = dict(covered or {})  # window id -> ids of the monitors it covers
         self.groups = dict(groups or {})  # page slug -> its groups, as the public endpoint lists them
         self.calls: list[str] = []
+        self.version = LINE.version
+        self.settings: dict[str, Any] = {"primaryBaseURL": "", "keepDataPeriodDays": 180, "checkUpdate": True}
 
     def _read(self, name: str) -> list[dict[str, Any]]:
         self.calls.append(name)
@@ -69,7 +71,10 @@ class FakeClient:
         return [dict(row) for row in self.lists.get(event, [])]
 
     def call(self, event: str, data: Any = None) -> Any:
-        assert event == "getMonitorMaintenance", event  # the only read a kind makes by call
+        if event == "getSettings":
+            self.calls.append(event)
+            return {"data": dict(self.settings)}
+        assert event == "getMonitorMaintenance", event  # the only other read a kind makes by call
         self.calls.append(f"{event}({data})")
         return {"monitors": [{"id": kuma_id} for kuma_id in self.covered.get(int(data), [])]}
 

@@ -407,7 +407,8 @@ def test_schema_is_a_json_schema_of_monitor_files() -> None:
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts", "proxies"}
+    assert set(schema["properties"]) == {"defaults", "monitors", "notifications", "tags", "maintenance", "status_pages", "docker_hosts", "proxies",
+                                         "remote_browsers", "api_keys", "settings"}
     template_entry, monitor = schema["properties"]["monitors"]["items"]["anyOf"]
     assert template_entry["required"] == ["template"]
     assert {ref["$ref"] for ref in monitor["anyOf"]} == {f"#/$defs/{cls.__name__}" for cls in MONITOR_TYPES.values()}

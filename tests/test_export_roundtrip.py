@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from kumaprov.dev.localkuma import Installation, LocalKuma, start
+from kumaprov.kinds.remote_browsers import SINCE
 from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.versions import at_least
 from tests.workspace import Workspace
 
 SECRET = "roundtrip-secret-9Xq2"
@@ -60,6 +62,17 @@ RICH = """\
     status_pages:
       - {slug: shop, title: Shop, description: Our shop, footer: Ops team, show_tags: true,
          groups: [{name: API, monitors: [shop-api]}, {name: Web, monitors: [shop-web, db]}]}
+    settings: {primaryBaseURL: "https://kuma.example.com", keepDataPeriodDays: 30, searchEngineIndex: true,
+               tlsExpiryNotifyDays: [3, 9]}
+    api_keys:
+      - {name: Prometheus, key_file: ../prometheus.key, expires: 2099-12-31}
+      - {name: Old scraper, key_file: ../old.key, active: false}
+"""
+# Remote browsers, on the versions that have them (2.x releases).
+BROWSERS = """    remote_browsers:
+      - {name: grid, url: "ws://127.0.0.1:9/playwright?token=${TOKEN}"}
+    monitors:
+      - {id: page, name: Page, type: real-browser, url: "https://example.com/", remote_browser: grid}
 """
 
 
@@ -80,16 +93,21 @@ def env_for(server: LocalKuma) -> dict[str, str]:
 
 
 def test_export_then_sync_to_an_empty_instance_changes_nothing(
-    two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    two_servers: list[LocalKuma], kuma_version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     a_env, b_env = (env_for(server) for server in two_servers)
     source = Workspace(tmp_path / "source", {**a_env, "TOKEN": SECRET, "HOOK": "http://127.0.0.1:9/hook"},
                        monkeypatch, owner_tag="kumaprov")
+    browsers = at_least(kuma_version, SINCE)
     source.write(RICH)
+    if browsers:
+        source.project(f"target: {kuma_version}\n")  # lint would refuse remote browsers for 1.23
+        source.write(BROWSERS, "browsers.yaml")
     assert source.run("sync").exit_code == 0
 
     # Export into a fresh project; the export names the secrets it left out.
     exported = Workspace(tmp_path / "exported", a_env, monkeypatch, owner_tag="kumaprov")
+    exported.project(f"target: {kuma_version}\n")
     result = exported.run("export", "--out", "monitors/exported.yaml")
     assert result.exit_code == 0, result.output
     text = (exported.root / "monitors" / "exported.yaml").read_text()
@@ -97,6 +115,8 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     names = re.findall(r"set (KUMA_\w+) before", result.stderr)
     assert names and all(f"${{{name}}}" in text for name in names)
     secrets = {name: "http://127.0.0.1:9/hook" if "WEBHOOKURL" in name else SECRET for name in names}
+    if browsers:  # a URL with credentials is a secret whole
+        secrets["KUMA_GRID_URL"] = f"ws://127.0.0.1:9/playwright?token={SECRET}"
     assert exported.run("lint").exit_code == 0
 
     # The export describes the source exactly: no changes against it...
@@ -105,6 +125,7 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     assert same.exit_code == 0, same.output
     # ...and, synced into an empty instance, it exports back to the same files.
     target = Workspace(tmp_path / "target", {**b_env, **secrets}, monkeypatch, owner_tag="kumaprov")
+    target.project(f"target: {kuma_version}\n")
     shutil.copy(exported.root / "monitors" / "exported.yaml", target.root / "monitors" / "exported.yaml")
     synced = target.run("sync")
     assert synced.exit_code == 0, synced.output
@@ -119,6 +140,15 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     assert first["proxies"][0]["password"].startswith("${KUMA_PROXY")
     assert first["status_pages"][0]["groups"] == [{"name": "API", "monitors": ["shop-api"]},
                                                   {"name": "Web", "monitors": ["shop-web", "db"]}]
+    settings = {"primaryBaseURL": "https://kuma.example.com", "keepDataPeriodDays": 30, "searchEngineIndex": True,
+                "tlsExpiryNotifyDays": [3, 9]}
+    assert {key: first["settings"][key] for key in settings} == settings
+    assert [(k["name"], k.get("active", True)) for k in first["api_keys"]] == [("Prometheus", True),
+                                                                             ("Old scraper", False)]
+    assert (target.root / "monitors" / "prometheus.key").read_text().startswith("uk")  # created anew, its own secret
+    if browsers:
+        assert first["remote_browsers"] == [{"name": "grid", "url": "${KUMA_GRID_URL}"}]
+        assert [m["remote_browser"] for m in first["monitors"] if m["id"] == "page"] == ["grid"]
 
 
 def test_export_never_overwrites(two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from kumaprov.dev.install import Installation
+from kumaprov.dev.localkuma import start
+from kumaprov.server.client import Credentials, KumaClient
 from tests.workspace import Workspace
 
 CANARY = "canary-7f3Kq9ZxW2vLm8Rt"
@@ -101,3 +105,63 @@ def test_the_canary_appears_in_no_output(ws: Workspace, tmp_path: Path) -> None:
     assert "(sensitive)" in outputs[5]  # the text diff did show the fields, masked
     live = ws.managed()["secret-api"]
     assert live["basic_auth_pass"] == CANARY + "-rotated"  # and the server did get the value
+
+
+INSTANCE = """\
+    settings:
+      steamAPIKey: "${CANARY_TOKEN}"
+      keepDataPeriodDays: 120
+    remote_browsers:
+      - {name: canary-grid, url: "ws://127.0.0.1:9/playwright?token=${CANARY_TOKEN}"}
+    api_keys:
+      - {name: canary-scraper, key_file: ../secrets/scraper.key}
+    monitors:
+      - {id: secret-page, name: Secret page, type: real-browser, url: "https://example.com/", interval: 3600,
+         remote_browser: canary-grid}
+"""
+
+
+@pytest.fixture
+def instance_ws(kuma_build: Installation, kuma_version: str, tmp_path: Path,
+                monkeypatch: pytest.MonkeyPatch) -> Iterator[Workspace]:
+    # A server of its own: the first API key turns on the server's API-key mode for /metrics.
+    kuma = start(tmp_path / "kuma", installation=kuma_build)
+    try:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password)) as client:
+            token = str(client.token)
+        workspace = Workspace(tmp_path / "project", {"KUMA_URL": kuma.url, "KUMA_TOKEN": token,
+                                                     "CANARY_TOKEN": CANARY}, monkeypatch)
+        workspace.project(f"target: {kuma_version}\n")
+        workspace.write(INSTANCE)
+        yield workspace
+    finally:
+        kuma.stop()
+
+
+@pytest.mark.servers(since="2.0.0-beta.0", because="remote browsers arrived with 2.x")
+def test_the_instance_kinds_keep_their_secrets(instance_ws: Workspace, tmp_path: Path) -> None:
+    """The remote browser's URL token and the steam key setting come from the environment; the API
+    key's secret exists only in its key file; none of them shows in any output."""
+    ws = instance_ws
+    summary, plan = tmp_path / "summary.md", tmp_path / "plan.json"
+    outputs = []
+    for args in (["lint"], ["lint", "--output", "json"], ["render"], ["diff"], ["diff", "--output", "json"],
+                 ["diff", "--output", "github"], ["diff", "--out", str(plan)], ["sync", "--plan", str(plan)],
+                 ["diff", "--detailed-exitcode"]):
+        result = ws.run(*args, GITHUB_STEP_SUMMARY=str(summary))
+        assert result.exit_code in (0, 2), (args, result.output)
+        outputs.append(result.output)
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0  # the saved plan did it all
+    ws.write(INSTANCE.replace("9/playwright", "10/playwright").replace("120", "121"))
+    for args in (["sync"], ["sync", "--output", "json"]):
+        outputs.append(ws.run(*args, CANARY_TOKEN=CANARY + "-rotated").output)
+    exported = ws.run("export", "--out", str(tmp_path / "exported.yaml"))
+    assert exported.exit_code == 0, exported.output
+    outputs += [exported.output, (tmp_path / "exported.yaml").read_text(), summary.read_text(), plan.read_text()]
+
+    api_key = (ws.root / "secrets" / "scraper.key").read_text().strip()
+    assert api_key.startswith("uk")
+    for text in outputs:
+        assert CANARY not in text and api_key not in text and api_key.partition("_")[2] not in text
+    exported_text = (tmp_path / "exported.yaml").read_text()
+    assert "token=${CANARY_TOKEN}" in exported_text and "steamAPIKey: ${KUMA_SETTINGS_STEAMAPIKEY}" in exported_text

@@ -29,7 +29,7 @@ def schema() -> dict[str, Any]:
     for kind in ENTRY_KINDS:
         entry = kind.model.model_json_schema(ref_template="#/$defs/{model}")
         defs.update(entry.pop("$defs", {}))
-        kinds[str(kind.file_key)] = {"type": "array", "items": entry}
+        kinds[str(kind.file_key)] = entry if kind.per_key else {"type": "array", "items": entry}
     template_entry = {
         "type": "object",
         "description": "Instantiate templates/<template>.yaml.j2 with variables.",

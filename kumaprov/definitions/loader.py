@@ -112,7 +112,8 @@ class _Reader:
         for item, position in self.items(data, "monitors"):
             self.read_item(item, position, path.parent, layers)
         for kind in ENTRY_KINDS:
-            for item, position in self.items(data, str(kind.file_key)):
+            for item, position in (self.keyed(data, str(kind.file_key)) if kind.per_key
+                                   else self.items(data, str(kind.file_key))):
                 self.read_entry(kind, item, position, path.parent)
         return None
 
@@ -125,7 +126,8 @@ class _Reader:
         try:
             value = kind.model.model_validate(item)
         except ValidationError as exc:
-            self.loaded.problems.extend(schema.model_problems(exc, item, kind.model, f"a {kind.what}", ()))
+            article = "an" if kind.what[0].lower() in "aeiou" else "a"
+            self.loaded.problems.extend(schema.model_problems(exc, item, kind.model, f"{article} {kind.what}", ()))
             return None
         self.loaded.defined.setdefault(kind.name, []).append(Defined(item, base_dir, (), value))
         return None
@@ -153,6 +155,22 @@ class _Reader:
             self.problem(data.position_of_value(key), "KP003", f"`{key}` must be a list")
             return
         yield from zip(value, value.item_pos)
+
+    def keyed(self, data: LocatedMap, key: str) -> Iterator[tuple[Any, Position]]:
+        """A mapping whose every key is one entry (`settings:`): each as a one-key mapping
+        located where its key is, so a problem with it (or a second one) names that line."""
+        value = data.get(key)
+        if value is None:
+            return
+        if not isinstance(value, LocatedMap):
+            self.problem(data.position_of_value(key), "KP003", f"`{key}` must be a mapping")
+            return
+        for name in value:
+            entry = _empty_map(value.position_of_key(name))
+            entry[name] = value[name]
+            entry.key_pos[name] = value.position_of_key(name)
+            entry.value_pos[name] = value.position_of_value(name)
+            yield entry, entry.pos
 
     def checked_defaults(self, defaults: Any, position: Position | None = None) -> LocatedMap:
         if defaults is None or (isinstance(defaults, dict) and not defaults):

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from kumaprov.kinds.changes import Action, Change, Desired, Live
+from kumaprov.kinds.changes import Action, Change, Desired, Live, Update
 from kumaprov.kinds.compare import same_value
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
@@ -110,6 +110,9 @@ class Kind:
     unique_what: ClassVar[str | None] = None  # how KP201 calls that key, if not by `what`
     holds_secrets: ClassVar[bool] = False  # its entries may reference environment variables
     named_by: ClassVar[NamedBy | None] = None  # a monitor key that names one of these
+    # The file key holds a mapping, each of its keys one entry (settings), not a list of entries.
+    per_key: ClassVar[bool] = False
+    min_version: ClassVar[str | None] = None  # the first Uptime Kuma release that has this kind (lint: KP306)
 
     def defined(self, sources: Any) -> Sequence[Any]:
         """This kind's entries in the files that passed its schema (each with `.value`)."""
@@ -175,6 +178,10 @@ class Kind:
     def removed(self, want: Desired, current: Live) -> tuple[Change, ...]:
         """Changes for values the files no longer set (none, unless the server saves whole)."""
         return ()
+
+    def update_note(self, update: Update) -> str | None:
+        """A line for the reviewer of an update that is more than it looks (a replacement)."""
+        return None
 
     def write(self, action: Action, applying: Applying) -> None:
         raise NotImplementedError

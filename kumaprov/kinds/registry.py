@@ -4,6 +4,7 @@ order. A new kind is a module in this package and its line here."""
 
 from __future__ import annotations
 
+from kumaprov.kinds.api_keys import API_KEYS
 from kumaprov.kinds.base import Kind
 from kumaprov.kinds.docker_hosts import DOCKER_HOSTS
 from kumaprov.kinds.maintenance import MAINTENANCE
@@ -11,6 +12,8 @@ from kumaprov.kinds.monitor_refs import reference_fields
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.notifications import NOTIFICATIONS
 from kumaprov.kinds.proxies import PROXIES
+from kumaprov.kinds.remote_browsers import REMOTE_BROWSERS
+from kumaprov.kinds.settings import SETTINGS
 from kumaprov.kinds.status_pages import STATUS_PAGES
 from kumaprov.kinds.tags import TAGS
 
@@ -18,10 +21,13 @@ KINDS: tuple[Kind, ...] = (
     TAGS,
     DOCKER_HOSTS,
     PROXIES,
+    REMOTE_BROWSERS,
     NOTIFICATIONS,
     MONITORS,
     MAINTENANCE,
     STATUS_PAGES,
+    API_KEYS,
+    SETTINGS,  # last: `entryPage` may open a status page made just before
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

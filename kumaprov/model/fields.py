@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumaprov import secrets
+from kumaprov.model.mapped import RealBrowserMonitor
 from kumaprov.model.monitors import DockerMonitor, HttpMonitor, JsonQueryMonitor
 from kumaprov.model.registry import Monitor
 from kumaprov.versions import ServerLine
@@ -52,6 +53,8 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
     if isinstance(monitor, DockerMonitor):
         # The host is named in files; apply swaps in the server's numeric id.
         fields["docker_host"] = monitor.docker_host
+    if isinstance(monitor, RealBrowserMonitor) and monitor.remote_browser is not None:
+        fields["remote_browser"] = monitor.remote_browser  # by name; apply swaps in the server's id
     return fields
 
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import Field, StringConstraints
 
 from kumaprov.model.monitors import JSON_OPERATORS, MonitorBase, Strict
+from kumaprov.versions import REMOTE_BROWSERS_SINCE
 
 # WebSocket close codes, which the server compares where HTTP monitors compare status codes.
 CloseCode = Annotated[str, StringConstraints(pattern=r"^[1-4]\d{3}$")]
@@ -46,7 +47,12 @@ class GrpcKeywordMonitor(MappedMonitor):
 class RealBrowserMonitor(MappedMonitor):
     type: Literal["real-browser"]
     url: str = Field(pattern=r"^https?://\S+$", description="Page loaded in Chromium on the server.")
+    remote_browser: str | None = Field(None, min_length=1, description=(
+        "The name of a remote browser in the files (`remote_browsers:`) to load the page in; unset leaves "
+        "the monitor's choice as it is."))
     kuma_names: ClassVar[dict[str, str]] = {"url": "url"}
+    # remote_browser names a remote browser (a reference: the kind says so, model.fields sends it).
+    field_min_versions: ClassVar[dict[str, str]] = {"remote_browser": REMOTE_BROWSERS_SINCE}
 
 
 class HostPortMonitor(MappedMonitor):

@@ -34,6 +34,8 @@ _LOGIN_MESSAGES = {
     "authUserInactiveOrDeleted": "The user is inactive or deleted.",
 }
 RETRY_DELAYS = (1.0, 2.0)  # seconds before the second and third connection attempts
+# Lists the server pushes after login that the library has no event for (2.x releases).
+EXTRA_LISTS = ("remoteBrowserList",)
 
 
 class Unavailable(ConnectionFailed):
@@ -54,9 +56,12 @@ class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hi
 
     def __init__(self, url: str, timeout: float) -> None:
         self.greeted = threading.Event()
+        self.pushed: dict[str, Any] = {}  # EXTRA_LISTS as last pushed
         super().__init__(url, timeout=timeout, wait_events=0)
 
     def connect(self) -> None:
+        for name in EXTRA_LISTS:
+            self.sio.on(name, lambda data, name=name: self.pushed.__setitem__(name, data))
         # engine.io's HTTP handshake otherwise waits its own 5 s per attempt, whatever the timeout says.
         self.sio.eio.request_timeout = self.timeout
         super().connect()
@@ -188,6 +193,14 @@ class KumaClient:
                 raise Unavailable(f"Uptime Kuma at {self.url} sent no {event.value} after login")
             time.sleep(0.005)
 
+    def _wait_for_extra(self, event: str) -> Any:
+        deadline = time.monotonic() + self._api.timeout
+        while event not in self._api.pushed:
+            if time.monotonic() > deadline:
+                raise Unavailable(f"Uptime Kuma at {self.url} sent no {event} after login")
+            time.sleep(0.005)
+        return self._api.pushed[event] or []
+
     def close(self) -> None:
         try:
             self._api.disconnect()
@@ -218,9 +231,12 @@ class KumaClient:
         """A list the server pushes after login (`dockerHostList`, `maintenanceList` ...). Not
         waited for at connect (only the projects that name such objects read them), so waited
         for here: an empty read would look like "none"."""
-        pushed = Event(event)
-        self._wait_for(pushed, self._api.timeout)
-        rows = self._api._event_data[pushed] or []
+        if event in EXTRA_LISTS:
+            rows = self._wait_for_extra(event)
+        else:
+            pushed = Event(event)
+            self._wait_for(pushed, self._api.timeout)
+            rows = self._api._event_data[pushed] or []
         return [dict(row) for row in (rows.values() if isinstance(rows, dict) else rows)]
 
     def tags(self) -> list[dict[str, Any]]:

@@ -143,7 +143,8 @@ def _covers(project: Project, line: versions.ServerLine) -> bool:
     """Whether the offline lint checked everything this server line decides on: the JSON
     semantics, operators, interval bounds, and which types and fields it offers."""
     firsts = sorted({v for cls in MONITOR_TYPES.values()
-                     for v in (cls.min_version, *cls.field_min_versions.values(), *cls.value_min_versions.values())})
+                     for v in (cls.min_version, *cls.field_min_versions.values(), *cls.value_min_versions.values())}
+                    | {kind.min_version for kind in KINDS if kind.min_version})
 
     def rules(checked: versions.ServerLine) -> tuple[object, ...]:
         offered = tuple(versions.at_least(checked.version, first) for first in firsts)

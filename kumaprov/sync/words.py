@@ -44,6 +44,10 @@ def notes(plan: Plan, live: Sequence[Live], definitions: Sequence[Definition],
             found[("monitor", create.desired.id)] = (
                 f"an unmanaged monitor is already called {create.desired.name!r} ({listed}): this makes a "
                 "second one; `--adopt` takes it over instead",)
+    for update in plan.updates:
+        kind = BY_NAME.get(update.desired.kind)
+        if kind is not None and (line := kind.update_note(update)):
+            found[(update.desired.kind, update.desired.id)] = (line,)
     by_id = {d.id: d for d in definitions}
     origins = dict(uses)
     for update in plan.updates:

@@ -1,10 +1,11 @@
-"""What the target server versions accept: operators (KP305), monitor types (KP306),
-fields and values (KP307), interval bounds (KP501)."""
+"""What the target server versions accept: operators (KP305), monitor types and kinds of
+object (KP306), fields and values (KP307), interval bounds (KP501)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
@@ -19,6 +20,7 @@ INTERVAL_CODE = "KP501"
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    yield from _kinds(context)
     for definition in definitions:
         monitor = definition.monitor
         yield from _availability(definition, context.lines)
@@ -38,6 +40,18 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
                               f"operator '{monitor.operator}' needs Uptime Kuma 2.0.0 or newer "
                               f"(not available on {names}); set `target` in kumaprov.yaml or use '=='",
                               via=definition.via)
+
+
+def _kinds(context: LintContext) -> Iterator[Problem]:
+    """Entries of a kind the target servers do not have (API keys, remote browsers ...)."""
+    for kind in ENTRY_KINDS:
+        if kind.min_version is None:
+            continue
+        older = ", ".join(line.version for line in context.lines if not at_least(line.version, kind.min_version))
+        for entry in context.of(kind.name) if older else ():
+            yield Problem(entry.position, TYPE_CODE, f"{kind.label} need Uptime Kuma {kind.min_version} or newer "
+                                                     f"(not available on {older}); set `target` in kumaprov.yaml "
+                                                     "if your server is newer")
 
 
 def _availability(definition: Definition, lines: Sequence[ServerLine]) -> Iterator[Problem]:

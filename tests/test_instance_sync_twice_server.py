@@ -1,0 +1,77 @@
+"""A project using every instance kind the server has, synced twice: the second sync changes
+nothing (issue 12's "done when"). Settings and API keys on every version, remote browsers and
+the real-browser monitor naming one where they exist (2.x releases). On a server of its own:
+the first API key turns on the server's API-key mode for /metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kumaprov.dev.install import Installation
+from kumaprov.dev.localkuma import LocalKuma, start
+from kumaprov.kinds.remote_browsers import SINCE
+from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.versions import at_least
+from tests.workspace import Workspace
+
+EVERY_VERSION = """\
+    settings:
+      primaryBaseURL: https://status.example.com
+      keepDataPeriodDays: 60
+      checkUpdate: false
+      trustProxy: true
+      tlsExpiryNotifyDays: [7, 30]
+      searchEngineIndex: true
+      entryPage: statusPage-public
+    api_keys:
+      - {name: prometheus, key_file: ../secrets/prometheus.key, expires: 2099-12-31 23:59}
+      - {name: spare, key_file: ../secrets/spare.key, active: false}
+    status_pages:
+      - {slug: public, title: Public}
+"""
+TWO_X = """\
+    remote_browsers:
+      - {name: grid, url: "ws://127.0.0.1:9/playwright?token=${GRID_TOKEN}"}
+    monitors:
+      - {id: home, name: Home page, type: real-browser, url: "https://example.com/", interval: 3600,
+         remote_browser: grid}
+"""
+
+
+@pytest.fixture
+def own_kuma(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
+    kuma = start(tmp_path_factory.mktemp("kuma-instance"), installation=kuma_build)
+    try:
+        yield kuma
+    finally:
+        kuma.stop()
+
+
+def test_a_second_sync_of_every_instance_kind_changes_nothing(own_kuma: LocalKuma, kuma_version: str,
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with KumaClient.connect(own_kuma.url, Credentials(own_kuma.username, own_kuma.password)) as client:
+        token = str(client.token)
+    ws = Workspace(tmp_path, {"KUMA_URL": own_kuma.url, "KUMA_TOKEN": token, "GRID_TOKEN": "grid-t0ken-4Kf9"},
+                   monkeypatch)
+    ws.project(f"target: {kuma_version}\n")
+    ws.write(EVERY_VERSION)
+    browsers = at_least(kuma_version, SINCE)
+    if browsers:
+        ws.write(TWO_X, "browsers.yaml")
+
+    first = ws.run("sync")
+    assert first.exit_code == 0, first.output
+    expected = ["+ create api_key prometheus", "+ create api_key spare", "~ update settings instance",
+                "+ create status_page public"]
+    if browsers:
+        expected += ["+ create remote_browser grid", "+ create home"]
+    assert all(line in first.stdout for line in expected), first.stdout
+
+    second = ws.run("sync")
+    assert second.exit_code == 0, second.output
+    assert second.stdout.startswith("No changes."), second.stdout
+    assert "2 API key(s)" in second.stdout and "1 settings" in second.stdout
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0
