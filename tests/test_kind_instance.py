@@ -12,13 +12,14 @@ import pytest
 from kumaprov.errors import ServerError
 from kumaprov.kinds.api_keys import API_KEYS
 from kumaprov.kinds.base import Applying, ServerRefs
-from kumaprov.kinds.changes import Create, Desired, Update
+from kumaprov.kinds.changes import Change, Create, Desired, Live, Plan, Update
 from kumaprov.kinds.monitor_writes import write as write_monitor
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.kinds.remote_browsers import REMOTE_BROWSERS
 from kumaprov.kinds.settings import SETTINGS
 from kumaprov.sync.export import export
+from kumaprov.sync.report import plan_text
 from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of
 
 SERVER_SETTINGS = {"primaryBaseURL": "", "keepDataPeriodDays": 180, "checkUpdate": True, "disableAuth": False,
@@ -221,3 +222,11 @@ def test_remote_browsers_export_a_url_with_credentials_as_a_reference() -> None:
                                                   {"name": "local", "url": "ws://127.0.0.1:3000/"}]
     assert result.document["monitors"][0]["remote_browser"] == "grid"
     assert "never-in-the-environment" not in str(result.document)
+
+
+def test_a_settings_update_is_shown_without_a_server_id(tmp_path: Path) -> None:
+    desired = Desired("instance", {"name": "instance", "checkUpdate": False}, kind="settings")
+    live = Live(0, "instance", "instance", {"checkUpdate": True}, "settings")
+    text = plan_text(Plan(updates=[Update(desired, live, [Change("checkUpdate", True, False)])]))
+    assert text.splitlines()[0] == '~ update settings instance "instance"'
+    assert "    checkUpdate: true -> false" in text.splitlines()

@@ -64,6 +64,11 @@ def _kind(kind: str) -> str:
     return "" if kind == "monitor" else f"{kind} "
 
 
+def _server_id(kuma_id: int) -> str:
+    # A singleton (the instance settings) has no server id: nothing to show.
+    return f" (#{kuma_id})" if kuma_id else ""
+
+
 def plan_text(plan: Plan) -> str:
     lines: list[str] = []
     for create in plan.creates:
@@ -76,7 +81,7 @@ def plan_text(plan: Plan) -> str:
         lines.extend(_notes(plan, create.desired))
     for update in plan.updates:
         verb = "adopt " if update.adopt else "update"
-        lines.append(f"~ {verb} {_kind(update.desired.kind)}{update.desired.id} (#{update.live.kuma_id}) "
+        lines.append(f"~ {verb} {_kind(update.desired.kind)}{update.desired.id}{_server_id(update.live.kuma_id)} "
                      f"{_show(update.desired.name)}")
         lines.extend(_change_text(change, update.desired) for change in update.changes)
         lines.extend(_notes(plan, update.desired))
@@ -84,7 +89,7 @@ def plan_text(plan: Plan) -> str:
             lines.append("    (takes the ownership tag; kumaprov manages it from now on)")
     for delete in plan.deletes:
         live = delete.live
-        lines.append(f"- delete {_kind(live.kind)}{live.owner or '?'} (#{live.kuma_id}) {_show(live.name)}: "
+        lines.append(f"- delete {_kind(live.kind)}{live.owner or '?'}{_server_id(live.kuma_id)} {_show(live.name)}: "
                      f"{delete.reason}")
     lines.append(summary_line(plan))
     return REDACTOR("\n".join(lines))
