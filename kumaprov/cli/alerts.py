@@ -170,7 +170,7 @@ def _from_server(project: Any, paths: list[Path] | None, url: str, timeout: floa
 
     with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
         line = MetricsLine(client.version)
-        live = alert_rules.live_monitors(client, project.owner_tag)
+        live = alert_rules.live_monitors(client, project.owner)
     linted = lint(project, paths, target=line.version)
     _fail_on_errors(linted.problems, len(linted.files))
     ids = alert_rules.server_ids(live)

@@ -123,7 +123,7 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)
-            result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
+            result = engine.sync(client, planned, project.owner, allow_mass_delete,
                                  lambda done: click.echo(f"  {done}", err=True))
             if rules_request:
                 click.echo(after_sync(rules_request, project, list(paths) or None, planned, client,

@@ -29,7 +29,7 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
             owned[monitor.owner].append(monitor)
     unowned_by_name: dict[str, list[Live]] = defaultdict(list)
     for monitor in live:
-        if monitor.owner is None:
+        if monitor.owner is None and monitor.foreign is None:  # another project's is never adopted
             unowned_by_name[monitor.name].append(monitor)
 
     creates: list[Create] = []
@@ -47,8 +47,8 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if current is None:
             creates.append(Create(want))
             continue
-        adopting = current.owner is None
-        if adopting:
+        adopting = current.owner is None or current.legacy  # a legacy one gets the project's marker
+        if current.owner is None:
             unowned_by_name[want.name].remove(current)  # one definition per adopted object
         changes = diff_fields(want, current, refs)
         if changes or adopting:
