@@ -9,14 +9,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import secrets, versions
-from kumaprov.definitions import aliasbomb, yamlpos
+from kumaprov.definitions import aliasbomb, environments, yamlpos
+from kumaprov.definitions.environments import Environment, layered
+from kumaprov.errors import UsageError
 from kumaprov.definitions.fileguard import FileGuard, Refused, bounds, escape
 from kumaprov.kinds.ownership import DEFAULT_PROJECT, Owner, default_project
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
 PROJECT_FILE = "kumaprov.yaml"
-KEYS = ("project", "adopt_legacy", "target", "monitors", "templates", "owner_tag", "defaults", "variables")
+KEYS = ("project", "adopt_legacy", "target", "monitors", "templates", "owner_tag", "defaults", "variables",
+        "environments")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_*?][A-Za-z0-9_*?]*$")
 
@@ -37,10 +40,26 @@ class Project:
     # The environment variables definitions may reference (names or glob patterns);
     # None: any but the reserved ones (secrets.RESERVED_VARIABLES).
     variables: tuple[str, ...] | None = None
+    environments: tuple[Environment, ...] = ()
+    environment: Environment | None = None  # the one this run is for (`select`)
 
     @property
     def owner(self) -> Owner:
         return Owner(self.owner_tag, self.name, self.adopt_legacy)
+
+    def select(self, name: str | None) -> Project:
+        """The project as one environment sees it: its target, its defaults over the project's,
+        its template variables. None: the project as written (an error when it has environments
+        and the command talks to one server)."""
+        if name is None:
+            return self
+        chosen = next((env for env in self.environments if env.name == name), None)
+        if chosen is None:
+            known = [env.name for env in self.environments]
+            raise UsageError(f"no environment '{name}' in {self.file or PROJECT_FILE}"
+                             f"{did_you_mean(name, known)} (environments: {', '.join(known) or 'none'})")
+        return replace(self, environment=chosen, target=chosen.target or self.target,
+                       defaults=layered(self.defaults, chosen.defaults))
 
 
 def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem]]:
@@ -104,6 +123,7 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         adopt_legacy=_flag(data, "adopt_legacy", problems),
         defaults=defaults,
         variables=variables,
+        environments=environments.read(data, problems),
     )
     project, refused = _checked_paths(project, data)
     return project, problems + refused

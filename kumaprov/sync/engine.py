@@ -22,6 +22,7 @@ from kumaprov.kinds.registry import KINDS
 from kumaprov.lint.run import LintResult, lint
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
+from kumaprov.secrets import REDACTOR
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.server.totp import totp_now
 from kumaprov.sync import savedplan
@@ -48,6 +49,22 @@ def connection_from(url: str | None, environ: Mapping[str, str], timeout: float 
     credentials = Credentials(environ.get("KUMA_USERNAME"), environ.get("KUMA_PASSWORD"),
                               environ.get("KUMA_TOKEN") or None, totp)
     return Connection(url, credentials, timeout)
+
+
+def connection_for(project: Project, url: str | None, environ: Mapping[str, str], timeout: float = 15.0) -> Connection:
+    """The server of the project's environment, from that environment's own variables (and
+    its `url:`); without environments, KUMA_URL and the other KUMA_* variables."""
+    chosen = project.environment
+    if chosen is None:
+        return connection_from(url, environ, timeout)
+    mapped = chosen.connection_environ(environ)
+    for name, value in mapped.items():
+        if name != "KUMA_URL":
+            REDACTOR.add(value, chosen.variable(name))  # masked whatever its length or name
+    if not (url or mapped.get("KUMA_URL")):
+        raise UsageError(f"no server for environment '{chosen.name}': set {chosen.variable('KUMA_URL')}, "
+                         "give it a `url:` in kumaprov.yaml, or pass --url")
+    return connection_from(url, mapped, timeout)
 
 
 @dataclass(frozen=True)
