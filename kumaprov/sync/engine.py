@@ -54,13 +54,14 @@ def connection_from(url: str | None, environ: Mapping[str, str], timeout: float 
 def connection_for(project: Project, url: str | None, environ: Mapping[str, str], timeout: float = 15.0) -> Connection:
     """The server of the project's environment, from that environment's own variables (and
     its `url:`); without environments, KUMA_URL and the other KUMA_* variables."""
+    for environment in project.environments:  # every environment's, not only this run's
+        for name, value in environment.connection_environ(environ).items():
+            if name != "KUMA_URL":
+                REDACTOR.add(value, environment.variable(name))  # masked whatever its length or name
     chosen = project.environment
     if chosen is None:
         return connection_from(url, environ, timeout)
     mapped = chosen.connection_environ(environ)
-    for name, value in mapped.items():
-        if name != "KUMA_URL":
-            REDACTOR.add(value, chosen.variable(name))  # masked whatever its length or name
     if not (url or mapped.get("KUMA_URL")):
         raise UsageError(f"no server for environment '{chosen.name}': set {chosen.variable('KUMA_URL')}, "
                          "give it a `url:` in kumaprov.yaml, or pass --url")
