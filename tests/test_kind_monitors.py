@@ -55,9 +55,9 @@ def test_ownership_is_the_value_of_the_projects_tag() -> None:
 def test_an_old_style_marker_is_nobodys_until_the_project_adopts_legacy_markers() -> None:
     old = {**API, "tags": [{**API["tags"][0], "value": "api"}]}
     (seen,) = MONITORS.live([old], server_refs([]), OWNER)
-    assert (seen.owner, seen.legacy, seen.foreign) == (None, False, (LEGACY, "api"))
+    assert (seen.owner, seen.replaces, seen.foreign) == (None, None, (LEGACY, "api"))
     (adopted,) = MONITORS.live([old], server_refs([]), Owner(OWNER_TAG, PROJECT, adopt_legacy=True))
-    assert (adopted.owner, adopted.legacy, adopted.foreign) == ("api", True, None)
+    assert (adopted.owner, adopted.replaces, adopted.foreign) == ("api", "api", None)
 
 
 def test_desired_fields_name_other_objects_by_reference_and_mark_secrets(tmp_path: Path) -> None:

@@ -54,7 +54,7 @@ def test_ownership_is_read_from_the_configuration() -> None:
     old_style = {**OURS, "config": json.dumps(config)}
     assert NOTIFICATIONS.live([old_style], server_refs([]), OWNER)[0].foreign == (LEGACY, "ops")
     adopted = NOTIFICATIONS.live([old_style], server_refs([]), Owner(OWNER_TAG, PROJECT, adopt_legacy=True))[0]
-    assert (adopted.owner, adopted.legacy) == ("ops", True)
+    assert (adopted.owner, adopted.replaces) == ("ops", "ops")
 
 
 def test_monitors_name_notifications_by_id_or_by_a_name_on_the_server() -> None:

@@ -25,7 +25,10 @@ def test_the_marker_names_the_project_and_the_old_style_one_names_none() -> None
     assert shop.read("shop/api") == Whose("api")
     assert shop.read("payments/api") == Whose(foreign=("payments", "api"))
     assert shop.read("api") == Whose(foreign=(LEGACY, "api"))
-    assert Owner(OWNER_TAG, "shop", adopt_legacy=True).read("api") == Whose("api", legacy=True)
+    assert Owner(OWNER_TAG, "shop", adopt_legacy=True).read("api") == Whose("api", replaces="api")
+    moving = Owner(OWNER_TAG, "shop", adopt_from=frozenset({"payments"}))
+    assert moving.read("payments/api") == Whose("api", replaces="payments/api")
+    assert moving.read("billing/api") == Whose(foreign=("billing", "api"))
     assert shop.read("") == shop.read(None) == Whose()
 
 
@@ -98,3 +101,13 @@ def test_old_style_markers_are_adopted_only_with_adopt_legacy(tmp_path: Path) ->
     assert [(name, data) for name, data in writer.calls if name.endswith("monitor_tag")] == [
         ("add_monitor_tag", (1, 101, "shop/web")),  # web is new
         ("add_monitor_tag", (1, 5, "shop/api")), ("delete_monitor_tag", (1, 5, "api"))]
+
+
+def test_adopt_from_takes_over_what_the_files_define_and_leaves_the_rest(tmp_path: Path) -> None:
+    rows = [monitor(5, "API", "payments/api", "https://api.test/health"),
+            monitor(6, "Ledger", "payments/ledger", "https://ledger.test")]
+    made, problems = plan(tmp_path, rows, Owner(OWNER_TAG, "shop", adopt_from=frozenset({"payments"})))
+    assert problems == []
+    assert [(u.desired.id, u.live.kuma_id, u.adopt) for u in made.updates] == [("api", 5, True)]  # type: ignore[attr-defined]
+    assert [c.desired.id for c in made.creates] == ["web"]  # type: ignore[attr-defined]
+    assert made.deletes == ()  # type: ignore[attr-defined]  # the ledger stays the payments project's

@@ -126,6 +126,18 @@ def test_an_id_or_name_of_another_project_is_reported_and_refused(tmp_path: Path
     assert shop.run("sync", "--adopt").exit_code == 1  # --adopt never takes another project's monitor
     assert everything(payments) == before
 
+    # Asked by name, a project takes another's monitor over (a move between repositories): the
+    # same server id, the new owner's marker; the old owner is then refused it, not handed it back.
+    (shop.root / "kumaprov.yaml").write_text(f"owner_tag: {shop.owner_tag}\nadopt_from: [payments]\n")
+    shop.write(files("S", ("web", "Web", 300), ("api", "API", 300)))
+    result = shop.run("sync")
+    assert result.exit_code == 0, result.output
+    assert "(its marker 'payments/api' becomes this project's)" in result.stdout
+    api_id = next(i for i, m in before["monitors"].items() if m["tags"][0]["value"] == "payments/api")
+    assert shop.managed()["api"]["id"] == api_id and sorted(payments.managed()) == ["ledger"]
+    result = payments.run("diff")
+    assert result.exit_code == 1 and "monitor 'api' belongs to project 'shop'" in result.output
+
 
 def old_style(ws: Workspace, project: str) -> None:
     """Turn this project's markers into the ones kumaprov wrote before projects: the tag's value

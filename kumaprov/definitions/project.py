@@ -18,7 +18,7 @@ from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
 PROJECT_FILE = "kumaprov.yaml"
-KEYS = ("project", "adopt_legacy", "target", "monitors", "templates", "owner_tag", "defaults", "variables",
+KEYS = ("project", "adopt_legacy", "adopt_from", "target", "monitors", "templates", "owner_tag", "defaults", "variables",
         "environments")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_*?][A-Za-z0-9_*?]*$")
@@ -36,6 +36,7 @@ class Project:
     # The project's name on the server (kinds.ownership); default: its directory's name.
     name: str = DEFAULT_PROJECT
     adopt_legacy: bool = False  # take over objects kumaprov marked before projects existed
+    adopt_from: frozenset[str] = frozenset()  # take over these projects' objects (moved here)
     defaults: dict[str, object] = field(default_factory=dict)
     # The environment variables definitions may reference (names or glob patterns);
     # None: any but the reserved ones (secrets.RESERVED_VARIABLES).
@@ -45,7 +46,7 @@ class Project:
 
     @property
     def owner(self) -> Owner:
-        return Owner(self.owner_tag, self.name, self.adopt_legacy)
+        return Owner(self.owner_tag, self.name, self.adopt_legacy, self.adopt_from)
 
     def select(self, name: str | None) -> Project:
         """The project as one environment sees it: its target, its defaults over the project's,
@@ -121,6 +122,7 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         owner_tag=_owner_tag(data, problems),
         name=_name(data, root, problems),
         adopt_legacy=_flag(data, "adopt_legacy", problems),
+        adopt_from=_projects(data, "adopt_from", problems),
         defaults=defaults,
         variables=variables,
         environments=environments.read(data, problems),
@@ -152,6 +154,14 @@ def _name(data: yamlpos.LocatedMap, root: Path, problems: list[Problem]) -> str:
                             f"project: expected a name of lowercase letters, digits, '.', '_' and '-' "
                             f"(at most 64), got {value!r}"))
     return default_project(root)
+
+
+def _projects(data: yamlpos.LocatedMap, key: str, problems: list[Problem]) -> frozenset[str]:
+    listed = data.get(key, [])
+    if isinstance(listed, list) and all(isinstance(name, str) and _SLUG.match(name) for name in listed):
+        return frozenset(listed)
+    problems.append(Problem(data.position_of_value(key), "KP003", f"{key}: expected a list of project names"))
+    return frozenset()
 
 
 def _flag(data: yamlpos.LocatedMap, key: str, problems: list[Problem]) -> bool:

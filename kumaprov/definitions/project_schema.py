@@ -49,6 +49,9 @@ def schema() -> dict[str, Any]:
                                        "(default: the name of the directory holding kumaprov.yaml)."},
             "adopt_legacy": {"type": "boolean", "default": False,
                              "description": "Take over the objects kumaprov marked before projects existed."},
+            "adopt_from": {"type": "array", "items": {"type": "string", "pattern": _SLUG},
+                           "description": "Projects whose objects this project takes over (monitors moved "
+                                          "here from another repository): same server ids, new markers."},
             "target": _VERSION,
             "monitors": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
                          "description": "Files or directories of monitor files (default: monitors)."},

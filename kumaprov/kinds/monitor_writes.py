@@ -56,11 +56,11 @@ def update_monitor(action: Update, applying: Applying) -> None:
 
 
 def mark(action: Update, applying: Applying) -> None:
-    """Adopting: the project's marker, then (a monitor kumaprov tagged before projects existed)
-    the old-style one removed. Added first: the monitor is never without a marker."""
+    """Adopting: the project's marker, then the one it replaces removed (old-style, or the
+    project's it is taken over from). Added first: the monitor is never without a marker."""
     applying.writer.add_monitor_tag(owner_tag_id(applying), action.live.kuma_id, applying.owner.marker(action.desired.id))
-    if action.live.legacy:
-        applying.writer.delete_monitor_tag(owner_tag_id(applying), action.live.kuma_id, action.desired.id)
+    if action.live.replaces is not None:
+        applying.writer.delete_monitor_tag(owner_tag_id(applying), action.live.kuma_id, action.live.replaces)
 
 
 def retag(action: Update, applying: Applying) -> None:

@@ -47,7 +47,7 @@ class Monitors(Kind):
         live = []
         for row in rows:
             marker = whose(row, owner)
-            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, row, self.name, marker.legacy,
+            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, row, self.name, marker.replaces,
                              marker.foreign))
         return live
 

@@ -80,7 +80,7 @@ class Notifications(Kind):
         for row in rows:
             config = configuration(row)
             marker = whose(config, owner)
-            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, config, self.name, marker.legacy,
+            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, config, self.name, marker.replaces,
                              marker.foreign))
         return live
 

@@ -5,7 +5,8 @@ A monitor carries the ownership tag (`owner_tag`, default `kumaprov`) with the v
 and `kumaprovId` in its saved configuration. Project names and definition ids are slugs (no
 `/`), so a value splits one way only. A value without `/` is the old-style marker that kumaprov
 wrote before projects existed: it names no project, and a project takes such objects over only
-when its project file says `adopt_legacy: true` (README, "Projects").
+when its project file says `adopt_legacy: true`; another project's, only when it names that
+project in `adopt_from` (README, "Projects"). Taking one over rewrites its marker.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class Owner:
     tag: str = "kumaprov"
     project: str = DEFAULT_PROJECT
     adopt_legacy: bool = False  # old-style markers (no project) are this project's
+    adopt_from: frozenset[str] = frozenset()  # the projects whose objects this one takes over
 
     def marker(self, definition_id: str) -> str:
         """The ownership tag's value on a monitor this project owns."""
@@ -38,21 +40,30 @@ class Owner:
         project, sep, definition_id = value.partition("/")
         if not sep:
             # kumaprov before projects: the value is the definition id alone.
-            return Whose(value, legacy=True) if self.adopt_legacy else Whose(foreign=(LEGACY, value))
+            return Whose(value, replaces=value) if self.adopt_legacy else Whose(foreign=(LEGACY, value))
         if project == self.project:
             return Whose(definition_id)
+        if project in self.adopt_from:
+            return Whose(definition_id, replaces=value)
         return Whose(foreign=(project, definition_id))
 
 
 @dataclass(frozen=True)
 class Whose:
-    """One object's owner as this project sees it: its own definition id (`mine`, `legacy`
-    when it still carries the old-style marker), another project's (`foreign`: project name or
-    LEGACY, and the id it gave), or nobody's (all None: made by hand)."""
+    """One object's owner as this project sees it: its own definition id (`mine`; `replaces`:
+    the marker it still carries, old-style or an adopted project's, that adopting rewrites),
+    another project's (`foreign`: project name or LEGACY, and the id it gave), or nobody's (all
+    None: made by hand)."""
 
     mine: str | None = None
-    legacy: bool = False
+    replaces: str | None = None
     foreign: tuple[str, str] | None = None
+
+
+def moved(replaces: str | None) -> bool:
+    """Whether an object is ours by `adopt_from` (its marker names another project): taken over
+    only when the files define it, never deleted as a leftover (old-style ones are, as before)."""
+    return replaces is not None and "/" in replaces
 
 
 def default_project(root: Path) -> str:
