@@ -111,7 +111,7 @@ def test_an_environment_no_one_declared_is_an_error_in_every_run(tmp_path: Path,
 def test_server_commands_need_an_environment_and_use_only_its_variables(tmp_path: Path,
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     project_at(tmp_path, monitors=MONITORS.replace("interval: 10", "interval: 30"))
-    for command in ("diff", "sync"):
+    for command in ("diff", "sync", "alerts"):
         result = run(tmp_path, monkeypatch, command, KUMA_URL="http://127.0.0.1:9")
         assert result.exit_code == 2 and "pass --env NAME" in result.output
     # staging has no url: the plain KUMA_URL is never a fallback (it may be prod's).
