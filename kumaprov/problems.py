@@ -37,6 +37,8 @@ class Problem:
     severity: Severity = Severity.ERROR
     # Where a templated value came from: the file and line that instantiated the template.
     via: tuple[Position, ...] = field(default=())
+    # The environment (kumaprov.yaml `environments:`) it was found in; None without environments.
+    environment: str | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         p = self.position
@@ -45,7 +47,11 @@ class Problem:
     def text(self) -> str:
         via = "".join(f" (used at {v})" for v in self.via)
         level = "" if self.severity is Severity.ERROR else "warning: "
-        return f"{self.position}: {self.code} {level}{self.message}{via}"
+        return f"{self.position}: {self.code} {level}{self.in_environment()}{self.message}{via}"
+
+    def in_environment(self) -> str:
+        """`[prod] `: the environment the problem belongs to, before the message."""
+        return f"[{self.environment}] " if self.environment is not None else ""
 
 
 def has_errors(problems: list[Problem]) -> bool:

@@ -21,8 +21,9 @@ T = TypeVar("T")
 CREDENTIAL_VARIABLES = ("KUMA_URL", "KUMA_USERNAME", "KUMA_PASSWORD", "KUMA_TOKEN", "KUMA_TOTP", "KUMA_TOTP_SECRET")
 # Definitions come from pull requests, and CI jobs hold these: a definition that could
 # name them could send them to any URL. Never readable from a definition, whatever the project allows.
-RESERVED_VARIABLES = (*CREDENTIAL_VARIABLES, "GITHUB_TOKEN", "ACTIONS_*", "CI_JOB_TOKEN", "CI_JOB_JWT*",
-                      "SYSTEM_ACCESSTOKEN")
+# An environment's credentials (definitions/environments.py) are `<PREFIX>_KUMA_URL` and so on.
+RESERVED_VARIABLES = (*CREDENTIAL_VARIABLES, *(f"*_{name}" for name in CREDENTIAL_VARIABLES), "GITHUB_TOKEN",
+                      "ACTIONS_*", "CI_JOB_TOKEN", "CI_JOB_JWT*", "SYSTEM_ACCESSTOKEN")
 # Names of variables that hold secrets by convention; their values are masked in every output.
 _SECRET_NAME = re.compile(r"PASSWORD|PASSWD|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|DSN|WEBHOOK|COOKIE", re.I)
 

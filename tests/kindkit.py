@@ -12,13 +12,21 @@ from kumaprov import versions
 from kumaprov.definitions.project import load_project
 from kumaprov.kinds.base import Kind, Wanted
 from kumaprov.kinds.changes import Live
+from kumaprov.kinds.ownership import Owner
 from kumaprov.lint.run import LintResult, lint
 from kumaprov.problems import Problem, Severity
 from kumaprov.sync.snapshot import needs, snapshot
 from kumaprov.sync.state import interpret, resolve
 
 LINE = versions.server_line("2.5.3")
-OWNER = "kumaprov"
+OWNER_TAG = "kumaprov"
+PROJECT = "kp"  # tests/snapshots/project/kumaprov.yaml names the same project
+OWNER = Owner(OWNER_TAG, PROJECT)
+
+
+def marked(definition_id: str) -> str:
+    """The ownership tag's value on a monitor of the test project."""
+    return OWNER.marker(definition_id)
 
 
 def linted(root: Path, text: str, target: str = "2.5.3") -> LintResult:
@@ -86,7 +94,7 @@ class FakeClient:
 class RecordingWriter:
     """The writes of server.client.KumaClient, recorded in order; new objects get ids from 100."""
 
-    def __init__(self, tags: Sequence[Mapping[str, Any]] = ({"id": 1, "name": OWNER},)) -> None:
+    def __init__(self, tags: Sequence[Mapping[str, Any]] = ({"id": 1, "name": OWNER_TAG},)) -> None:
         self.calls: list[tuple[str, Any]] = []
         self.existing_tags = list(tags)
         self.next_id = 100

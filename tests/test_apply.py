@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kumaprov import versions
+from kumaprov.kinds.ownership import Owner
 from kumaprov.sync.apply import apply
 from kumaprov.errors import ServerError
 from kumaprov.model.fields import kuma_fields
@@ -65,7 +66,7 @@ def test_fields_follow_the_server_line() -> None:
 def test_add_payload_has_conditions_only_on_2x() -> None:
     for line, has_conditions in ((V1_23, False), (DEV, False), (V2_5, True)):
         writer = RecordingWriter()
-        apply(make_plan([Desired("q", kuma_fields(query_monitor(), line).values)], []), writer, "kumaprov", line)
+        apply(make_plan([Desired("q", kuma_fields(query_monitor(), line).values)], []), writer, Owner(), line)
         payload = writer.calls[0][1]
         assert ("conditions" in payload) is has_conditions
         assert payload["notificationIDList"] == {} and payload["accepted_statuscodes"] == ["200-299"]
@@ -73,14 +74,14 @@ def test_add_payload_has_conditions_only_on_2x() -> None:
 
 def test_every_create_gets_the_ownership_tag_with_its_id() -> None:
     writer = RecordingWriter()
-    apply(make_plan([Desired("a", {"name": "A"}), Desired("b", {"name": "B"})], []), writer, "kumaprov", V1_23)
+    apply(make_plan([Desired("a", {"name": "A"}), Desired("b", {"name": "B"})], []), writer, Owner(), V1_23)
     assert [c for c in writer.calls if c[0] == "add_monitor_tag"] == [
-        ("add_monitor_tag", (3, 101, "a")), ("add_monitor_tag", (3, 102, "b"))]
+        ("add_monitor_tag", (3, 101, "default/a")), ("add_monitor_tag", (3, 102, "default/b"))]
 
 
 def test_the_owner_tag_is_created_once_when_missing() -> None:
     writer = RecordingWriter()
-    apply(make_plan([Desired("a", {"name": "A"}), Desired("b", {"name": "B"})], []), writer, "other", V1_23)
+    apply(make_plan([Desired("a", {"name": "A"}), Desired("b", {"name": "B"})], []), writer, Owner("other"), V1_23)
     assert [c for c in writer.calls if c[0] == "add_tag"] == [("add_tag", "other")]
 
 
@@ -88,14 +89,14 @@ def test_edits_send_the_whole_listed_monitor_with_the_changes() -> None:
     listed = {"id": 5, "name": "A", "interval": 60, "notificationIDList": {"2": True}, "accepted_statuscodes": ["200"]}
     writer = RecordingWriter()
     apply(make_plan([Desired("a", {"name": "A", "interval": 90})], [Live(5, "A", "a", listed)]), writer,
-          "kumaprov", V1_23)
+          Owner(), V1_23)
     assert writer.calls == [("edit_monitor", {**listed, "interval": 90})]
 
 
 def test_a_failed_write_stops_and_reports_what_was_and_was_not_applied() -> None:
     writer = RecordingWriter(fail_on="B")
     plan = make_plan([Desired(i, {"name": i.upper()}) for i in "abc"], [Live(9, "Old", "old", {"id": 9})])
-    report = apply(plan, writer, "kumaprov", V1_23)
+    report = apply(plan, writer, Owner(), V1_23)
     assert not report.ok
     assert report.applied == ["create a"]
     # The faults commit (main, 9353137) added advice after the server's message.

@@ -50,7 +50,7 @@ def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
                     kuma.process.kill()
                     kuma.process.wait()
 
-            report = engine.sync(client, planned, project.owner_tag, False, kill_after_five)
+            report = engine.sync(client, planned, project.owner, False, kill_after_five)
         assert not report.ok
         assert report.applied == [f"create f{i}" for i in range(5)]
         assert report.failed is not None and report.failed.startswith("create f5: ")
@@ -64,9 +64,9 @@ def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
         with KumaClient.connect(restarted.url, credentials) as client:
             planned = engine.plan_against(client, project, None)
             assert len(planned.plan.creates) == COUNT - 5 and planned.plan.unchanged
-            assert engine.sync(client, planned, project.owner_tag, False, lambda _: None).ok
+            assert engine.sync(client, planned, project.owner, False, lambda _: None).ok
         with KumaClient.connect(restarted.url, credentials) as client:
-            owners = sorted(owner_of(m, project.owner_tag) or "" for m in client.monitors())
+            owners = sorted(owner_of(m, project.owner) or "" for m in client.monitors())
             assert owners == sorted(f"f{i}" for i in range(COUNT))
             assert not engine.plan_against(client, project, None).plan.has_changes
     finally:
@@ -109,7 +109,7 @@ def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
     try:
         with as_admin(kuma) as client:
             planned = engine.plan_against(client, project, None)
-            report = engine.sync(_DiesBeforeTheTag(client), planned, project.owner_tag,  # type: ignore[arg-type]
+            report = engine.sync(_DiesBeforeTheTag(client), planned, project.owner,  # type: ignore[arg-type]
                                  False, lambda _: None)
             assert report.failed is not None and report.failed.startswith("create f0: ")
             assert "'Fault 0' was created without its ownership tag" in report.failed
@@ -117,17 +117,17 @@ def test_a_create_interrupted_before_its_tag_is_adopted_not_duplicated(
 
         with as_admin(kuma) as client:
             (untagged,) = [m for m in client.monitors() if m["name"] == "Fault 0"]
-            assert owner_of(untagged, project.owner_tag) is None
+            assert owner_of(untagged, project.owner) is None
             planned = engine.plan_against(client, project, None)
             (adopted,) = planned.plan.updates
             assert adopted.adopt and adopted.live.kuma_id == untagged["id"]
             assert len(planned.plan.creates) == COUNT - 1
-            assert engine.sync(client, planned, project.owner_tag, False, lambda _: None).ok
+            assert engine.sync(client, planned, project.owner, False, lambda _: None).ok
 
         with as_admin(kuma) as client:
             named = [m for m in client.monitors() if m["name"] == "Fault 0"]
             assert [m["id"] for m in named] == [untagged["id"]]
-            assert owner_of(named[0], project.owner_tag) == "f0"
+            assert owner_of(named[0], project.owner) == "f0"
             assert not engine.plan_against(client, project, None).plan.has_changes
     finally:
         kuma.stop()
@@ -147,7 +147,7 @@ def test_a_server_killed_before_the_converge_step_is_reported_as_a_failed_step(
                     kuma.process.kill()
                     kuma.process.wait()
 
-            report = engine.sync(client, planned, project.owner_tag, False, kill_after_the_last_create)
+            report = engine.sync(client, planned, project.owner, False, kill_after_the_last_create)
         assert report.applied == [f"create f{i}" for i in range(COUNT)]
         assert report.failed is not None
         assert report.failed.startswith("check for copies made by a concurrent sync: ")

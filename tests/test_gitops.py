@@ -32,7 +32,7 @@ from kumaprov import __version__
 from kumaprov.dev.standin import StandIn
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.scaffold.files import WORKFLOW_PATH
-from kumaprov.kinds.monitor_refs import owner_of
+from kumaprov.kinds.monitor_refs import marked_id
 from tests.test_e2e_openwebui import UP, next_beat
 
 REPO = Path(__file__).resolve().parent.parent
@@ -274,7 +274,7 @@ def test_the_workflow_lints_diffs_and_syncs_three_open_webui_monitors_up(
         (_, sync) = runner.job("sync")
         assert sync.returncode == 0, sync.stdout + sync.stderr
         with KumaClient.connect(kuma_env["KUMA_URL"], Credentials(token=kuma_env["KUMA_TOKEN"])) as reader:
-            managed = {owner_of(m, owner_tag): m for m in reader.monitors() if owner_of(m, owner_tag)}
+            managed = {marked_id(m, owner_tag): m for m in reader.monitors() if marked_id(m, owner_tag)}
         assert sorted(managed) == sorted(f"openwebui-{level}" for level in LEVELS)
         for level in LEVELS:
             next_beat(watcher, managed[f"openwebui-{level}"]["id"], UP)

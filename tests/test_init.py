@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from kumaprov.scaffold import init as scaffold
 from kumaprov.cli import main
+from kumaprov.kinds.ownership import default_project
 from kumaprov.scaffold.files import HOOK, SCHEMA_PATH, WORKFLOW_PATH
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,8 +39,8 @@ def test_init_writes_a_project_that_lints(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(tree(tmp_path)) == sorted(FILES)
     assert [line.split()[1] for line in result.stderr.splitlines() if line.startswith("  wrote")] == FILES
     project = yaml.safe_load((tmp_path / "kumaprov.yaml").read_text())
-    assert project == {"target": "2.0.0-dev.0", "monitors": ["monitors"], "templates": "templates",
-                       "variables": ["OPENWEBUI_API_KEY"]}
+    assert project == {"project": default_project(tmp_path), "target": "2.0.0-dev.0", "monitors": ["monitors"],
+                       "templates": "templates", "variables": ["OPENWEBUI_API_KEY"]}
     monitors = (tmp_path / "monitors" / "openwebui.yaml").read_text()
     modeline = monitors.splitlines()[0]
     assert modeline == "# yaml-language-server: $schema=../schema/kumaprov.schema.json"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.kinds.monitor_refs import owner_of
+from kumaprov.kinds.monitor_refs import marked_id
 
 pytestmark = pytest.mark.servers(
     only=("2.0.0-dev.0", "2.5.3"),
@@ -67,6 +67,6 @@ def test_a_sync_killed_at_any_point_converges_on_the_next_run(kill_after: int, t
 
     with KumaClient.connect(kuma_env["KUMA_URL"], Credentials(token=kuma_env["KUMA_TOKEN"])) as client:
         mine = [m for m in client.monitors() if str(m["name"]).startswith(prefix + " ")]
-    owners = sorted(owner_of(m, prefix) or "(untagged)" for m in mine)
+    owners = sorted(marked_id(m, prefix) or "(untagged)" for m in mine)
     assert owners == sorted(f"k{i}" for i in range(COUNT))
     assert all({t["name"] for t in m["tags"]} == {prefix, f"{prefix}-env"} for m in mine)

@@ -10,7 +10,7 @@ from kumaprov.kinds.docker_hosts import DOCKER_HOSTS
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.sync.export import export
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of, where
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, wanted_of, where
 
 FILES = """\
     docker_hosts:
@@ -84,7 +84,7 @@ def test_export_writes_hosts_without_defaults_and_monitors_name_them() -> None:
     monitor = {"id": 9, "name": "Worker", "type": "docker", "docker_container": "worker", "docker_host": 3,
                "interval": 60, "retryInterval": 60, "maxretries": 0, "resendInterval": 0, "upsideDown": False,
                "tags": [], "notificationIDList": {}}
-    result = export({"docker_host": ROWS, "monitor": [monitor]}, OWNER)
+    result = export({"docker_host": ROWS, "monitor": [monitor]}, OWNER_TAG)
     assert result.document["docker_hosts"] == [
         {"name": "farm", "type": "tcp", "daemon": "tcp://old:2375"}, {"name": "by-hand"}, {"name": "retired"}]
     assert result.document["monitors"] == [

@@ -12,7 +12,7 @@ from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.sync.export import export
 from kumaprov.sync.plan import server_refs
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, marked, wanted_of
 
 FILES = """\
     monitors:
@@ -29,7 +29,7 @@ ROW = {"id": 3, "title": "Upgrade", "description": "", "strategy": "recurring-we
            {"hours": 2, "minutes": 0, "seconds": 0}, {"hours": 3, "minutes": 30, "seconds": 0}],
        "weekdays": [0, 3], "daysOfMonth": [], "timezoneOption": "UTC", "cron": "0 2 * * 0,3", "durationMinutes": 90,
        "status": "scheduled", "timezone": "UTC", "timezoneOffset": "+00:00"}
-DB = {"id": 11, "name": "Database", "type": "port", "tags": [{"tag_id": 1, "name": OWNER, "value": "db"}]}
+DB = {"id": 11, "name": "Database", "type": "port", "tags": [{"tag_id": 1, "name": OWNER_TAG, "value": marked("db")}]}
 
 
 def live_windows(covered: list[int]) -> list[Live]:
@@ -84,7 +84,7 @@ def test_writes_add_the_window_then_set_its_monitors_by_server_id(tmp_path: Path
 def test_export_writes_the_window_as_in_files() -> None:
     result = export({"maintenance": ([ROW], {3: [11, 12]}), "monitor": [
         {**DB, "hostname": "db.internal", "port": 5432, "interval": 60, "retryInterval": 60, "maxretries": 0,
-         "resendInterval": 0, "upsideDown": False, "notificationIDList": {}}]}, OWNER)
+         "resendInterval": 0, "upsideDown": False, "notificationIDList": {}}]}, OWNER_TAG)
     assert result.document["maintenance"] == [
         {"title": "Upgrade", "strategy": "recurring-weekday", "timezone": "UTC", "monitors": ["db"],
          "start": "2026-01-01 00:00", "time": {"start": "02:00", "end": "03:30"}, "weekdays": ["sun", "wed"]}]

@@ -13,7 +13,8 @@ from kumaprov.kinds.notifications import NOTIFICATIONS
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.sync.export import export
 from kumaprov.sync.plan import server_refs
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of, where
+from kumaprov.kinds.ownership import LEGACY, Owner
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, PROJECT, RecordingWriter, linted, wanted_of, where
 
 FILES = """\
     notifications:
@@ -31,8 +32,8 @@ def row(kuma_id: int, name: str, config: dict[str, object]) -> dict[str, object]
 
 
 OURS = row(2, "Ops", {"name": "Ops", "type": "webhook", "isDefault": False, "webhookURL": "https://hooks.test/old",
-                      "webhookContentType": "json", "legacySetting": "x", "kumaprovId": "ops", "kumaprovOwner": OWNER,
-                      "applyExisting": False})
+                      "webhookContentType": "json", "legacySetting": "x", "kumaprovId": "ops",
+                      "kumaprovOwner": OWNER_TAG, "kumaprovProject": PROJECT, "applyExisting": False})
 PAGER = row(5, "Pager", {"name": "Pager", "type": "pushover"})
 BROKEN = {"id": 8, "name": "Broken", "config": "{not json"}
 
@@ -45,8 +46,15 @@ def live_notifications() -> list:
 def test_ownership_is_read_from_the_configuration() -> None:
     assert [(n.kuma_id, n.name, n.owner) for n in live_notifications()] == [(2, "Ops", "ops"), (5, "Pager", None),
                                                                             (8, "Broken", None)]
-    other_project = NOTIFICATIONS.live([OURS], server_refs([]), "someone-else")
-    assert other_project[0].owner is None
+    other_tag = NOTIFICATIONS.live([OURS], server_refs([]), Owner("someone-else", PROJECT))
+    assert (other_tag[0].owner, other_tag[0].foreign) == (None, None)
+    other_project = NOTIFICATIONS.live([OURS], server_refs([]), Owner(OWNER_TAG, "payments"))
+    assert (other_project[0].owner, other_project[0].foreign) == (None, (PROJECT, "ops"))
+    config = {key: value for key, value in json.loads(OURS["config"]).items() if key != "kumaprovProject"}
+    old_style = {**OURS, "config": json.dumps(config)}
+    assert NOTIFICATIONS.live([old_style], server_refs([]), OWNER)[0].foreign == (LEGACY, "ops")
+    adopted = NOTIFICATIONS.live([old_style], server_refs([]), Owner(OWNER_TAG, PROJECT, adopt_legacy=True))[0]
+    assert (adopted.owner, adopted.replaces) == ("ops", "ops")
 
 
 def test_monitors_name_notifications_by_id_or_by_a_name_on_the_server() -> None:
@@ -59,7 +67,7 @@ def test_desired_configuration_carries_identity_and_resolved_secrets(tmp_path: P
     (ops,) = wanted.desired
     assert dict(ops.fields) == {"name": "Ops", "type": "webhook", "isDefault": False,
                                 "webhookURL": "https://hooks.test/hook-t0ken-value", "webhookContentType": "json",
-                                "kumaprovId": "ops", "kumaprovOwner": OWNER}
+                                "kumaprovId": "ops", "kumaprovOwner": OWNER_TAG, "kumaprovProject": PROJECT}
     assert ops.sensitive == {"webhookURL"} and ops.unresolved == {"webhookURL": "https://hooks.test/${HOOK_TOKEN}"}
 
 
@@ -98,7 +106,7 @@ def test_export_keeps_owned_ids_and_writes_secret_settings_as_references() -> No
                "maxretries": 0, "resendInterval": 0, "upsideDown": False, "timeout": 48, "method": "GET",
                "httpBodyEncoding": "json", "accepted_statuscodes": ["200-299"], "maxredirects": 10, "tags": [],
                "notificationIDList": {"2": True, "9": True, "5": False}}
-    result = export({"notification": [discord, OURS], "monitor": [monitor]}, OWNER)
+    result = export({"notification": [discord, OURS], "monitor": [monitor]}, OWNER_TAG)
     assert result.document["notifications"] == [
         {"id": "team-chat", "name": "Team chat", "type": "discord", "default": True,
          "settings": {"discordWebhookUrl": "${KUMA_TEAM_CHAT_DISCORDWEBHOOKURL}"}},

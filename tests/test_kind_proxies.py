@@ -12,7 +12,7 @@ from kumaprov.kinds.proxies import PROXIES
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.kinds.monitor_writes import write as write_monitor
 from kumaprov.sync.export import export
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, wanted_of
 
 FILES = """\
     proxies:
@@ -90,7 +90,7 @@ def test_export_names_each_proxy_and_leaves_its_password_out() -> None:
                "interval": 60, "retryInterval": 60, "maxretries": 0, "resendInterval": 0, "upsideDown": False,
                "timeout": 48, "method": "GET", "httpBodyEncoding": "json", "accepted_statuscodes": ["200-299"],
                "maxredirects": 10, "tags": [], "notificationIDList": {}}
-    result = export({"proxy": [ROW], "monitor": [monitor]}, OWNER)
+    result = export({"proxy": [ROW], "monitor": [monitor]}, OWNER_TAG)
     assert result.document["proxies"] == [{"id": "proxy-proxy.internal", "host": "proxy.internal", "port": 3128,
                                            "username": "kuma", "password": "${KUMA_PROXY_PROXY_INTERNAL_PASSWORD}"}]
     assert result.document["monitors"][0]["proxy"] == "proxy-proxy.internal"

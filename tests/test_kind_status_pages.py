@@ -12,7 +12,7 @@ from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.kinds.status_pages import STATUS_PAGES
 from kumaprov.sync.export import export
 from kumaprov.sync.plan import server_refs
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, marked, wanted_of
 
 FILES = """\
     monitors:
@@ -32,8 +32,8 @@ ROW = {"id": 1, "slug": "shop", "title": "Shop", "description": "How the shop is
 GROUPS = [{"id": 1, "name": "API", "weight": 1, "monitorList": [{"id": 21, "name": "API", "type": "http"}]},
           {"id": 2, "name": "Data", "weight": 2, "monitorList": [{"id": 22, "name": "Database", "type": "port"},
                                                                  {"id": 30, "name": "Hand-made", "type": "ping"}]}]
-MONITOR_ROWS = [{"id": 21, "name": "API", "tags": [{"tag_id": 1, "name": OWNER, "value": "api"}]},
-                {"id": 22, "name": "Database", "tags": [{"tag_id": 1, "name": OWNER, "value": "db"}]}]
+MONITOR_ROWS = [{"id": 21, "name": "API", "tags": [{"tag_id": 1, "name": OWNER_TAG, "value": marked("api")}]},
+                {"id": 22, "name": "Database", "tags": [{"tag_id": 1, "name": OWNER_TAG, "value": marked("db")}]}]
 
 
 def live_pages() -> list[Live]:
@@ -81,7 +81,7 @@ def test_export_writes_the_page_with_the_export_monitor_ids() -> None:
     monitors = [{**row, "type": "http", "url": "https://api.test/", "interval": 60, "retryInterval": 60,
                  "maxretries": 0, "resendInterval": 0, "upsideDown": False, "notificationIDList": {}}
                 for row in MONITOR_ROWS[:1]]
-    result = export({"status_page": ([ROW], {"shop": GROUPS}), "monitor": monitors}, OWNER)
+    result = export({"status_page": ([ROW], {"shop": GROUPS}), "monitor": monitors}, OWNER_TAG)
     assert result.document["status_pages"] == [
         {"slug": "shop", "title": "Shop", "description": "How the shop is doing",
          "groups": [{"name": "API", "monitors": ["api"]}, {"name": "Data", "monitors": []}]}]

@@ -8,7 +8,7 @@ from kumaprov.kinds.base import Applying, ServerRefs
 from kumaprov.kinds.changes import Create, Update
 from kumaprov.kinds.registry import REFERENCE_FIELDS
 from kumaprov.kinds.tags import DEFAULT_TAG_COLOR, SERVER_LIST, TAGS
-from tests.kindkit import LINE, OWNER, FakeClient, RecordingWriter, linted, wanted_of
+from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, marked, wanted_of
 
 FILES = """\
     tags:
@@ -18,15 +18,15 @@ FILES = """\
       - {id: api, name: API, type: http, url: "https://api.test/", tags: [{name: env, value: prod}, {name: team}]}
 """
 MONITOR = {"id": 4, "name": "API", "tags": [
-    {"tag_id": 1, "monitor_id": 4, "name": OWNER, "value": "api", "color": "#2563EB"},
+    {"tag_id": 1, "monitor_id": 4, "name": OWNER_TAG, "value": marked("api"), "color": "#2563EB"},
     {"tag_id": 3, "monitor_id": 4, "name": "env", "value": "dev", "color": "#DC2626"}]}
-SERVER_TAGS = [{"id": 1, "name": OWNER, "color": "#2563EB"}, {"id": 3, "name": "env", "color": "#DC2626"},
+SERVER_TAGS = [{"id": 1, "name": OWNER_TAG, "color": "#2563EB"}, {"id": 3, "name": "env", "color": "#DC2626"},
                {"id": 5, "name": "team", "color": "#059669"}]
 
 
 def test_tags_come_from_the_monitor_list_unless_a_name_is_missing_there(tmp_path: Path) -> None:
     client = FakeClient(monitors=[MONITOR], tags=SERVER_TAGS)
-    assert TAGS.read(client, {"env"}) == [{"id": 1, "name": OWNER, "color": "#2563EB"},
+    assert TAGS.read(client, {"env"}) == [{"id": 1, "name": OWNER_TAG, "color": "#2563EB"},
                                           {"id": 3, "name": "env", "color": "#DC2626"}]
     assert client.calls == ["monitors"]  # getTags waits behind the server's after-login work
     assert TAGS.read(client, TAGS.needs(linted(tmp_path, FILES))) == SERVER_TAGS  # "team" is on no monitor yet

@@ -21,7 +21,7 @@ from kumaprov.sync.apply import apply
 from kumaprov.sync.export import export, render
 from kumaprov.sync.snapshot import needs
 from kumaprov.sync.state import plan_from
-from tests.kindkit import OWNER, RecordingWriter
+from tests.kindkit import OWNER, OWNER_TAG, RecordingWriter
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 RECORDED = json.loads((SNAPSHOTS / "kuma-2.0.0-dev.0.json").read_text(encoding="utf-8"))
@@ -126,7 +126,7 @@ def test_a_saved_plan_holds_no_secret_and_comes_back_the_same(tmp_path: Path, mo
 def test_the_export_of_the_snapshot_plans_nothing_against_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A process that has resolved none of the project's variables: every secret by its shape.
     monkeypatch.setattr("kumaprov.kinds.exporting.REDACTOR", secrets.Redactor())
-    result = export(recorded_rows(), OWNER)
+    result = export(recorded_rows(), OWNER_TAG)
     assert result.skipped == []
     root = tmp_path / "exported"
     (root / "monitors").mkdir(parents=True)

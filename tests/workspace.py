@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 from kumaprov.cli import main
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.kinds.monitor_refs import owner_of
+from kumaprov.kinds.ownership import Owner
 from kumaprov.versions import server_line
 
 
@@ -24,13 +25,20 @@ class Workspace:
     monkeypatch: pytest.MonkeyPatch
     # A tag of its own per test keeps tests from seeing each other's monitors as managed.
     owner_tag: str = field(default_factory=lambda: f"kp-{uuid.uuid4().hex[:8]}")
+    name: str = "tests"  # the project's name (`project:`), unless a test writes its own
+
+    @property
+    def owner(self) -> Owner:
+        return Owner(self.owner_tag, self.name)
 
     def __post_init__(self) -> None:
         (self.root / "monitors").mkdir(parents=True, exist_ok=True)
         self.project("")
 
     def project(self, extra: str) -> None:
-        text = f"owner_tag: {self.owner_tag}\n" + textwrap.dedent(extra)
+        extra = textwrap.dedent(extra)
+        named = "" if any(line.startswith("project:") for line in extra.splitlines()) else f"project: {self.name}\n"
+        text = f"owner_tag: {self.owner_tag}\n{named}" + extra
         (self.root / "kumaprov.yaml").write_text(text)
 
     def write(self, text: str, name: str = "monitors.yaml") -> Path:
@@ -59,7 +67,7 @@ class Workspace:
             monitors = client.monitors()
         owned = {}
         for monitor in monitors:
-            owner = owner_of(monitor, self.owner_tag)
+            owner = owner_of(monitor, self.owner)
             if owner is not None:
                 owned[owner] = monitor
         return owned

@@ -18,7 +18,7 @@ import click
 from kumaprov.alerts import rulefile, rules, scrape
 from kumaprov.alerts.metrics import MONITOR_ID_SINCE, MetricsLine
 from kumaprov.alerts.spec import is_duration
-from kumaprov.cli.group import PATHS, TARGET, _project, fail_cleanly, main
+from kumaprov.cli.group import ENV, PATHS, TARGET, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.problems import Problem, Severity
 
@@ -114,19 +114,22 @@ def after_sync(*args: Any) -> str:
 @click.option("--password-env", metavar="NAME", help="Write ${NAME} instead, for a config expanded before loading.")
 @click.option("--scrape-interval", default="30s", show_default=True)
 @click.option("--timeout", type=float, default=15.0, show_default=True, help="Seconds to wait for the server.")
+@ENV
 @click.pass_context
 @fail_cleanly
 def alerts_command(ctx: click.Context, paths: tuple[Path, ...], out: Path | None, url: str | None,
                    target: str | None, scrape_out: Path | None, metrics_url: str | None, metrics_auth: str | None,
                    metrics_username: str | None, password_file: str | None, password_env: str | None,
-                   scrape_interval: str, timeout: float) -> None:
+                   scrape_interval: str, timeout: float, environment: str | None) -> None:
     """Write Prometheus alerting rules for the monitors' `alerts:` blocks (and a scrape config)."""
     from kumaprov.lint.run import lint
     from kumaprov.sync import alert_rules
 
-    project = _project(ctx)
+    project = _project(ctx, environment, one=True)
     rule_settings = settings(ctx, project.owner_tag)
-    server_url = url or (os.environ.get("KUMA_URL") if target is None else None)
+    chosen = project.environment  # its server, from its own variables (definitions/environments.py)
+    server_environ = chosen.connection_environ(os.environ) if chosen is not None else os.environ
+    server_url = url or (server_environ.get("KUMA_URL") if target is None else None)
     linted = lint(project, list(paths) or None, target)
     # Broken files never cost a login; connected, the server's line is linted (and warns) next.
     _fail_on_errors(linted.problems, len(linted.files), warn=not server_url)
@@ -155,7 +158,7 @@ def alerts_command(ctx: click.Context, paths: tuple[Path, ...], out: Path | None
             raise UsageError("the scrape config needs Uptime Kuma's URL: give --metrics-url or --url")
         snippet = scrape.scrape_config(scrape.ScrapeSettings(
             address, metrics_auth or line.default_auth, rule_settings.job, scrape_interval,
-            metrics_username or os.environ.get("KUMA_USERNAME") or "admin", password_file, password_env), line.version)
+            metrics_username or server_environ.get("KUMA_USERNAME") or "admin", password_file, password_env), line.version)
         if str(scrape_out) == "-":
             click.echo(snippet, nl=False)
         else:
@@ -168,9 +171,9 @@ def _from_server(project: Any, paths: list[Path] | None, url: str, timeout: floa
     from kumaprov.lint.run import lint
     from kumaprov.sync import alert_rules, engine
 
-    with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
+    with engine.session(engine.connection_for(project, url, os.environ, timeout)) as client:
         line = MetricsLine(client.version)
-        live = alert_rules.live_monitors(client, project.owner_tag)
+        live = alert_rules.live_monitors(client, project.owner)
     linted = lint(project, paths, target=line.version)
     _fail_on_errors(linted.problems, len(linted.files))
     ids = alert_rules.server_ids(live)

@@ -19,7 +19,7 @@ import click
 
 from kumaprov import __version__, versions
 from kumaprov.lint import report
-from kumaprov.errors import InvalidDefinitions, KumaprovError
+from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.definitions.project import Project, load_project
 from kumaprov.secrets import REDACTOR
 
@@ -79,9 +79,18 @@ def main(ctx: click.Context, config: Path | None) -> None:
     ctx.obj = config
 
 
-def _project(ctx: click.Context) -> Project:
+ENV = click.option("--env", "environment", metavar="NAME",
+                   help="The environment of kumaprov.yaml to use (its server, version and variables).")
+
+
+def _project(ctx: click.Context, environment: str | None = None, *, one: bool = False) -> Project:
+    """The project file, as `environment` sees it. `one`: the command works on one server (or
+    shows what one gets), so a project with environments needs `--env`."""
     project, problems = load_project(ctx.obj, Path.cwd())
     if problems:
         click.echo(report.render_problems("text", problems, 1), err=True)
         sys.exit(2)
-    return project
+    if one and environment is None and project.environments:
+        names = ", ".join(env.name for env in project.environments)
+        raise UsageError(f"this project has environments ({names}): pass --env NAME")
+    return project.select(environment)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kumaprov import versions
-from kumaprov.cli.group import OUTPUT, PATHS, TARGET, _project, fail_cleanly, main
+from kumaprov.cli.group import ENV, OUTPUT, PATHS, TARGET, _project, fail_cleanly, main
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import BUILTIN, uses_text
 from kumaprov.errors import InvalidDefinitions
@@ -29,16 +29,19 @@ VERBOSE = click.option("--verbose", "-v", is_flag=True,
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again, ignoring the result cache.")
 @VERBOSE
+@ENV
 @click.pass_context
 @fail_cleanly
 def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool,
-                 no_cache: bool, verbose: bool) -> None:
-    """Check monitor files offline: schema, templates, JSON queries on samples, secrets."""
-    project = _project(ctx)
+                 no_cache: bool, verbose: bool, environment: str | None) -> None:
+    """Check monitor files offline: schema, templates, JSON queries on samples, secrets.
+
+    A project with environments is checked in each (or in the one --env names)."""
+    project = _project(ctx, environment)
     searched = list(paths) or list(project.monitor_paths)
     cache = None
     if not (no_cache or os.environ.get("KUMAPROV_NO_CACHE")):
-        key = [os.getcwd(), str(project.root.resolve()), target or "", *map(str, searched)]
+        key = [os.getcwd(), str(project.root.resolve()), target or "", environment or "", *map(str, searched)]
         # The listing walks these directories: never through a link out of the project (lint reports it).
         # The built-in library is listed too: a template added there can resolve a name that did not.
         guard = guard_for(project.root, paths)
@@ -47,9 +50,9 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
     if cached is not None:
         problems, files = cached
     else:
-        from kumaprov.lint.run import lint  # the model, Jinja and JSONata load only on a cache miss
+        from kumaprov.lint.run import lint_environments  # the model, Jinja and JSONata load only on a cache miss
 
-        result = lint(project, list(paths) or None, target)
+        result = lint_environments(project, list(paths) or None, target)
         problems, files = result.problems, len(result.files)
         if verbose:
             click.echo("\n".join(uses_text(result.template_uses)), err=True)
@@ -64,16 +67,19 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
 @PATHS
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
 @VERBOSE
+@ENV
 @click.pass_context
 @fail_cleanly
-def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbose: bool) -> None:
+def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbose: bool,
+                   environment: str | None) -> None:
     """Print the fully rendered monitors (templates expanded, defaults applied, secrets masked).
 
-    The YAML output starts with a comment naming the template file each instance used."""
+    The YAML output starts with a comment naming the template file each instance used.
+    With environments, --env says whose monitors to show."""
     from kumaprov.lint.run import lint
     from kumaprov.lint.render import render_definitions
 
-    result = lint(_project(ctx), list(paths) or None)
+    result = lint(_project(ctx, environment, one=True), list(paths) or None)
     errors = [p for p in result.problems if p.severity is Severity.ERROR]
     if errors:
         click.echo(report.render_problems("text", errors, len(result.files)), err=True)
@@ -86,11 +92,12 @@ def render_command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, verbos
 
 
 @main.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of monitor files (for editor completion)."""
-    from kumaprov.definitions import jsonschema
+@click.option("--project", "project_file", is_flag=True, help="The schema of the project file, kumaprov.yaml.")
+def schema_command(project_file: bool) -> None:
+    """Print the JSON Schema of monitor files, or of kumaprov.yaml (for editor completion)."""
+    from kumaprov.definitions import jsonschema, project_schema
 
-    click.echo(jsonschema.dumps())
+    click.echo(project_schema.dumps() if project_file else jsonschema.dumps())
 
 
 @main.command("probe")

@@ -18,7 +18,7 @@ import click
 
 from kumaprov.lint import report
 from kumaprov.cli.alerts import after_sync, alerts_out_options, before_writes, preview, requested
-from kumaprov.cli.group import OUTPUT, PATHS, F, _project, fail_cleanly, main
+from kumaprov.cli.group import ENV, OUTPUT, PATHS, F, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 
@@ -47,6 +47,7 @@ def server_options(command: F) -> F:
         click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
                      help="Seconds to wait for the server, connecting included."),
         OUTPUT,
+        ENV,
         PATHS,
     ]
     for option in reversed(options):
@@ -62,17 +63,18 @@ def server_options(command: F) -> F:
               help="Also save the plan to FILE, for `sync --plan FILE` (holds no secret values).")
 @click.pass_context
 def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
-                 output: str, paths: tuple[Path, ...], detailed_exitcode: bool, out: Path | None) -> None:
+                 output: str, environment: str | None, paths: tuple[Path, ...], detailed_exitcode: bool,
+                 out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
     from kumaprov.sync import engine  # the socket client is slow to import; lint never needs it
     from kumaprov.sync import savedplan
     from kumaprov.sync.plan import check_deletion_guard
 
     with _server_errors(detailed_exitcode):
-        project = _project(ctx)
+        project = _project(ctx, environment, one=True)
         rules_request = requested(ctx, project.owner_tag)
         linted = engine.offline_check(project, list(paths) or None)
-        connection = engine.connection_from(url, os.environ, timeout)
+        connection = engine.connection_for(project, url, os.environ, timeout)
         with engine.session(connection) as client:
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
                                           linted=linted)
@@ -98,20 +100,21 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
               help="Apply exactly the plan saved by `diff --out FILE` (refused if the server changed since).")
 @click.pass_context
 def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: bool, timeout: float,
-                 output: str, paths: tuple[Path, ...], allow_mass_delete: bool, plan_file: Path | None) -> None:
+                 output: str, environment: str | None, paths: tuple[Path, ...], allow_mass_delete: bool,
+                 plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
     from kumaprov.sync import engine
     from kumaprov.sync import report as planreport
 
     with _server_errors(False):
-        project = _project(ctx)
+        project = _project(ctx, environment, one=True)
         rules_request = requested(ctx, project.owner_tag)
         if rules_request and plan_file:
             raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
                              "run `kumaprov alerts --out FILE` after it")
         document = _load_plan(plan_file) if plan_file else None
         linted = engine.offline_check(project, list(paths) or None) if document is None else None
-        connection = engine.connection_from(url, os.environ, timeout)
+        connection = engine.connection_for(project, url, os.environ, timeout)
         with engine.session(connection) as client:
             if document is not None:
                 planned = engine.saved_plan(client, project, document)
@@ -123,7 +126,7 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             server = {"url": connection.url, "version": planned.line.version}
             if output != "json":
                 _emit_plan(output, planned.plan, server)
-            result = engine.sync(client, planned, project.owner_tag, allow_mass_delete,
+            result = engine.sync(client, planned, project.owner, allow_mass_delete,
                                  lambda done: click.echo(f"  {done}", err=True))
             if rules_request:
                 click.echo(after_sync(rules_request, project, list(paths) or None, planned, client,

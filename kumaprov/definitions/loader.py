@@ -30,7 +30,8 @@ from kumaprov.suggest import did_you_mean
 
 FILE_KEYS = ("defaults", *(str(kind.file_key) for kind in KINDS if kind.file_key))
 IDENTITY_KEYS = ("id", "name", "type", "samples")
-INSTANCE_KEYS = ("template", "vars")
+INSTANCE_KEYS = ("template", "vars", "environments")
+UNKNOWN_ENVIRONMENT = "KP008"
 YAML_SUFFIXES = (".yaml", ".yml")
 
 # What users call a type, where Uptime Kuma's name is not a near spelling of it.
@@ -191,6 +192,8 @@ class _Reader:
                   via: tuple[Position, ...] = (), builtin: bool = False) -> None:
         if not isinstance(item, LocatedMap):
             return self.problem(position, "KP003", "each entry of `monitors` must be a mapping", via)
+        if not self.in_environment(item, layers):
+            return None
         if "template" in item:
             return self.expand(item, layers, via)
         monitor_type = item.get("type")
@@ -214,6 +217,26 @@ class _Reader:
             return None
         self.loaded.definitions.append(Definition(raw, base_dir, via, monitor, builtin=builtin))
         return None
+
+    def in_environment(self, item: LocatedMap, layers: list[LocatedMap]) -> bool:
+        """Whether an entry (a monitor or a template instance) exists in this run's environment:
+        its own `environments:`, else its file's or the project's `defaults`, else every one. Names
+        no environment declares are reported (once per run, whichever environment it is for)."""
+        where = next((layer for layer in [item, *reversed(layers)] if "environments" in layer), None)
+        if where is None:
+            return True
+        listed = where["environments"]
+        if not isinstance(listed, list):
+            return True  # the model reports the type
+        declared = [env.name for env in self.project.environments]
+        for index, name in enumerate(listed):
+            if name not in declared:
+                position = yamlpos.locate(item, ("environments", index)) or item.position_of_value("environments")
+                known = f" (declared: {', '.join(declared)})" if declared else "; kumaprov.yaml declares none"
+                self.problem(position, UNKNOWN_ENVIRONMENT,
+                             f"no environment '{name}'{did_you_mean(str(name), declared)}{known}")
+        chosen = self.project.environment
+        return chosen is None or chosen.name in listed
 
     def expand(self, instance: LocatedMap, layers: list[LocatedMap], via: tuple[Position, ...]) -> None:
         if (refused := self.nesting.enter(str(instance.get("template")))) is not None:
@@ -250,7 +273,8 @@ class _Reader:
                              "KP007", f"template '{name}' has no variable '{key}'{did_you_mean(str(key), known)}",
                              via, Severity.WARNING)
         try:
-            text = self.templates.render(name, variables)
+            shared = self.project.environment.vars if self.project.environment is not None else {}
+            text = self.templates.render(name, {**shared, **variables})
         except TemplateError as exc:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
         origin = self.templates.origin(name)

@@ -9,13 +9,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import secrets, versions
-from kumaprov.definitions import aliasbomb, yamlpos
+from kumaprov.definitions import aliasbomb, environments, yamlpos
+from kumaprov.definitions.environments import Environment, layered
+from kumaprov.errors import UsageError
 from kumaprov.definitions.fileguard import FileGuard, Refused, bounds, escape
+from kumaprov.kinds.ownership import DEFAULT_PROJECT, Owner, default_project
 from kumaprov.problems import Position, Problem, display_path
 from kumaprov.suggest import did_you_mean
 
 PROJECT_FILE = "kumaprov.yaml"
-KEYS = ("target", "monitors", "templates", "owner_tag", "defaults", "variables")
+KEYS = ("project", "adopt_legacy", "adopt_from", "target", "monitors", "templates", "owner_tag", "defaults", "variables",
+        "environments")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _VARIABLE_PATTERN = re.compile(r"^[A-Za-z_*?][A-Za-z0-9_*?]*$")
 
 
@@ -28,16 +33,41 @@ class Project:
     monitor_paths: tuple[Path, ...] = ()
     templates_dir: Path = Path("templates")
     owner_tag: str = "kumaprov"
+    # The project's name on the server (kinds.ownership); default: its directory's name.
+    name: str = DEFAULT_PROJECT
+    adopt_legacy: bool = False  # take over objects kumaprov marked before projects existed
+    adopt_from: frozenset[str] = frozenset()  # take over these projects' objects (moved here)
     defaults: dict[str, object] = field(default_factory=dict)
     # The environment variables definitions may reference (names or glob patterns);
     # None: any but the reserved ones (secrets.RESERVED_VARIABLES).
     variables: tuple[str, ...] | None = None
+    environments: tuple[Environment, ...] = ()
+    environment: Environment | None = None  # the one this run is for (`select`)
+
+    @property
+    def owner(self) -> Owner:
+        return Owner(self.owner_tag, self.name, self.adopt_legacy, self.adopt_from)
+
+    def select(self, name: str | None) -> Project:
+        """The project as one environment sees it: its target, its defaults over the project's,
+        its template variables. None: the project as written (an error when it has environments
+        and the command talks to one server)."""
+        if name is None:
+            return self
+        chosen = next((env for env in self.environments if env.name == name), None)
+        if chosen is None:
+            known = [env.name for env in self.environments]
+            raise UsageError(f"no environment '{name}' in {self.file or PROJECT_FILE}"
+                             f"{did_you_mean(name, known)} (environments: {', '.join(known) or 'none'})")
+        return replace(self, environment=chosen, target=chosen.target or self.target,
+                       defaults=layered(self.defaults, chosen.defaults))
 
 
 def load_project(config: Path | None, root: Path) -> tuple[Project, list[Problem]]:
     """Read the project file (explicit, or `kumaprov.yaml` in root if present)."""
     path = config if config is not None else root / PROJECT_FILE
-    base = Project(root=root, monitor_paths=(root / "monitors",), templates_dir=root / "templates")
+    base = Project(root=root, monitor_paths=(root / "monitors",), templates_dir=root / "templates",
+                   name=default_project(root))
     if config is None and not os.path.lexists(path):
         return _checked_paths(base, None)
     name = display_path(path)
@@ -90,8 +120,12 @@ def _project_from(data: yamlpos.LocatedMap, path: Path, root: Path) -> tuple[Pro
         monitor_paths=tuple(root / m for m in monitors),
         templates_dir=root / str(data.get("templates", "templates")),
         owner_tag=_owner_tag(data, problems),
+        name=_name(data, root, problems),
+        adopt_legacy=_flag(data, "adopt_legacy", problems),
+        adopt_from=_projects(data, "adopt_from", problems),
         defaults=defaults,
         variables=variables,
+        environments=environments.read(data, problems),
     )
     project, refused = _checked_paths(project, data)
     return project, problems + refused
@@ -107,6 +141,35 @@ def _owner_tag(data: yamlpos.LocatedMap, problems: list[Problem]) -> str:
     problems.append(Problem(data.position_of_value("owner_tag"), "KP003",
                             f"owner_tag: expected a tag name (text), got {shown}"))
     return "kumaprov"
+
+
+def _name(data: yamlpos.LocatedMap, root: Path, problems: list[Problem]) -> str:
+    """`project:`, a slug: it is written into every object's marker (`<project>/<id>`)."""
+    if "project" not in data:
+        return default_project(root)
+    value = data["project"]
+    if isinstance(value, str) and _SLUG.match(value):
+        return value
+    problems.append(Problem(data.position_of_value("project"), "KP003",
+                            f"project: expected a name of lowercase letters, digits, '.', '_' and '-' "
+                            f"(at most 64), got {value!r}"))
+    return default_project(root)
+
+
+def _projects(data: yamlpos.LocatedMap, key: str, problems: list[Problem]) -> frozenset[str]:
+    listed = data.get(key, [])
+    if isinstance(listed, list) and all(isinstance(name, str) and _SLUG.match(name) for name in listed):
+        return frozenset(listed)
+    problems.append(Problem(data.position_of_value(key), "KP003", f"{key}: expected a list of project names"))
+    return frozenset()
+
+
+def _flag(data: yamlpos.LocatedMap, key: str, problems: list[Problem]) -> bool:
+    value = data.get(key, False)
+    if isinstance(value, bool):
+        return value
+    problems.append(Problem(data.position_of_value(key), "KP003", f"{key}: expected true or false, got {value!r}"))
+    return False
 
 
 def _checked_paths(project: Project, data: yamlpos.LocatedMap | None) -> tuple[Project, list[Problem]]:

@@ -13,7 +13,7 @@ import time
 import click
 
 from kumaprov.server.client import Credentials, KumaClient
-from kumaprov.kinds.monitor_refs import owner_of
+from kumaprov.kinds.monitor_refs import marked_id
 
 STATUS = {0: "DOWN", 1: "UP", 2: "PENDING", 3: "MAINTENANCE"}
 
@@ -25,7 +25,7 @@ def main(owner_tag: str, timeout: float) -> None:
     credentials = Credentials(os.environ.get("KUMA_USERNAME"), os.environ.get("KUMA_PASSWORD"),
                               os.environ.get("KUMA_TOKEN"))
     with KumaClient.connect(os.environ["KUMA_URL"], credentials) as client:
-        managed = {m["id"]: owner_of(m, owner_tag) for m in client.monitors() if owner_of(m, owner_tag)}
+        managed = {m["id"]: marked_id(m, owner_tag) for m in client.monitors() if marked_id(m, owner_tag)}
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not all(client.heartbeats(i) for i in managed):
             time.sleep(0.5)

@@ -26,6 +26,7 @@ from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Change, Create, Delete, Desired, Live, Update
 from kumaprov.kinds.compare import same_value
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.ownership import Owner
 from kumaprov.model.monitors import Strict
 from kumaprov.secrets import REDACTOR
 
@@ -91,7 +92,7 @@ class ApiKeys(Kind):
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
         return client.listed("apiKeyList") if need else []
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
                 for row in rows if "id" in row]
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from kumaprov.kinds.changes import Action, Change, Desired, Live, Update
 from kumaprov.kinds.compare import same_value
+from kumaprov.kinds.ownership import Owner
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -68,7 +69,7 @@ class Resolving:
     sources: Any  # the lint result: the monitor definitions and every other kind's entries
     line: ServerLine
     environ: Mapping[str, str]
-    owner_tag: str
+    owner: Owner
     live: Mapping[str, Sequence[Live]]  # every kind's live objects, by kind name
     missing: Mapping[str, Sequence[Problem]]  # environment variables not set, by kind name
     kinds: Sequence[Kind] = ()  # the registry
@@ -79,10 +80,11 @@ class Applying:
     """What one kind's writes share with the others while a plan is applied: the adapter,
     and the server ids of what exists, growing as objects are created."""
 
-    def __init__(self, writer: Any, owner_tag: str, line: ServerLine, kuma_ids: Mapping[tuple[str, str], int],
+    def __init__(self, writer: Any, owner: Owner, line: ServerLine, kuma_ids: Mapping[tuple[str, str], int],
                  fields: Mapping[str, str] | None = None) -> None:
         self.writer = writer
-        self.owner_tag = owner_tag
+        self.owner = owner
+        self.owner_tag = owner.tag
         self.line = line
         self.kuma_ids = dict(kuma_ids)
         self.fields = dict(fields or {})  # monitor field -> the kind whose server id it holds
@@ -142,7 +144,8 @@ class Kind:
         """The server's rows of this kind (called only by the snapshot)."""
         raise NotImplementedError
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
+        """The rows as live objects, each with whose it is (kinds.ownership)."""
         raise NotImplementedError
 
     def refs(self, live: Sequence[Live]) -> dict[int, str]:

@@ -33,6 +33,10 @@ class Live:
     owner: str | None  # the definition id that owns it, None when kumaprov does not own it
     fields: Mapping[str, Any]  # the object as the server lists it
     kind: str = "monitor"
+    # Ours, but marked old-style or by a project this one takes over from: adopting it replaces this marker.
+    replaces: str | None = None
+    # Another project's marker (its name, or ownership.LEGACY, and the id it gave): never touched.
+    foreign: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

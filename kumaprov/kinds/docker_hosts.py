@@ -14,6 +14,7 @@ from pydantic import Field
 
 from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Desired, Live
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import save_whole
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Strict
@@ -51,7 +52,7 @@ class DockerHosts(Kind):
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
         return client.listed("dockerHostList")  # type: ignore[no-any-return]
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
                 for row in rows if "id" in row]
 

@@ -19,6 +19,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live, Update
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import edited, without_defaults
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
@@ -158,7 +159,7 @@ class MaintenanceWindows(Kind):
         return rows, {int(row["id"]): covered(client, int(row["id"])) for row in rows
                       if need is ALL or row.get("title") in need}
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         """Windows as listed, with the monitors they cover as definition ids, or `#id` for a
         monitor kumaprov does not own."""
         listed, covered = rows

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kumaprov.kinds.exporting import Exporting
-from kumaprov.kinds.monitor_refs import owner_of
+from kumaprov.kinds.monitor_refs import marked_id
 from kumaprov.model.monitors import HttpMonitor, MonitorBase, Strict
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.plaintext import plaintext_reason, strings
@@ -23,8 +23,8 @@ def export_monitors(rows: Sequence[Mapping[str, Any]], exporting: Exporting) -> 
     rows = exporting.with_references(rows)
     ids = exporting.ids.setdefault("monitor", {})
     # Owned monitors keep their definition ids: they claim them before any name becomes a slug.
-    for row in sorted(rows, key=lambda m: owner_of(m, exporting.owner_tag) is None):
-        ids[int(row["id"])] = exporting.unique(str(owner_of(row, exporting.owner_tag) or row.get("name", "")))
+    for row in sorted(rows, key=lambda m: marked_id(m, exporting.owner_tag) is None):
+        ids[int(row["id"])] = exporting.unique(str(marked_id(row, exporting.owner_tag) or row.get("name", "")))
     exported = []
     for monitor in sorted(rows, key=lambda m: int(m["id"])):
         if monitor.get("type") not in MONITOR_TYPES:

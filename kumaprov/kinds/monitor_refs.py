@@ -3,7 +3,7 @@
 The one place both directions are written: `as_reference` (a listed monitor, compared with
 its definition) and `with_server_ids` (a payload, about to be sent). Which fields hold which
 kind's ids: a monitor's `parent`, and each field a kind says it is named by (`Kind.named_by`).
-And whose a monitor is: the value of its ownership tag (`owner_of`).
+And whose a monitor is: the value of its ownership tag (`whose`, read by kinds.ownership).
 """
 
 from __future__ import annotations
@@ -12,18 +12,36 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kumaprov.kinds.base import Kind, ServerRefs
+from kumaprov.kinds.ownership import Owner, Whose
 from kumaprov.model.fields import tag_strings
 
 PARENT = {"parent": "monitor"}  # a group monitor, by definition id
 NOTIFICATIONS = "notificationIDList"  # {"<server id>": true, ...} on the server; references in files
 
 
-def owner_of(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
-    """The definition id a listed monitor's ownership tag holds, else None."""
+def marker_value(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
+    """The value of a listed monitor's ownership tag, else None."""
     for tag in monitor.get("tags") or []:
         if tag.get("name") == owner_tag and tag.get("value"):
             return str(tag["value"])
     return None
+
+
+def whose(monitor: Mapping[str, Any], owner: Owner) -> Whose:
+    """This project's, another project's, or nobody's (see kinds.ownership)."""
+    return owner.read(marker_value(monitor, owner.tag))
+
+
+def owner_of(monitor: Mapping[str, Any], owner: Owner) -> str | None:
+    """The definition id of a listed monitor this project owns, else None."""
+    return whose(monitor, owner).mine
+
+
+def marked_id(monitor: Mapping[str, Any], owner_tag: str) -> str | None:
+    """The definition id any project's marker (or the old-style one) gives a monitor: what
+    export names it by, whichever project owns it."""
+    value = marker_value(monitor, owner_tag)
+    return value.rpartition("/")[2] if value else None
 
 
 def reference_fields(kinds: Iterable[Kind]) -> dict[str, str]:

@@ -36,7 +36,7 @@ def create_monitor(action: Create, applying: Applying) -> None:
                         "sync recognises it and adopts it rather than creating a copy") from None
     applying.kuma_ids[("monitor", action.desired.id)] = kuma_id
     try:
-        writer.add_monitor_tag(owner_tag_id(applying), kuma_id, action.desired.id)
+        writer.add_monitor_tag(owner_tag_id(applying), kuma_id, applying.owner.marker(action.desired.id))
     except KumaprovError as exc:
         raise type(exc)(f"{exc}; monitor #{kuma_id} '{action.desired.name}' was created without its ownership "
                         "tag: the next sync recognises it and adopts it rather than creating a copy") from None
@@ -50,9 +50,17 @@ def update_monitor(action: Update, applying: Applying) -> None:
     if any(change.field != "tags" for change in action.changes):
         applying.writer.edit_monitor(with_server_ids(edit_payload(action), applying.kuma_ids, applying.fields))
     if action.adopt:
-        applying.writer.add_monitor_tag(owner_tag_id(applying), action.live.kuma_id, action.desired.id)
+        mark(action, applying)
     if any(change.field == "tags" for change in action.changes):
         retag(action, applying)
+
+
+def mark(action: Update, applying: Applying) -> None:
+    """Adopting: the project's marker, then the one it replaces removed (old-style, or the
+    project's it is taken over from). Added first: the monitor is never without a marker."""
+    applying.writer.add_monitor_tag(owner_tag_id(applying), action.live.kuma_id, applying.owner.marker(action.desired.id))
+    if action.live.replaces is not None:
+        applying.writer.delete_monitor_tag(owner_tag_id(applying), action.live.kuma_id, action.live.replaces)
 
 
 def retag(action: Update, applying: Applying) -> None:

@@ -17,7 +17,8 @@ from kumaprov.kinds.changes import Action, Desired, Live
 from kumaprov.kinds.common import desired_from
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.kinds.monitor_export import export_monitors
-from kumaprov.kinds.monitor_refs import as_reference, owner_of
+from kumaprov.kinds.monitor_refs import as_reference, whose
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.monitor_writes import write
 from kumaprov.model.fields import kuma_fields, sendable
 from kumaprov.model.monitors import COMMON_NAMES
@@ -42,8 +43,13 @@ class Monitors(Kind):
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
         return client.monitors()  # type: ignore[no-any-return]
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
-        return [Live(int(m["id"]), str(m.get("name", "")), owner_of(m, owner_tag), m) for m in rows]
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
+        live = []
+        for row in rows:
+            marker = whose(row, owner)
+            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, row, self.name, marker.replaces,
+                             marker.foreign))
+        return live
 
     def env_entries(self, sources: Any) -> list[Any]:
         return list(sources.definitions)

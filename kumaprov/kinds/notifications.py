@@ -15,6 +15,7 @@ from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted, o
 from kumaprov.kinds.changes import Action, Change, Delete, Desired, Live, Update
 from kumaprov.kinds.common import desired_from
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.ownership import Owner, Whose
 from kumaprov.model.fields import KumaFields
 from kumaprov.model.monitors import Slug, Strict
 from kumaprov.plaintext import plaintext_reason
@@ -22,13 +23,14 @@ from kumaprov.plaintext import plaintext_reason
 # Saved inside the notification's configuration: the server keeps any key it is sent.
 NOTIFICATION_ID_KEY = "kumaprovId"
 NOTIFICATION_OWNER_KEY = "kumaprovOwner"
+NOTIFICATION_PROJECT_KEY = "kumaprovProject"  # absent: the old-style marker (kinds.ownership)
 # Keys the server keeps in a notification's configuration that are not settings.
 BOOKKEEPING = frozenset({"id", "userId", "active", "applyExisting", "config"})
 # Configuration keys that are the definition's own keys, not settings.
 _OWN_KEYS = {"name": "name", "type": "type", "isDefault": "default"}
 # Not exported as settings: written as the definition's own keys, or bookkeeping.
 _NOT_SETTINGS = frozenset({"name", "type", "isDefault", "applyExisting", "id", "userId", "active",
-                           NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY})
+                           NOTIFICATION_ID_KEY, NOTIFICATION_OWNER_KEY, NOTIFICATION_PROJECT_KEY})
 
 
 SettingValue = str | bool | int | float | None
@@ -46,11 +48,12 @@ class NotificationDef(Strict):
         default_factory=dict, description="The provider's fields, as Uptime Kuma names them; secrets as ${NAME}.")
 
 
-def notification_fields(notification: NotificationDef, owner_tag: str) -> KumaFields:
+def notification_fields(notification: NotificationDef, owner: Owner) -> KumaFields:
     """The configuration `addNotification` saves: the provider settings plus identity."""
     values: dict[str, Any] = {"name": notification.name, "type": notification.type,
                               "isDefault": notification.default, **notification.settings,
-                              NOTIFICATION_ID_KEY: notification.id, NOTIFICATION_OWNER_KEY: owner_tag}
+                              NOTIFICATION_ID_KEY: notification.id, NOTIFICATION_OWNER_KEY: owner.tag,
+                              NOTIFICATION_PROJECT_KEY: owner.project}
     sensitive = {key for key, value in notification.settings.items() if secrets.has_reference(value)}
     return KumaFields(values, frozenset(sensitive))
 
@@ -70,14 +73,15 @@ class Notifications(Kind):
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
         return client.notifications()  # type: ignore[no-any-return]
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
-        """Notifications as listed; ours carry our owner tag and their id in the configuration
-        (one whose configuration does not parse is simply not ours)."""
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
+        """Notifications as listed; ours carry our owner tag, project and their id in the
+        configuration (one whose configuration does not parse is simply nobody's)."""
         live = []
         for row in rows:
             config = configuration(row)
-            owner = owned_id(config, owner_tag)
-            live.append(Live(int(row["id"]), str(row.get("name", "")), owner, config, self.name))
+            marker = whose(config, owner)
+            live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, config, self.name, marker.replaces,
+                             marker.foreign))
         return live
 
     def refs(self, live: Sequence[Live]) -> dict[int, str]:
@@ -90,7 +94,7 @@ class Notifications(Kind):
             return wanted
         for notification in self.defined(resolving.sources):
             wanted.desired.append(desired_from(notification.value.id,
-                                               notification_fields(notification.value, resolving.owner_tag),
+                                               notification_fields(notification.value, resolving.owner),
                                                resolving.environ, self.name))
         return wanted
 
@@ -117,8 +121,8 @@ class Notifications(Kind):
         rows = exporting.with_references(rows)
         # Owned ones keep their definition ids: they claim them before any name becomes a slug.
         ids = exporting.ids.setdefault(self.name, {})
-        for row in sorted(rows, key=lambda row: owned_id(configuration(row), exporting.owner_tag) is None):
-            ids[int(row["id"])] = exporting.unique(str(owned_id(configuration(row), exporting.owner_tag)
+        for row in sorted(rows, key=lambda row: marked_id(configuration(row), exporting.owner_tag) is None):
+            ids[int(row["id"])] = exporting.unique(str(marked_id(configuration(row), exporting.owner_tag)
                                                        or row.get("name", "")))
         documents = [export_row(row, ids[int(row["id"])], exporting) for row in rows]
         if documents:
@@ -134,10 +138,20 @@ def configuration(row: Mapping[str, Any]) -> dict[str, Any]:
     return config if isinstance(config, dict) else {}
 
 
-def owned_id(config: Mapping[str, Any], owner_tag: str) -> str | None:
-    """The definition id of a notification this project owns, else None."""
-    owner = config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == owner_tag else None
-    return str(owner) if owner else None
+def whose(config: Mapping[str, Any], owner: Owner) -> Whose:
+    """This project's, another project's, or nobody's: the marker in the configuration, read
+    as a monitor's tag value is (kinds.ownership)."""
+    definition_id = config.get(NOTIFICATION_ID_KEY)
+    if config.get(NOTIFICATION_OWNER_KEY) != owner.tag or not definition_id:
+        return Whose()
+    project = config.get(NOTIFICATION_PROJECT_KEY)
+    return owner.read(f"{project}/{definition_id}" if project else str(definition_id))
+
+
+def marked_id(config: Mapping[str, Any], owner_tag: str) -> str | None:
+    """The definition id any project's marker gives a notification (what export names it by)."""
+    definition_id = config.get(NOTIFICATION_ID_KEY) if config.get(NOTIFICATION_OWNER_KEY) == owner_tag else None
+    return str(definition_id) if definition_id else None
 
 
 def export_row(row: Mapping[str, Any], definition_id: str, exporting: Exporting) -> dict[str, Any]:

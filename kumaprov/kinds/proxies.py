@@ -17,6 +17,7 @@ from pydantic import Field
 from kumaprov import secrets
 from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Live
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import desired_from, save_whole
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.fields import KumaFields
@@ -78,7 +79,7 @@ class Proxies(Kind):
     def read(self, client: Any, need: Any) -> list[dict[str, Any]]:
         return client.listed("proxyList") if need else []
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         """Proxies as listed, each called by its address (Uptime Kuma gives them no name)."""
         return [Live(int(row["id"]), address(row.get("protocol"), row.get("host"), row.get("port")),
                      address(row.get("protocol"), row.get("host"), row.get("port")), dict(row), self.name)

@@ -20,6 +20,7 @@ from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, 
 from kumaprov.kinds.changes import Action, Live
 from kumaprov.kinds.common import desired_from, save_whole
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.ownership import Owner
 from kumaprov.model.fields import KumaFields
 from kumaprov.model.monitors import Strict
 from kumaprov.versions import REMOTE_BROWSERS_SINCE as SINCE
@@ -60,7 +61,7 @@ class RemoteBrowsers(Kind):
             return []
         return client.listed("remoteBrowserList")  # type: ignore[no-any-return]
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         return [Live(int(row["id"]), str(row.get("name", "")), str(row.get("name", "")), dict(row), self.name)
                 for row in rows if "id" in row]
 

@@ -25,6 +25,7 @@ from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Live, Update
 from kumaprov.kinds.common import desired_from
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.ownership import Owner
 from kumaprov.model.fields import KumaFields
 from kumaprov.model.monitors import Strict
 
@@ -93,7 +94,7 @@ class Settings(Kind):
     def read(self, client: Any, need: Any) -> dict[str, Any] | None:
         return dict(client.call("getSettings")["data"]) if need else None
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         return [] if rows is None else [Live(0, ID, ID, dict(rows), self.name)]
 
     def desired(self, resolving: Resolving) -> Wanted:

@@ -19,6 +19,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import edited, without_defaults
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.model.monitors import Slug, Strict
@@ -138,7 +139,7 @@ class StatusPages(Kind):
         return rows, {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows
                       if need is ALL or row.get("slug") in need}
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         listed, groups = rows
         return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
                      live_fields(row, groups.get(str(row["slug"]), ()), refs.of("monitor")), self.name)

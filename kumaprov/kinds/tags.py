@@ -10,6 +10,7 @@ from pydantic import Field
 
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Create, Desired, Live, Update
+from kumaprov.kinds.ownership import Owner
 from kumaprov.model.monitors import Strict
 
 DEFAULT_TAG_COLOR = "#6B7280"  # a tag monitors use that the files give no colour
@@ -52,7 +53,7 @@ class Tags(Kind):
             return client.tags()  # type: ignore[no-any-return]
         return list(listed.values())
 
-    def live(self, rows: Any, refs: ServerRefs, owner_tag: str) -> list[Live]:
+    def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         return [Live(int(row["id"]), str(row["name"]), str(row["name"]),
                      {"name": row["name"], "color": row.get("color")}, self.name) for row in rows]
 

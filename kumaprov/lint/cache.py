@@ -106,9 +106,10 @@ def _unchanged(path: Path, stamp: list[Any]) -> bool:
 
 def _item(problem: Problem) -> dict[str, Any]:
     return {"position": list(problem.position), "code": problem.code, "message": problem.message,
-            "severity": problem.severity.value, "via": [list(v) for v in problem.via]}
+            "severity": problem.severity.value, "via": [list(v) for v in problem.via],
+            "environment": problem.environment}
 
 
 def _problem(item: dict[str, Any]) -> Problem:
     return Problem(Position(*item["position"]), item["code"], item["message"], Severity(item["severity"]),
-                   tuple(Position(*v) for v in item["via"]))
+                   tuple(Position(*v) for v in item["via"]), item.get("environment"))

@@ -40,6 +40,7 @@ def problems_json(problems: Sequence[Problem], files: int) -> str:
                 "severity": p.severity.value,
                 "message": p.message,
                 "via": [str(v) for v in p.via],
+                **({"environment": p.environment} if p.environment is not None else {}),
             }
             for p in problems
         ],
@@ -61,7 +62,7 @@ def problems_github(problems: Sequence[Problem], files: int) -> str:
         via = "".join(f" (used at {v})" for v in p.via)
         props = (f"file={github_escape(p.position.file, property_value=True)},line={p.position.line},"
                  f"col={p.position.column},title={p.code}")
-        lines.append(f"::{level} {props}::{github_escape(p.message + via)}")
+        lines.append(f"::{level} {props}::{github_escape(p.in_environment() + p.message + via)}")
     lines.append(_summary(problems, files))
     return "\n".join(lines)
 

@@ -6,7 +6,7 @@ import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import versions
@@ -68,6 +68,8 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     context = LintContext(lines, loaded.entries, project.owner_tag, SampleFiles(guard, builtin_guard()),
                           defined=loaded.defined, written=loaded.written, variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
+    if project.environment is not None:  # say whose problem it is: each environment is linted apart
+        problems = [replace(problem, environment=project.environment.name) for problem in problems]
     REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
@@ -78,3 +80,20 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     inputs = [p for p in [*loaded.files, *templates, *context.samples.paths(), *([project.file] if project.file else [])]
               if guard.contains(p)] + [*used, *context.samples.builtin_paths()]
     return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs, loaded.template_uses)
+
+
+def lint_environments(project: Project, paths: Sequence[Path] | None = None, target: str | None = None) -> LintResult:
+    """Lint each environment of the project in turn (each with its own target, defaults and
+    template variables), every problem tagged with the environment it was found in: a problem
+    in two environments is reported twice, once for each. One environment chosen, or none
+    declared: the plain lint."""
+    if not project.environments or project.environment is not None:
+        return lint(project, paths, target)
+    results = [(env.name, lint(project.select(env.name), paths, target)) for env in project.environments]
+    problems = [problem for _, result in results for problem in result.problems]
+    problems.sort(key=Problem.sort_key)  # stable: the environments' order within one place
+    first = results[0][1]
+    return LintResult(first.definitions, first.defined, problems,
+                      list(dict.fromkeys(path for _, result in results for path in result.files)),
+                      list(dict.fromkeys(path for _, result in results for path in result.inputs)),
+                      list(dict.fromkeys(use for _, result in results for use in result.template_uses)))

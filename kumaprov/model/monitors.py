@@ -121,6 +121,9 @@ class MonitorBase(Strict):
     # Checked by lint (lint/checks/alerts.py), which names the exact key of a bad alert; never
     # sent to the server. Its JSON Schema comes from kumaprov.alerts.spec (definitions/jsonschema.py).
     alerts: dict[str, Any] | None = Field(None, description="Prometheus alerts on this monitor, by name.")
+    # Read by the loader, which leaves the monitor out of every other environment; never sent.
+    environments: list[Slug] | None = Field(
+        None, description="The environments of kumaprov.yaml this monitor exists in (unset: every one).")
 
 
 class HttpMonitor(MonitorBase):

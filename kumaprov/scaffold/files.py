@@ -18,10 +18,14 @@ WORKFLOW_PATH = ".github/workflows/kumaprov.yml"
 SERVER_SECRETS = ("KUMA_URL", "KUMA_TOKEN", "KUMA_USERNAME", "KUMA_PASSWORD")
 
 
-def project_file(target: str, variables: Sequence[str]) -> str:
+def project_file(target: str, variables: Sequence[str], project: str) -> str:
     listed = ", ".join(variables)
     return f"""\
 # kumaprov project file. `kumaprov lint`, `kumaprov diff` and `kumaprov sync` read it.
+
+# This project's name on the server: every object it creates records it, and other projects
+# syncing to the same Uptime Kuma never touch them. Keep it when the repository moves.
+project: {project}
 
 # The Uptime Kuma version your server runs: lint checks queries, intervals and fields
 # against it (diff and sync always use the version the server reports).

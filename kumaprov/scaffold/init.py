@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kumaprov import __version__
+from kumaprov.kinds.ownership import default_project
 from kumaprov.definitions import jsonschema, templatedoc
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import TemplateSearch
@@ -72,7 +73,7 @@ def compose(root: Path, choices: Choices) -> tuple[dict[str, str], list[str], st
     env_names = list(dict.fromkeys([*(str(variables[v]) for v in doc.env_vars if v in variables), *doc.env_names]))
     requirement = choices.requirement or default_requirement()
     files = {
-        "kumaprov.yaml": scaffold_files.project_file(choices.target, env_names),
+        "kumaprov.yaml": scaffold_files.project_file(choices.target, env_names, default_project(root)),
         f"monitors/{_slug(str(variables['id']))}.yaml": scaffold_files.monitor_file(
             choices.template, doc.summary, variables),
         scaffold_files.SCHEMA_PATH: jsonschema.dumps() + "\n",

@@ -20,6 +20,7 @@ from kumaprov.definitions.project import Project
 from kumaprov.errors import InvalidDefinitions
 from kumaprov.kinds.changes import Live
 from kumaprov.kinds.monitors import MONITORS
+from kumaprov.kinds.ownership import Owner
 from kumaprov.lint.checks.alerts import locator
 from kumaprov.lint.run import lint
 from kumaprov.problems import Problem
@@ -93,8 +94,8 @@ def not_on_server(definitions: Sequence[Definition], ids: Mapping[str, int],
             for definition, _ in alerted(definitions) if definition.id not in ids]
 
 
-def live_monitors(client: KumaClient, owner_tag: str) -> list[Live]:
-    return MONITORS.live(MONITORS.read(client, True), server_refs([], owner_tag), owner_tag)
+def live_monitors(client: KumaClient, owner: Owner) -> list[Live]:
+    return MONITORS.live(MONITORS.read(client, True), server_refs([], owner.tag), owner)
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def after_sync(request: RuleRequest, project: Project, paths: Sequence[Path] | N
     if line.has_monitor_id and planned.plan.creates:
         # A fresh read: the login-time list predates the creates.
         with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
-            ids = server_ids(live_monitors(fresh, project.owner_tag))
+            ids = server_ids(live_monitors(fresh, project.owner))
     content = rule_file(definitions, line, request.settings, ids)
     changes = rulefile.changes(rulefile.read(request.out), content)
     rulefile.write(request.out, rulefile.render(content, comments(line)))

@@ -16,6 +16,7 @@ from typing import Any
 from kumaprov.errors import KumaprovError
 from kumaprov.kinds.base import Applying
 from kumaprov.kinds.changes import Action, Create, Plan, Update, action_kind
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.registry import BY_NAME, REFERENCE_FIELDS
 from kumaprov.versions import ServerLine
 
@@ -41,12 +42,12 @@ def describe(action: Action) -> str:
     return f"delete {kind}{action.live.owner or action.live.name} (#{action.live.kuma_id})"
 
 
-def apply(plan: Plan, writer: Any, owner_tag: str, line: ServerLine,
+def apply(plan: Plan, writer: Any, owner: Owner, line: ServerLine,
           progress: Callable[[str], None] = lambda _: None) -> ApplyReport:
     """`writer`: the adapter (server.client.KumaClient); each kind makes its own calls."""
     actions: list[Action] = [*plan.creates, *plan.updates, *plan.deletes]
     report = ApplyReport()
-    applying = Applying(writer, owner_tag, line, plan.kuma_ids, REFERENCE_FIELDS)
+    applying = Applying(writer, owner, line, plan.kuma_ids, REFERENCE_FIELDS)
     for index, action in enumerate(actions):
         try:
             BY_NAME[action_kind(action)].write(action, applying)

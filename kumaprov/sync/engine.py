@@ -17,10 +17,12 @@ from kumaprov.definitions.project import Project
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.kinds.changes import Delete, Live, Plan
 from kumaprov.kinds.monitors import MONITORS
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.registry import KINDS
 from kumaprov.lint.run import LintResult, lint
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem, Severity
+from kumaprov.secrets import REDACTOR
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.server.totp import totp_now
 from kumaprov.sync import savedplan
@@ -47,6 +49,23 @@ def connection_from(url: str | None, environ: Mapping[str, str], timeout: float 
     credentials = Credentials(environ.get("KUMA_USERNAME"), environ.get("KUMA_PASSWORD"),
                               environ.get("KUMA_TOKEN") or None, totp)
     return Connection(url, credentials, timeout)
+
+
+def connection_for(project: Project, url: str | None, environ: Mapping[str, str], timeout: float = 15.0) -> Connection:
+    """The server of the project's environment, from that environment's own variables (and
+    its `url:`); without environments, KUMA_URL and the other KUMA_* variables."""
+    for environment in project.environments:  # every environment's, not only this run's
+        for name, value in environment.connection_environ(environ).items():
+            if name != "KUMA_URL":
+                REDACTOR.add(value, environment.variable(name))  # masked whatever its length or name
+    chosen = project.environment
+    if chosen is None:
+        return connection_from(url, environ, timeout)
+    mapped = chosen.connection_environ(environ)
+    if not (url or mapped.get("KUMA_URL")):
+        raise UsageError(f"no server for environment '{chosen.name}': set {chosen.variable('KUMA_URL')}, "
+                         "give it a `url:` in kumaprov.yaml, or pass --url")
+    return connection_from(url, mapped, timeout)
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,7 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     result = linted if linted is not None and _covers(project, line) else lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
     rows = snapshot(client, needs(result))  # the only reads; pure from here to the plan
-    plan, everything, problems = plan_from(result, rows, env, line, project.owner_tag, adopt=adopt, prune=prune)
+    plan, everything, problems = plan_from(result, rows, env, line, project.owner, adopt=adopt, prune=prune)
     _fail_on_errors(problems, len(result.files))
     return Planned(plan, line, len(result.files), everything)
 
@@ -85,23 +104,23 @@ def saved_plan(client: KumaClient, project: Project, document: object,
                environ: Mapping[str, str] | None = None) -> Planned:
     """The plan saved by `diff --out`, checked against the server as it is now."""
     line = versions.server_line(client.version)
-    live = interpret(snapshot(client, needs_for_saved(document)), project.owner_tag)
+    live = interpret(snapshot(client, needs_for_saved(document)), project.owner)
     everything = [item for kind in KINDS for item in live[kind.name]]
     plan = savedplan.from_document(document, client.url, everything, os.environ if environ is None else environ)
     return Planned(plan, line, 0, everything)
 
 
-def sync(client: KumaClient, planned: Planned, owner_tag: str, allow_mass_delete: bool,
+def sync(client: KumaClient, planned: Planned, owner: Owner, allow_mass_delete: bool,
          progress: Callable[[str], None]) -> ApplyReport:
     check_deletion_guard(planned.plan, allow_mass_delete)
-    report = apply(planned.plan, client, owner_tag, planned.line, progress)
+    report = apply(planned.plan, client, owner, planned.line, progress)
     if report.ok and planned.plan.creates:
         created = {create.desired.id for create in planned.plan.creates}
-        converge(client, owner_tag, created, report, progress)
+        converge(client, owner, created, report, progress)
     return report
 
 
-def converge(client: KumaClient, owner_tag: str, ids: set[str], report: ApplyReport,
+def converge(client: KumaClient, owner: Owner, ids: set[str], report: ApplyReport,
              progress: Callable[[str], None]) -> None:
     """Remove what a concurrent sync created for the same ids.
 
@@ -116,7 +135,7 @@ def converge(client: KumaClient, owner_tag: str, ids: set[str], report: ApplyRep
     try:
         with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
             rows = MONITORS.read(fresh, True)
-            duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner_tag), owner_tag), ids)
+            duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner.tag), owner), ids)
             for delete in duplicates:
                 fresh.delete_monitor(delete.live.kuma_id)
                 report.applied.append(_converged(delete))

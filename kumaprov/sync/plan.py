@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from kumaprov.errors import PlanRefused
 from kumaprov.kinds.base import Kind, ServerRefs, Wanted
 from kumaprov.kinds.changes import Change, Create, Delete, Desired, Live, Plan, Update
+from kumaprov.kinds.ownership import moved
 from kumaprov.kinds.registry import BY_NAME, KINDS, REFERENCE_FIELDS
 
 
@@ -29,7 +30,7 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
             owned[monitor.owner].append(monitor)
     unowned_by_name: dict[str, list[Live]] = defaultdict(list)
     for monitor in live:
-        if monitor.owner is None:
+        if monitor.owner is None and monitor.foreign is None:  # another project's is never adopted
             unowned_by_name[monitor.name].append(monitor)
 
     creates: list[Create] = []
@@ -47,8 +48,8 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         if current is None:
             creates.append(Create(want))
             continue
-        adopting = current.owner is None
-        if adopting:
+        adopting = current.owner is None or current.replaces is not None  # it gets the project's marker
+        if current.owner is None:
             unowned_by_name[want.name].remove(current)  # one definition per adopted object
         changes = diff_fields(want, current, refs)
         if changes or adopting:
@@ -56,7 +57,8 @@ def make_plan(desired: Sequence[Desired], live: Sequence[Live], *, adopt: bool =
         else:
             unchanged.append(want)
 
-    leftovers = [m for monitors in owned.values() for m in monitors]
+    # Another project's objects this one takes over (adopt_from) only when it defines them.
+    leftovers = [m for monitors in owned.values() for m in monitors if not moved(m.replaces)]
     if prune:
         deletes.extend(Delete(m) for m in leftovers)
     return Plan(tuple(parents_first(creates)), tuple(updates), tuple(children_first(deletes, live)),

@@ -85,7 +85,9 @@ def plan_text(plan: Plan) -> str:
                      f"{_show(update.desired.name)}")
         lines.extend(_change_text(change, update.desired) for change in update.changes)
         lines.extend(_notes(plan, update.desired))
-        if update.adopt:
+        if update.adopt and update.live.replaces is not None:
+            lines.append(f"    (its marker {update.live.replaces!r} becomes this project's)")
+        elif update.adopt:
             lines.append("    (takes the ownership tag; kumaprov manages it from now on)")
     for delete in plan.deletes:
         live = delete.live

@@ -16,9 +16,11 @@ from typing import Any
 from kumaprov import secrets
 from kumaprov.kinds.base import Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Live, Plan
+from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.registry import KINDS
 from kumaprov.plaintext import strings
 from kumaprov.problems import Problem, has_errors
+from kumaprov.sync.collisions import collisions
 from kumaprov.sync.plan import combine, plan_kind, server_refs
 from kumaprov.sync.words import notes
 from kumaprov.versions import ServerLine
@@ -26,41 +28,42 @@ from kumaprov.versions import ServerLine
 MISSING_VARIABLE = "KP403"
 
 
-def plan_from(sources: Any, rows: Mapping[str, Any], environ: Mapping[str, str], line: ServerLine, owner_tag: str,
+def plan_from(sources: Any, rows: Mapping[str, Any], environ: Mapping[str, str], line: ServerLine, owner: Owner,
               *, adopt: bool = False, prune: bool = True) -> tuple[Plan, list[Live], list[Problem]]:
     """The plan for these definitions against a snapshot: live, then desired (every reference
     checked, every variable resolved), then each kind's plan in registry order (`combine`
     reverses it for deletes), with the notes a reviewer needs (sync/words). With an error
-    among the problems nothing is planned."""
-    live = interpret(rows, owner_tag)
+    among the problems (a collision with another project's object is one) nothing is planned."""
+    live = interpret(rows, owner)
     everything = [item for kind in KINDS for item in live[kind.name]]
-    wanted, problems = resolve(sources, live, environ, line, owner_tag)
+    wanted, problems = resolve(sources, live, environ, line, owner)
+    problems += collisions(KINDS, wanted, live, sources)
     if has_errors(problems):
         return Plan(), everything, problems
-    refs = server_refs(everything, owner_tag)
+    refs = server_refs(everything, owner.tag)
     plan = combine(*(plan_kind(kind, wanted[kind.name], live[kind.name], refs, adopt=adopt, prune=prune)
                      for kind in KINDS))
     plan = replace(plan, notes=notes(plan, everything, sources.definitions, sources.template_uses))
     return plan, everything, problems
 
 
-def interpret(snapshot: Mapping[str, Any], owner_tag: str) -> dict[str, list[Live]]:
+def interpret(snapshot: Mapping[str, Any], owner: Owner) -> dict[str, list[Live]]:
     """Every kind's live objects, in registry order (a kind whose values name monitors
     sees the references of the kinds before it)."""
     live: dict[str, list[Live]] = {}
-    refs = ServerRefs(owner_tag=owner_tag)
+    refs = ServerRefs(owner_tag=owner.tag)
     for kind in KINDS:
         if kind.reads_refs:
-            refs = server_refs([item for items in live.values() for item in items], owner_tag)
-        live[kind.name] = kind.live(snapshot[kind.name], refs, owner_tag)
+            refs = server_refs([item for items in live.values() for item in items], owner.tag)
+        live[kind.name] = kind.live(snapshot[kind.name], refs, owner)
     return live
 
 
 def resolve(sources: Any, live: Mapping[str, Sequence[Live]], environ: Mapping[str, str], line: ServerLine,
-            owner_tag: str) -> tuple[dict[str, Wanted], list[Problem]]:
+            owner: Owner) -> tuple[dict[str, Wanted], list[Problem]]:
     """What the files want of each kind, and every problem found on the way."""
     missing = {kind.name: missing_variables(kind.env_entries(sources), environ) for kind in KINDS}
-    resolving = Resolving(sources, line, environ, owner_tag, live, missing, KINDS)
+    resolving = Resolving(sources, line, environ, owner, live, missing, KINDS)
     problems: list[Problem] = []
     for kind in KINDS:
         resolving.wanted[kind.name] = kind.desired(resolving)

@@ -35,7 +35,7 @@ def notes(plan: Plan, live: Sequence[Live], definitions: Sequence[Definition],
     found: dict[tuple[str, str], tuple[str, ...]] = {}
     unmanaged: dict[str, list[int]] = {}
     for item in live:
-        if item.kind == "monitor" and item.owner is None:
+        if item.kind == "monitor" and item.owner is None and item.foreign is None:
             unmanaged.setdefault(item.name, []).append(item.kuma_id)
     for create in plan.creates:
         same = unmanaged.get(create.desired.name) if create.desired.kind == "monitor" else None
