@@ -107,3 +107,28 @@ def test_token_refuses_to_print_into_a_ci_log(tmp_path: Path, monkeypatch: pytes
     assert result.exit_code == 2
     assert "job log" in result.stderr and "--out FILE" in result.stderr
     assert result.stdout == ""
+
+
+def test_token_of_an_environment_logs_in_with_its_own_variables(kuma_server: LocalKuma, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kumaprov.yaml").write_text("environments:\n  staging:\n    credentials: STG\n")
+    env = {"STG_KUMA_URL": kuma_server.url, "STG_KUMA_USERNAME": kuma_server.username,
+           "STG_KUMA_PASSWORD": kuma_server.password, "STG_KUMA_TOKEN": "a stale token, ignored",
+           "KUMA_URL": "http://127.0.0.1:9", "CI": ""}
+
+    unnamed = CliRunner().invoke(main, ["token"], env=env, catch_exceptions=False)
+    assert unnamed.exit_code == 2 and "pass --env NAME" in unnamed.stderr
+
+    printed = CliRunner().invoke(main, ["token", "--env", "staging"], env=env, catch_exceptions=False)
+    assert printed.exit_code == 0, printed.output
+    (tmp_path / "monitors").mkdir()
+    diff = CliRunner().invoke(main, ["diff", "--env", "staging"],
+                              env={"STG_KUMA_URL": kuma_server.url, "STG_KUMA_TOKEN": printed.stdout.strip()},
+                              catch_exceptions=False)
+    assert diff.exit_code == 0, diff.output
+    exported = CliRunner().invoke(main, ["export", "--env", "staging", "--out", "exported.yaml"],
+                                  env={"STG_KUMA_URL": kuma_server.url, "STG_KUMA_TOKEN": printed.stdout.strip()},
+                                  catch_exceptions=False)
+    assert exported.exit_code == 0, exported.output
+    assert "monitors:" in (tmp_path / "exported.yaml").read_text()

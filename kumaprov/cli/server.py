@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -185,9 +186,10 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
               show_default=True, help="File to write; an existing file is never overwritten.")
 @click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
               help="Seconds to wait for the server, connecting included.")
+@ENV
 @click.pass_context
 @fail_cleanly
-def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float) -> None:
+def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float, environment: str | None) -> None:
     """Write the monitors and notifications of a live instance as definition files."""
     from kumaprov.sync import engine
     from kumaprov.sync.export import counts, export, render
@@ -195,13 +197,13 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
 
     from kumaprov.lint.run import lint
 
-    project = _project(ctx)
+    project = _project(ctx, environment, one=True)
     if out.exists():
         raise UsageError(f"{out} exists; kumaprov export never overwrites a file (choose another --out)")
     # Only for what it learns on the way: the variables the project's files reference, whose
     # values the server now holds and the exported file must carry as references.
     lint(project)
-    with engine.session(engine.connection_from(url, os.environ, timeout)) as client:
+    with engine.session(engine.connection_for(project, url, os.environ, timeout)) as client:
         rows = snapshot(client, needs_all())
     result = export(rows, project.owner_tag)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -221,10 +223,14 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
               help="Write the token to FILE (mode 0600, never over an existing file) instead of printing it.")
 @click.option("--timeout", type=TIMEOUT, default=15.0, show_default=True,
               help="Seconds to wait for the server, connecting included.")
+@ENV
+@click.pass_context
 @fail_cleanly
-def token_command(url: str | None, out: Path | None, timeout: float) -> None:
+def token_command(ctx: click.Context, url: str | None, out: Path | None, timeout: float,
+                  environment: str | None) -> None:
     """Log in with KUMA_USERNAME and KUMA_PASSWORD (and KUMA_TOTP or KUMA_TOTP_SECRET) and
     print a login token for KUMA_TOKEN: `kumaprov token | gh secret set KUMA_TOKEN`.
+    With --env, the environment's own <PREFIX>_KUMA_* variables and its token.
 
     The token lasts until the password changes, needs no 2FA code, and logging in with it is
     not rate limited."""
@@ -235,9 +241,10 @@ def token_command(url: str | None, out: Path | None, timeout: float) -> None:
         raise UsageError("CI is set: the token would be printed into the job log; use --out FILE")
     if out is not None and out.exists():
         raise UsageError(f"{out} exists; kumaprov token never overwrites a file")
+    connection = engine.connection_for(_project(ctx, environment, one=True), url, os.environ, timeout)
     # A password login: the token is the one the server issues for it, not one passed in.
-    environ = {key: value for key, value in os.environ.items() if key != "KUMA_TOKEN"}
-    with engine.session(engine.connection_from(url, environ, timeout)) as client:
+    password_login = replace(connection, credentials=replace(connection.credentials, token=None))
+    with engine.session(password_login) as client:
         token = client.token
     if not token:
         raise KumaprovError("the server answered the login without a token")
