@@ -20,6 +20,7 @@ from kumaprov.kinds.monitor_export import export_monitors
 from kumaprov.kinds.monitor_refs import as_reference, owner_of
 from kumaprov.kinds.monitor_writes import write
 from kumaprov.model.fields import kuma_fields, sendable
+from kumaprov.model.http_auth import MTLS_FIELDS, NTLM_FIELDS, OAUTH_FIELDS
 from kumaprov.model.monitors import COMMON_NAMES
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem
@@ -28,7 +29,11 @@ UNKNOWN_NOTIFICATION = "KP405"
 # Server fields no table maps one to one, by the file key they come from (model.fields).
 _COMPUTED = {"authMethod": "basic_auth", "basic_auth_user": "basic_auth.username",
              "basic_auth_pass": "basic_auth.password", "notificationIDList": "notifications", "parent": "parent",
-             "tags": "tags", "name": "name", "type": "type"}
+             "tags": "tags", "name": "name", "type": "type", "bearer_token": "bearer_token",
+             "oauth_scopes": "oauth2.scopes",
+             **{kuma: f"oauth2.{key}" for key, kuma in OAUTH_FIELDS.items()},
+             **{kuma: f"mtls.{key}" for key, kuma in MTLS_FIELDS.items()},
+             **{kuma: f"ntlm.{key}" for key, kuma in NTLM_FIELDS.items() if key in ("domain", "workstation")}}
 
 
 class Monitors(Kind):
