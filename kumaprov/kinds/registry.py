@@ -20,8 +20,8 @@ KINDS: tuple[Kind, ...] = (
     PROXIES,
     NOTIFICATIONS,
     MONITORS,
+    STATUS_PAGES,  # before the windows shown on them
     MAINTENANCE,
-    STATUS_PAGES,
 )
 
 BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
