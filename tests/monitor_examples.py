@@ -143,7 +143,8 @@ EVERY_2X_TYPE = """\
          command: '{"ping": 1}', query: ok, expected_value: "1"}
       - {id: fast, name: Fast, type: port, interval: 10, retry_interval: 5, hostname: 127.0.0.1, port: 9}
       - {id: bearer, name: Bearer, type: http, interval: 3600, url: "http://127.0.0.1:9/", bearer_token: "${SECRET}",
-         ip_family: ipv4, cache_bust: true, save_response: true, save_error_response: false, response_max_length: 2048}
+         ip_family: ipv4, cache_bust: true, save_response: true, save_error_response: false, response_max_length: 2048,
+         domain_expiry_notification: false}
       - {id: oauth-audience, name: OAuth audience, type: http, interval: 3600, url: "http://127.0.0.1:9/",
          oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${SECRET}",
                   audience: "https://api.test"}}

@@ -38,7 +38,7 @@ API = {"id": 2, "name": "API", "type": "http", "description": "", "interval": 60
        "basic_auth_pass": None, "proxyId": None, "notificationIDList": {},
        # The HTTP fields 2.x releases list (the LINE is 2.5.3), at the server's defaults.
        "cacheBust": False, "ipFamily": None, "saveResponse": False, "saveErrorResponse": True,
-       "responseMaxLength": 1024,
+       "responseMaxLength": 1024, "domainExpiryNotification": True,
        "tags": [{"tag_id": 3, "monitor_id": 2, "name": OWNER, "value": "api", "color": "#2563EB"},
                 {"tag_id": 4, "monitor_id": 2, "name": "env", "value": "prod", "color": "#059669"}]}
 

@@ -77,7 +77,7 @@ EVERY_2X_UPDATES: dict[str, dict[str, Any]] = {
     "mongo-query": {"query": "ok2", "expected_value": "0"},
     "fast": {"interval": 15},
     "bearer": {"bearer_token": "${SECRET}-2", "ip_family": "ipv6", "cache_bust": False, "save_response": False,
-               "save_error_response": True, "response_max_length": 512},
+               "save_error_response": True, "response_max_length": 512, "domain_expiry_notification": True},
     "oauth-audience": {"oauth2": {"token_url": "http://127.0.0.1:9/token", "client_id": "kuma",
                                   "client_secret": "${SECRET}", "audience": "https://api2.test"}},
     "query-retry": {"retry_only_on_status_code_failure": False},
@@ -162,6 +162,7 @@ def test_every_2x_type_and_field_is_created_updated_and_deleted(ws: Workspace, k
     assert (live["bearer"]["ipFamily"], live["bearer"]["cacheBust"], live["bearer"]["responseMaxLength"]) == (
         "ipv4", True, 2048)
     assert (live["bearer"]["saveResponse"], live["bearer"]["saveErrorResponse"]) == (True, False)
+    assert live["bearer"]["domainExpiryNotification"] is False
     assert live["oauth-audience"]["oauth_audience"] == "https://api.test"
     assert live["query-retry"]["retryOnlyOnStatusCodeFailure"] is True
 

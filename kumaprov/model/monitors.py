@@ -127,6 +127,8 @@ class HttpMonitor(MonitorBase):
                                   description="Request timeout in seconds (default: 48, at most 80% of the interval).")
     ignore_tls: bool = False
     expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
+    domain_expiry_notification: bool = Field(
+        True, description="Notify before the domain name expires (looked up over RDAP; 2.1.0-beta.1 or newer).")
     basic_auth: BasicAuth | None = None
     oauth2: OAuth2 | None = Field(None, description="OAuth 2.0 client credentials (authMethod oauth2-cc).")
     ntlm: Ntlm | None = Field(None, description="NTLM authentication.")
@@ -149,11 +151,12 @@ class HttpMonitor(MonitorBase):
         "accepted_status_codes": "accepted_statuscodes", "max_redirects": "maxredirects", "timeout": "timeout",
         "ignore_tls": "ignoreTls", "expiry_notification": "expiryNotification", "ip_family": "ipFamily",
         "cache_bust": "cacheBust", "save_response": "saveResponse", "save_error_response": "saveErrorResponse",
-        "response_max_length": "responseMaxLength"}
+        "response_max_length": "responseMaxLength", "domain_expiry_notification": "domainExpiryNotification"}
     # Read from upstream server.js (editMonitor) at each 2.x tag; model.fields sends a field
     # only to servers that have it, lint (KP307) refuses it for older targets.
     field_min_versions: ClassVar[dict[str, str]] = {
         "cache_bust": "2.0.0-beta.0", "ip_family": "2.0.0-beta.4", "oauth2.audience": "2.0.0-beta.4",
+        "domain_expiry_notification": "2.1.0-beta.1",
         "save_response": "2.1.0-beta.2", "save_error_response": "2.1.0-beta.2",
         "response_max_length": "2.1.0-beta.2", "bearer_token": "2.4.0"}
     secret_fields: ClassVar[frozenset[str]] = AUTH_SECRET_FIELDS
