@@ -116,24 +116,24 @@ def _auth(monitor: Mapping[str, Any], definition_id: str, exporting: Exporting) 
     def secret(name: str, field: str) -> str | None:
         return exporting.secret(definition_id, name) if monitor.get(field) else None
 
-    def block(table: Mapping[str, str], secret_key: str, default: Strict) -> dict[str, Any]:
+    def block(model: type[Strict], table: Mapping[str, str], secret_key: str) -> dict[str, Any]:
         values = {key: monitor.get(kuma) or "" for key, kuma in table.items()}
         values[secret_key] = secret(secret_key, table[secret_key]) or ""
-        defaults = default.model_dump()
+        fields = model.model_fields
         return {key: value for key, value in values.items()
-                if value != defaults.get(key, "") or key in default.model_fields_set}
+                if fields[key].is_required() or value != fields[key].default}
 
     if method == "basic":
         return {"basic_auth": {"username": monitor.get("basic_auth_user") or "",
                                "password": exporting.secret(definition_id, "password")}}
     if method == "oauth2-cc":
-        oauth = block(OAUTH_FIELDS, "client_secret", OAuth2(token_url="https://x", client_id="x", client_secret="x"))
+        oauth = block(OAuth2, OAUTH_FIELDS, "client_secret")
         scopes = str(monitor.get("oauth_scopes") or "").split()
         return {"oauth2": {**oauth, **({"scopes": scopes} if scopes else {})}}
     if method == "ntlm":
-        return {"ntlm": block(NTLM_FIELDS, "password", Ntlm(username="x", password="x"))}
+        return {"ntlm": block(Ntlm, NTLM_FIELDS, "password")}
     if method == "mtls":
-        return {"mtls": block(MTLS_FIELDS, "key", Mtls(cert="x", key="x"))}
+        return {"mtls": block(Mtls, MTLS_FIELDS, "key")}
     if method == "bearer" and monitor.get("bearer_token"):
         return {"bearer_token": exporting.secret(definition_id, "bearer_token")}
     return {}

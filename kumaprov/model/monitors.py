@@ -16,7 +16,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from kumaprov.model.base import Strict
+from kumaprov.model.base import Strict as Strict  # re-exported: every kind's models use it
 from kumaprov.model.http_auth import BasicAuth, Mtls, Ntlm, OAuth2, AUTH_KEYS, AUTH_SECRET_FIELDS
 from kumaprov.versions import MAX_INTERVAL
 
