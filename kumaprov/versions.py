@@ -168,12 +168,10 @@ _OAUTH_POST = Unmanageable(
 
 def _unmanageable(parsed: Version) -> tuple[Unmanageable, ...]:
     found = []
-    if parsed.is_2_0_0_dev:
-        found.append(_OAUTH_POST)
     if (parsed.major, parsed.minor or 0) >= (2, 1):  # SNMP v3 came with 2.1.0; 2.5.3 still lists no username
         found.append(_SNMP_V3)
     if parsed.is_2_0_0_dev:  # kafka_producer_ssl is an INTEGER column, listed as `=== "1"`
-        found.append(_KAFKA_SSL)
+        found += [_KAFKA_SSL, _OAUTH_POST]
     return tuple(found)
 
 

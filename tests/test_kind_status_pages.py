@@ -143,3 +143,13 @@ def test_export_writes_the_newest_pinned_incident() -> None:
     (page,) = result.document["status_pages"]
     assert page["incident"] == {"title": "Payments slow", "content": "Card payments take **minutes**.",
                                 "style": "warning"}
+
+
+def test_a_saved_plan_editing_only_windows_lists_the_pages_for_their_ids() -> None:
+    document = {"updates": [{"kind": "maintenance", "id": "Upgrade"}]}
+    need = STATUS_PAGES.needs_for_saved(document)
+    client = FakeClient(lists={"statusPageList": [ROW]}, groups={"shop": GROUPS})
+    rows = STATUS_PAGES.read(client, need)
+    assert rows == ([ROW], {}) and client.calls == ["statusPageList"]  # no page read beyond the list
+    assert STATUS_PAGES.refs(STATUS_PAGES.live(rows, server_refs([]), OWNER)) == {1: "shop"}
+    assert STATUS_PAGES.needs_for_saved({"updates": []}) == set()

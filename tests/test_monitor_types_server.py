@@ -83,7 +83,7 @@ EVERY_2X_UPDATES: dict[str, dict[str, Any]] = {
     "query-retry": {"retry_only_on_status_code_failure": False},
 }
 TWO_X = pytest.mark.servers(since="2.5.0", because="ntp and pm2 monitors need 2.5.0, the other 2.x types and "
-                                                   "fields 2.0.0-beta.0 to 2.3.0")
+                                                   "fields 2.0.0-beta.0 to 2.4.0")
 
 
 @pytest.fixture
