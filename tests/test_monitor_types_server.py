@@ -245,3 +245,26 @@ def _values(exported: list[dict[str, Any]], example: str) -> dict[str, str]:
                     wanted = source[monitor["id"]][key] if sub is None else source[monitor["id"]][key][sub]
                     values[text_[text_.index("${") + 2:text_.index("}")]] = wanted.replace("${SECRET}", SECRET)
     return values
+
+
+def test_a_monitor_switches_between_auth_methods_and_drops_its_auth(ws: Workspace) -> None:
+    """One monitor through basic auth, OAuth, NTLM and none: each sync edits it once, the next
+    plans nothing, and the server uses the method the file names."""
+    blocks = [
+        'basic_auth: {username: probe, password: "${SECRET}"}',
+        'oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${SECRET}"}',
+        'ntlm: {username: probe, password: "${SECRET}", workstation: KUMA}',
+        "",
+    ]
+    for block in blocks:
+        ws.write(f"""\
+monitors:
+  - {{id: switch, name: Switch, type: http, interval: 3600, url: "http://127.0.0.1:9/", {block}}}
+""".replace(", }", "}"))
+        result = ws.run("sync")
+        assert result.exit_code == 0, result.output
+        assert SECRET not in result.output
+        assert_in_sync(ws, 1)
+    live = ws.managed()["switch"]
+    assert live["authMethod"] in ("", None)
+    assert live["authWorkstation"] == "KUMA"  # the fields of a method taken out stay stored, unused
