@@ -24,6 +24,7 @@ _KNOWN_TOKENS = re.compile(
 _URL_CREDENTIALS = re.compile(r"^[a-z]+://[^/@\s:]+:[^/@\s]+@", re.I)
 # Query parameter names that carry credentials besides those _SECRET_WORDS matches.
 _SECRET_PARAMETERS = {"key", "auth", "sig", "signature", "jwt", "sessionid", "access_key"}
+_PRIVATE_KEY = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")
 _AUTH_SCHEME_ONLY = re.compile(r"^\s*(bearer|basic|token)\s*$", re.I)
 
 
@@ -50,8 +51,10 @@ def plaintext_reason(path: tuple[Any, ...], value: str) -> str | None:
         return f"the body field '{key}' holds a secret in plain text"
     if path == ("steamAPIKey",):  # the one instance setting (kinds/settings.py) that is a credential
         return "the setting 'steamAPIKey' holds a secret in plain text"
-    if key in ("password", "secret"):  # basic_auth, and the credentials of the other monitor types
+    if key in ("password", "secret", "client_secret", "bearer_token"):  # the auth blocks, other types' credentials
         return f"the {key} is written in plain text"
+    if path[:1] == ("mtls",) and key == "key" or _PRIVATE_KEY.search(value):
+        return "a private key is written in plain text"
     if key == "connection_string" and _URL_CREDENTIALS.match(value):
         return "the connection string carries a password in plain text"
     return None

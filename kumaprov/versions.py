@@ -159,12 +159,19 @@ _KAFKA_SSL = Unmanageable(
     "it lists the setting as false whatever was saved, and editMonitor does not change it")
 
 
+# The http family (http, keyword, json-query) shares its auth blocks; a key of a block is dotted.
+_OAUTH_POST = Unmanageable(
+    "http", "oauth2.auth_method", "client_secret_post",
+    "its editMonitor copies oauth_auth_method from the saved monitor instead of the one sent, so the method "
+    "saved at creation can never be changed back (the default, client_secret_basic, is fine)")
+
+
 def _unmanageable(parsed: Version) -> tuple[Unmanageable, ...]:
     found = []
     if (parsed.major, parsed.minor or 0) >= (2, 1):  # SNMP v3 came with 2.1.0; 2.5.3 still lists no username
         found.append(_SNMP_V3)
     if parsed.is_2_0_0_dev:  # kafka_producer_ssl is an INTEGER column, listed as `=== "1"`
-        found.append(_KAFKA_SSL)
+        found += [_KAFKA_SSL, _OAUTH_POST]
     return tuple(found)
 
 

@@ -52,11 +52,16 @@ class FakeClient:
     def __init__(self, *, monitors: Sequence[Mapping[str, Any]] = (), notifications: Sequence[Mapping[str, Any]] = (),
                  tags: Sequence[Mapping[str, Any]] = (), lists: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
                  covered: Mapping[int, list[int]] | None = None,
-                 groups: Mapping[str, list[dict[str, Any]]] | None = None) -> None:
+                 groups: Mapping[str, list[dict[str, Any]]] | None = None,
+                 pages: Mapping[str, dict[str, Any]] | None = None,
+                 shown: Mapping[int, list[int]] | None = None) -> None:
         self.rows = {"monitors": monitors, "notifications": notifications, "tags": tags}
         self.lists = dict(lists or {})  # what the server pushes after login, by event: maintenanceList ...
         self.covered = dict(covered or {})  # window id -> ids of the monitors it covers
-        self.groups = dict(groups or {})  # page slug -> its groups, as the public endpoint lists them
+        # page slug -> what the public endpoint answers (`groups`: only the page's groups)
+        self.pages = {slug: {"publicGroupList": list(g)} for slug, g in (groups or {}).items()}
+        self.pages.update(pages or {})
+        self.shown = dict(shown or {})  # window id -> ids of the status pages that show it
         self.calls: list[str] = []
         self.version = LINE.version
         self.settings: dict[str, Any] = {"primaryBaseURL": "", "keepDataPeriodDays": 180, "checkUpdate": True}
@@ -82,13 +87,16 @@ class FakeClient:
         if event == "getSettings":
             self.calls.append(event)
             return {"data": dict(self.settings)}
-        assert event == "getMonitorMaintenance", event  # the only other read a kind makes by call
+        # The only reads a kind makes by call: a window's monitors and status pages.
+        assert event in ("getMonitorMaintenance", "getMaintenanceStatusPage"), event
         self.calls.append(f"{event}({data})")
+        if event == "getMaintenanceStatusPage":
+            return {"statusPages": [{"id": kuma_id} for kuma_id in self.shown.get(int(data), [])]}
         return {"monitors": [{"id": kuma_id} for kuma_id in self.covered.get(int(data), [])]}
 
-    def status_page_groups(self, slug: str) -> list[dict[str, Any]]:
-        self.calls.append(f"status_page_groups({slug})")
-        return list(self.groups.get(slug, []))
+    def status_page(self, slug: str) -> dict[str, Any]:
+        self.calls.append(f"status_page({slug})")
+        return dict(self.pages.get(slug, {}))
 
 
 class RecordingWriter:

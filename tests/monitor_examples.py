@@ -95,6 +95,24 @@ EVERY_1X_TYPE = """\
       - {id: radius, name: RADIUS, type: radius, interval: 3600, hostname: 127.0.0.1, port: 9, username: probe,
          password: "${SECRET}", secret: "${SECRET}", called_station_id: AA-BB, calling_station_id: CC-DD}
       - {id: tailnet, name: Tailnet, type: tailscale-ping, interval: 3600, hostname: nas}
+      - id: oauth
+        name: OAuth API
+        type: http
+        interval: 3600
+        url: http://127.0.0.1:9/api
+        oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${SECRET}",
+                 scopes: [read, write], auth_method: client_secret_basic}
+      - {id: ntlm, name: NTLM, type: http, interval: 3600, url: "http://127.0.0.1:9/",
+         ntlm: {username: kuma, password: "${SECRET}", domain: CORP, workstation: KUMA}}
+      - id: mtls
+        name: mTLS
+        type: http
+        interval: 3600
+        url: https://127.0.0.1:9/
+        mtls:
+          cert: "-----BEGIN CERTIFICATE-----\\nMIIBtypes\\n-----END CERTIFICATE-----\\n"
+          key: "${SECRET}"
+          ca: "-----BEGIN CERTIFICATE-----\\nMIIBca\\n-----END CERTIFICATE-----\\n"
 """
 
 EVERY_2X_TYPE = """\
@@ -124,6 +142,14 @@ EVERY_2X_TYPE = """\
       - {id: mongo-query, name: Mongo query, type: mongodb, interval: 3600, connection_string: "mongodb://127.0.0.1:9",
          command: '{"ping": 1}', query: ok, expected_value: "1"}
       - {id: fast, name: Fast, type: port, interval: 10, retry_interval: 5, hostname: 127.0.0.1, port: 9}
+      - {id: bearer, name: Bearer, type: http, interval: 3600, url: "http://127.0.0.1:9/", bearer_token: "${SECRET}",
+         ip_family: ipv4, cache_bust: true, save_response: true, save_error_response: false, response_max_length: 2048,
+         domain_expiry_notification: false}
+      - {id: oauth-audience, name: OAuth audience, type: http, interval: 3600, url: "http://127.0.0.1:9/",
+         oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${SECRET}",
+                  audience: "https://api.test"}}
+      - {id: query-retry, name: Query retry, type: json-query, interval: 3600, url: "http://127.0.0.1:9/",
+         query: status, expected_value: ok, retries: 1, retry_only_on_status_code_failure: true}
 """
 
 

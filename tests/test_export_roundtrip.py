@@ -50,18 +50,26 @@ RICH = """\
          password: "${TOKEN}"}, max_redirects: 0, ignore_tls: true, upside_down: true, timeout: 20}
       - {id: worker, name: Worker, type: docker, container: worker, docker_host: builder}
       - {id: outbound, name: Outbound, type: http, url: "http://127.0.0.1:9/out", proxy: corp}
+      - {id: partner, name: Partner API, type: json-query, url: "http://127.0.0.1:9/partner", query: ok,
+         expected_value: "true", oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma,
+         client_secret: "${TOKEN}", scopes: [read, status]}}
+      - {id: intranet, name: Intranet, type: keyword, url: "http://127.0.0.1:9/intra", keyword: Welcome,
+         ntlm: {username: kuma, password: "${TOKEN}", domain: CORP}}
+      - {id: bank, name: Bank, type: http, url: "https://127.0.0.1:9/bank",
+         mtls: {cert: "-----BEGIN CERTIFICATE-----\nMIIBroundtrip\n-----END CERTIFICATE-----\n", key: "${TOKEN}"}}
     docker_hosts:
       - {name: builder, type: tcp, daemon: "tcp://127.0.0.1:9"}
     proxies:
       - {id: corp, host: 127.0.0.1, port: 3128, username: kuma, password: "${TOKEN}"}
     maintenance:
       - {title: Shop upgrade, strategy: recurring-weekday, weekdays: [sun, wed], time: {start: "02:00", end: "03:30"},
-         start: "2026-01-01 00:00", timezone: UTC, monitors: [shop-api, db]}
+         start: "2026-01-01 00:00", timezone: UTC, monitors: [shop-api, db], status_pages: [shop]}
       - {title: Move, strategy: single, start: "2026-12-05 22:00", end: "2026-12-06 04:00", monitors: [db]}
       - {title: Freeze, description: Hands off, active: false}
     status_pages:
       - {slug: shop, title: Shop, description: Our shop, footer: Ops team, show_tags: true,
-         groups: [{name: API, monitors: [shop-api]}, {name: Web, monitors: [shop-web, db]}]}
+         groups: [{name: API, monitors: [shop-api]}, {name: Web, monitors: [shop-web, db]}],
+         incident: {title: Slow checkout, content: "Payments take **minutes**.", style: warning}}
     settings: {primaryBaseURL: "https://kuma.example.com", keepDataPeriodDays: 30, searchEngineIndex: true,
                tlsExpiryNotifyDays: [3, 9]}
     api_keys:
@@ -149,6 +157,16 @@ def test_export_then_sync_to_an_empty_instance_changes_nothing(
     if browsers:
         assert first["remote_browsers"] == [{"name": "grid", "url": "${KUMA_GRID_URL}"}]
         assert [m["remote_browser"] for m in first["monitors"] if m["id"] == "page"] == ["grid"]
+    assert first["status_pages"][0]["incident"] == {"title": "Slow checkout", "content": "Payments take **minutes**.",
+                                                    "style": "warning"}
+    assert first["maintenance"][0]["status_pages"] == ["shop"]
+    exported = {m["id"]: m for m in first["monitors"]}
+    assert exported["partner"]["oauth2"] == {"token_url": "http://127.0.0.1:9/token", "client_id": "kuma",
+                                             "client_secret": "${KUMA_PARTNER_CLIENT_SECRET}",
+                                             "scopes": ["read", "status"]}
+    assert exported["intranet"]["ntlm"] == {"username": "kuma", "password": "${KUMA_INTRANET_PASSWORD}",
+                                            "domain": "CORP"}
+    assert exported["bank"]["mtls"]["key"] == "${KUMA_BANK_KEY}"
 
 
 def test_export_never_overwrites(two_servers: list[LocalKuma], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

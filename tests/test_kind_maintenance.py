@@ -10,6 +10,7 @@ from kumaprov.kinds.changes import Create, Live, Update
 from kumaprov.kinds.maintenance import MAINTENANCE
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.registry import REFERENCE_FIELDS
+from kumaprov.kinds.status_pages import STATUS_PAGES
 from kumaprov.sync.export import export
 from kumaprov.sync.plan import server_refs
 from tests.kindkit import FakeClient, LINE, OWNER, OWNER_TAG, RecordingWriter, linted, marked, wanted_of
@@ -39,10 +40,10 @@ def live_windows(covered: list[int]) -> list[Live]:
 
 
 def test_windows_are_read_only_when_named_and_cover_monitors_by_definition_id() -> None:
-    client = FakeClient(lists={"maintenanceList": [ROW]}, covered={3: [11, 12]})
-    assert MAINTENANCE.read(client, set()) == ([], {}) and client.calls == []
-    assert MAINTENANCE.read(client, {"Upgrade"}) == ([ROW], {3: [11, 12]})
-    assert client.calls == ["maintenanceList", "getMonitorMaintenance(3)"]
+    client = FakeClient(lists={"maintenanceList": [ROW]}, covered={3: [11, 12]}, shown={3: [7]})
+    assert MAINTENANCE.read(client, set()) == ([], {}, {}) and client.calls == []
+    assert MAINTENANCE.read(client, {"Upgrade"}) == ([ROW], {3: [11, 12]}, {3: [7]})
+    assert client.calls == ["maintenanceList", "getMonitorMaintenance(3)", "getMaintenanceStatusPage(3)"]
     (window,) = live_windows([11, 12])
     assert (window.kuma_id, window.name, window.owner) == (3, "Upgrade", "Upgrade")
     assert window.fields["monitors"] == ("#12", "db")  # a monitor kumaprov does not own keeps its server id
@@ -82,9 +83,56 @@ def test_writes_add_the_window_then_set_its_monitors_by_server_id(tmp_path: Path
 
 
 def test_export_writes_the_window_as_in_files() -> None:
-    result = export({"maintenance": ([ROW], {3: [11, 12]}), "monitor": [
+    result = export({"maintenance": ([ROW], {3: [11, 12]}, {3: []}), "monitor": [
         {**DB, "hostname": "db.internal", "port": 5432, "interval": 60, "retryInterval": 60, "maxretries": 0,
          "resendInterval": 0, "upsideDown": False, "notificationIDList": {}}]}, OWNER_TAG)
     assert result.document["maintenance"] == [
         {"title": "Upgrade", "strategy": "recurring-weekday", "timezone": "UTC", "monitors": ["db"],
          "start": "2026-01-01 00:00", "time": {"start": "02:00", "end": "03:30"}, "weekdays": ["sun", "wed"]}]
+
+
+PAGES = FILES + """\
+      - {title: Freeze, timezone: UTC, monitors: [db], status_pages: [shop]}
+    status_pages:
+      - {slug: shop, title: Shop}
+"""
+PAGE_ROW = {"id": 7, "slug": "shop", "title": "Shop"}
+
+
+def windows_shown_on(pages: list[int]) -> list[Live]:
+    client = FakeClient(lists={"maintenanceList": [{**ROW, "id": 4, "title": "Freeze", "strategy": "manual"}],
+                               "statusPageList": [PAGE_ROW]}, covered={4: [11]}, shown={4: pages})
+    refs = server_refs([*MONITORS.live([DB], server_refs([]), OWNER),
+                        *STATUS_PAGES.live(STATUS_PAGES.read(client, {"shop"}), server_refs([]), OWNER)])
+    return MAINTENANCE.live(MAINTENANCE.read(client, {"Freeze"}), refs, OWNER)
+
+
+def test_a_window_names_the_status_pages_showing_it_by_slug(tmp_path: Path) -> None:
+    wanted, problems = wanted_of(MAINTENANCE, linted(tmp_path, PAGES))
+    assert problems == []
+    upgrade, freeze = wanted.desired
+    assert "status_pages" not in upgrade.fields  # unset: the pages showing it are left as they are
+    assert freeze.fields["status_pages"] == ("shop",)
+    (shown,) = windows_shown_on([7])
+    assert shown.fields["status_pages"] == ("shop",) and MAINTENANCE.compare(freeze, shown, server_refs([])) == ()
+    (hidden,) = windows_shown_on([])
+    changes = MAINTENANCE.compare(freeze, hidden, server_refs([]))
+    assert [(c.field, c.old, c.new) for c in changes] == [("status_pages", (), ("shop",))]
+
+    writer = RecordingWriter()
+    applying = Applying(writer, OWNER, LINE, {("monitor", "db"): 11, ("status_page", "shop"): 7}, REFERENCE_FIELDS)
+    MAINTENANCE.write(Update(freeze, hidden, changes), applying)
+    assert writer.calls == [("addMaintenanceStatusPage", (4, [{"id": 7}]))]  # the window itself unchanged
+    writer.calls.clear()
+    MAINTENANCE.write(Create(freeze), applying)
+    (added,) = writer.named("addMaintenance")
+    assert "status_pages" not in added
+    assert writer.named("addMaintenanceStatusPage") == [(101, [{"id": 7}])]
+
+
+def test_export_names_the_pages_showing_a_window_by_slug() -> None:
+    row = {**ROW, "strategy": "manual", "title": "Freeze"}
+    result = export({"maintenance": ([row], {3: []}, {3: [7, 8]}), "status_page": ([PAGE_ROW], {"shop": {}})},
+                    OWNER)
+    (window,) = result.document["maintenance"]
+    assert window["status_pages"] == ["shop"]  # page 8 is not exported, so not named

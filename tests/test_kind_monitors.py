@@ -37,6 +37,9 @@ API = {"id": 2, "name": "API", "type": "http", "description": "", "interval": 60
        "httpBodyEncoding": "json", "accepted_statuscodes": ["200-299"], "maxredirects": 10, "timeout": 48,
        "ignoreTls": 0, "expiryNotification": False, "authMethod": None, "basic_auth_user": None,
        "basic_auth_pass": None, "proxyId": None, "notificationIDList": {},
+       # The HTTP fields 2.x releases list (the LINE is 2.5.3), at the server's defaults.
+       "cacheBust": False, "ipFamily": None, "saveResponse": False, "saveErrorResponse": True,
+       "responseMaxLength": 1024, "domainExpiryNotification": True,
        "tags": [{"tag_id": 3, "monitor_id": 2, "name": OWNER_TAG, "value": marked("api"), "color": "#2563EB"},
                 {"tag_id": 4, "monitor_id": 2, "name": "env", "value": "prod", "color": "#059669"}]}
 

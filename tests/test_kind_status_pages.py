@@ -39,7 +39,7 @@ MONITOR_ROWS = [{"id": 21, "name": "API", "tags": [{"tag_id": 1, "name": OWNER_T
 def live_pages() -> list[Live]:
     client = FakeClient(lists={"statusPageList": [ROW]}, groups={"shop": GROUPS})
     rows = STATUS_PAGES.read(client, {"shop"})
-    assert client.calls == ["statusPageList", "status_page_groups(shop)"]
+    assert client.calls == ["statusPageList", "status_page(shop)"]
     return STATUS_PAGES.live(rows, server_refs(MONITORS.live(MONITOR_ROWS, server_refs([]), OWNER)), OWNER)
 
 
@@ -67,7 +67,8 @@ def test_a_save_keeps_the_settings_kumaprov_does_not_manage(tmp_path: Path) -> N
     (shop,) = wanted.desired
     writer = RecordingWriter()
     applying = Applying(writer, OWNER, LINE, {("monitor", "api"): 21, ("monitor", "db"): 22}, REFERENCE_FIELDS)
-    STATUS_PAGES.write(Update(shop, live_pages()[0], ()), applying)
+    (live,) = live_pages()
+    STATUS_PAGES.write(Update(shop, live, STATUS_PAGES.compare(shop, live, server_refs([]))), applying)
     ((slug, config, icon, groups),) = writer.named("saveStatusPage")
     assert slug == "shop" and icon == "/upload/logo1.png"
     assert config["googleAnalyticsId"] == "G-123" and config["theme"] == "dark" and config["logo"] == icon
@@ -81,7 +82,74 @@ def test_export_writes_the_page_with_the_export_monitor_ids() -> None:
     monitors = [{**row, "type": "http", "url": "https://api.test/", "interval": 60, "retryInterval": 60,
                  "maxretries": 0, "resendInterval": 0, "upsideDown": False, "notificationIDList": {}}
                 for row in MONITOR_ROWS[:1]]
-    result = export({"status_page": ([ROW], {"shop": GROUPS}), "monitor": monitors}, OWNER_TAG)
+    result = export({"status_page": ([ROW], {"shop": {"publicGroupList": GROUPS}}), "monitor": monitors}, OWNER_TAG)
     assert result.document["status_pages"] == [
         {"slug": "shop", "title": "Shop", "description": "How the shop is doing",
          "groups": [{"name": "API", "monitors": ["api"]}, {"name": "Data", "monitors": []}]}]
+
+
+INCIDENT = """\
+    status_pages:
+      - slug: shop
+        title: Shop
+        description: How the shop is doing
+        incident: {title: Payments slow, content: "Card payments take **minutes**.", style: warning}
+"""
+PINNED = {"id": 5, "title": "Payments slow", "content": "Card payments take **minutes**.", "style": "warning",
+          "pin": True, "active": True, "createdDate": "2026-12-01 10:00:00", "lastUpdatedDate": None}
+
+
+def page_with(data: dict) -> Live:
+    client = FakeClient(lists={"statusPageList": [ROW]}, pages={"shop": {"publicGroupList": GROUPS, **data}})
+    (page,) = STATUS_PAGES.live(STATUS_PAGES.read(client, {"shop"}), server_refs([]), OWNER)
+    return page
+
+
+def test_the_pinned_incident_as_1_23_and_2x_list_it(tmp_path: Path) -> None:
+    wanted, problems = wanted_of(STATUS_PAGES, linted(tmp_path, INCIDENT))
+    assert problems == []
+    (shop,) = wanted.desired
+    assert shop.fields["incident"] == {"title": "Payments slow", "content": "Card payments take **minutes**.",
+                                       "style": "warning"}
+    for listed in ({"incident": PINNED}, {"incidents": [PINNED]}):  # 1.23, then 2.x releases
+        assert STATUS_PAGES.compare(shop, page_with(listed), server_refs([])) == ()  # pinned already: no write
+    older = {**PINNED, "id": 4, "title": "Maintenance"}
+    (change,) = STATUS_PAGES.compare(shop, page_with({"incidents": [PINNED, older]}), server_refs([]))
+    assert change.field == "incident" and isinstance(change.old, list)  # 2.x can pin several
+
+
+def test_an_incident_is_edited_in_place_posted_or_unpinned_without_saving_the_page(tmp_path: Path) -> None:
+    wanted, _ = wanted_of(STATUS_PAGES, linted(tmp_path, INCIDENT))
+    (shop,) = wanted.desired
+    applying = Applying(RecordingWriter(), OWNER, LINE, {}, REFERENCE_FIELDS)
+
+    def writes(live: Live, want: object = shop) -> list:
+        applying.writer = writer = RecordingWriter()
+        STATUS_PAGES.write(Update(want, live, STATUS_PAGES.compare(want, live, server_refs([]))), applying)
+        return writer.calls
+
+    reworded = page_with({"incident": {**PINNED, "content": "Fixed soon."}})
+    assert writes(reworded) == [("postIncident", ("shop", {"id": 5, **shop.fields["incident"]}))]
+    assert writes(page_with({"incident": None})) == [("postIncident", ("shop", shop.fields["incident"]))]
+    two = page_with({"incidents": [PINNED, {**PINNED, "id": 4}]})
+    assert writes(two) == [("unpinIncident", "shop"), ("postIncident", ("shop", shop.fields["incident"]))]
+    (plain,) = wanted_of(STATUS_PAGES, linted(tmp_path / "plain", FILES))[0].desired
+    without = type(plain)(plain.id, {k: v for k, v in plain.fields.items() if k != "groups"}, kind=plain.kind)
+    assert writes(page_with({"incident": PINNED}), without) == [("unpinIncident", "shop")]  # taken out of the file
+
+
+def test_export_writes_the_newest_pinned_incident() -> None:
+    result = export({"status_page": ([ROW], {"shop": {"publicGroupList": [], "incidents": [PINNED]}})}, OWNER)
+    (page,) = result.document["status_pages"]
+    assert page["incident"] == {"title": "Payments slow", "content": "Card payments take **minutes**.",
+                                "style": "warning"}
+
+
+def test_a_saved_plan_editing_only_windows_lists_the_pages_for_their_ids() -> None:
+    document = {"updates": [{"kind": "maintenance", "id": "Upgrade"}]}
+    need = STATUS_PAGES.needs_for_saved(document)
+    client = FakeClient(lists={"statusPageList": [ROW]}, groups={"shop": GROUPS})
+    rows = STATUS_PAGES.read(client, need)
+    assert rows == ([ROW], {}) and client.calls == ["statusPageList"]  # no page read beyond the list
+    assert STATUS_PAGES.refs(STATUS_PAGES.live(rows, server_refs([]), OWNER)) == {1: "shop"}
+    assert STATUS_PAGES.needs_for_saved({"updates": []}) == set()

@@ -29,7 +29,7 @@ def ws(tmp_path: Path, kuma_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
 def windows(ws: Workspace, title: str) -> list[dict[str, Any]]:
     """The server's windows with this title, each with the ids of the monitors it covers."""
     with ws.client() as client:
-        rows, covered = MAINTENANCE.read(client, {title})
+        rows, covered, _ = MAINTENANCE.read(client, {title})
         return [{**row, "covered": covered[int(row["id"])]} for row in rows if row["title"] == title]
 
 

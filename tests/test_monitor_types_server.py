@@ -53,6 +53,11 @@ EVERY_1X_UPDATES: dict[str, dict[str, Any]] = {
     "redis": {"connection_string": "redis://127.0.0.1:10"},
     "radius": {"port": 10, "called_station_id": "AA-CC", "calling_station_id": "CC-EE"},
     "tailnet": {"hostname": "nas-2"},
+    "oauth": {"oauth2": {"token_url": "http://127.0.0.2:9/token", "client_id": "kuma2", "client_secret": "${SECRET}",
+                         "scopes": ["read"], "auth_method": "client_secret_post"}},
+    "ntlm": {"ntlm": {"username": "kuma2", "password": "${SECRET}-2", "domain": "CORP2"}},
+    "mtls": {"mtls": {"cert": "-----BEGIN CERTIFICATE-----\nMIIBtypes2\n-----END CERTIFICATE-----\n",
+                      "key": "${SECRET}"}},
 }
 EVERY_2X_UPDATES: dict[str, dict[str, Any]] = {
     "snmp": {"snmp_version": "2c", "oid": "1.3.6.1.2.1.1.5.0", "operator": "<", "expected_value": "50"},
@@ -71,9 +76,14 @@ EVERY_2X_UPDATES: dict[str, dict[str, Any]] = {
     "mqtt-json": {"query": "humidity", "expected_value": "40"},
     "mongo-query": {"query": "ok2", "expected_value": "0"},
     "fast": {"interval": 15},
+    "bearer": {"bearer_token": "${SECRET}-2", "ip_family": "ipv6", "cache_bust": False, "save_response": False,
+               "save_error_response": True, "response_max_length": 512, "domain_expiry_notification": True},
+    "oauth-audience": {"oauth2": {"token_url": "http://127.0.0.1:9/token", "client_id": "kuma",
+                                  "client_secret": "${SECRET}", "audience": "https://api2.test"}},
+    "query-retry": {"retry_only_on_status_code_failure": False},
 }
 TWO_X = pytest.mark.servers(since="2.5.0", because="ntp and pm2 monitors need 2.5.0, the other 2.x types and "
-                                                   "fields 2.0.0-beta.0 to 2.3.0")
+                                                   "fields 2.0.0-beta.0 to 2.4.0")
 
 
 @pytest.fixture
@@ -110,8 +120,12 @@ def test_the_basic_types_are_created_updated_and_deleted(ws: Workspace) -> None:
 
 def test_every_1x_type_is_created_updated_and_deleted(ws: Workspace, kuma_version: str) -> None:
     updates = EVERY_1X_UPDATES
-    if any(value.key == "ssl" for value in server_line(kuma_version).unmanageable):
-        updates = {**updates, "kafka": {k: v for k, v in updates["kafka"].items() if k != "ssl"}}
+    for value in server_line(kuma_version).unmanageable:  # proven by tests/test_version_agreement_server.py
+        if value.key == "ssl":
+            updates = {**updates, "kafka": {k: v for k, v in updates["kafka"].items() if k != "ssl"}}
+        if value.key == "oauth2.auth_method":
+            updates = {**updates, "oauth": {"oauth2": {k: v for k, v in updates["oauth"]["oauth2"].items()
+                                                       if k != "auth_method"}}}
     ws.project(f"target: {kuma_version}\n")  # without one, lint refuses what any supported line lacks
     live = lifecycle(ws, EVERY_1X_TYPE, updates)
     # The server's own field names and representations, secrets resolved.
@@ -123,6 +137,12 @@ def test_every_1x_type_is_created_updated_and_deleted(ws: Workspace, kuma_versio
     assert live["kafka"]["kafkaProducerSaslOptions"] == {"mechanism": "plain", "username": "kuma", "password": SECRET}
     assert live["pg"]["databaseConnectionString"] == f"postgres://kuma:{SECRET}@127.0.0.1:9/app"
     assert (live["radius"]["radiusSecret"], live["radius"]["radiusCalledStationId"]) == (SECRET, "AA-BB")
+    assert (live["oauth"]["authMethod"], live["oauth"]["oauth_client_secret"]) == ("oauth2-cc", SECRET)
+    assert (live["oauth"]["oauth_scopes"], live["oauth"]["oauth_auth_method"]) == ("read write", "client_secret_basic")
+    assert (live["ntlm"]["authMethod"], live["ntlm"]["basic_auth_pass"], live["ntlm"]["authDomain"]) == (
+        "ntlm", SECRET, "CORP")
+    assert (live["mtls"]["authMethod"], live["mtls"]["tlsKey"]) == ("mtls", SECRET)
+    assert live["mtls"]["tlsCa"].startswith("-----BEGIN CERTIFICATE-----\nMIIBca")
 
 
 @TWO_X
@@ -138,6 +158,13 @@ def test_every_2x_type_and_field_is_created_updated_and_deleted(ws: Workspace, k
     assert live["clock"]["ntpStratumThreshold"] == 3 and live["oracle"]["basic_auth_pass"] == SECRET
     assert live["mqtt-json"]["mqttCheckType"] == "json-query" and live["mongo-query"]["expectedValue"] == "1"
     assert (live["fast"]["interval"], live["fast"]["retryInterval"]) == (10, 5)
+    assert (live["bearer"]["authMethod"], live["bearer"]["bearer_token"]) == ("bearer", SECRET)
+    assert (live["bearer"]["ipFamily"], live["bearer"]["cacheBust"], live["bearer"]["responseMaxLength"]) == (
+        "ipv4", True, 2048)
+    assert (live["bearer"]["saveResponse"], live["bearer"]["saveErrorResponse"]) == (True, False)
+    assert live["bearer"]["domainExpiryNotification"] is False
+    assert live["oauth-audience"]["oauth_audience"] == "https://api.test"
+    assert live["query-retry"]["retryOnlyOnStatusCodeFailure"] is True
 
 
 def lifecycle(ws: Workspace, example: str, updates: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -218,3 +245,26 @@ def _values(exported: list[dict[str, Any]], example: str) -> dict[str, str]:
                     wanted = source[monitor["id"]][key] if sub is None else source[monitor["id"]][key][sub]
                     values[text_[text_.index("${") + 2:text_.index("}")]] = wanted.replace("${SECRET}", SECRET)
     return values
+
+
+def test_a_monitor_switches_between_auth_methods_and_drops_its_auth(ws: Workspace) -> None:
+    """One monitor through basic auth, OAuth, NTLM and none: each sync edits it once, the next
+    plans nothing, and the server uses the method the file names."""
+    blocks = [
+        'basic_auth: {username: probe, password: "${SECRET}"}',
+        'oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${SECRET}"}',
+        'ntlm: {username: probe, password: "${SECRET}", workstation: KUMA}',
+        "",
+    ]
+    for block in blocks:
+        ws.write(f"""\
+monitors:
+  - {{id: switch, name: Switch, type: http, interval: 3600, url: "http://127.0.0.1:9/", {block}}}
+""".replace(", }", "}"))
+        result = ws.run("sync")
+        assert result.exit_code == 0, result.output
+        assert SECRET not in result.output
+        assert_in_sync(ws, 1)
+    live = ws.managed()["switch"]
+    assert live["authMethod"] in ("", None)
+    assert live["authWorkstation"] == "KUMA"  # the fields of a method taken out stay stored, unused

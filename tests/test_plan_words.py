@@ -37,6 +37,20 @@ def test_server_fields_are_named_as_the_files_name_them(monitor_type: str, field
     assert file_key(monitor(monitor_type), field) == key
 
 
+@pytest.mark.parametrize(("method", "field", "key"), [
+    ("ntlm", "basic_auth_pass", "ntlm.password"),
+    ("ntlm", "authDomain", "ntlm.domain"),
+    ("ntlm", "authMethod", "ntlm"),
+    ("oauth2-cc", "oauth_client_secret", "oauth2.client_secret"),
+    ("oauth2-cc", "oauth_scopes", "oauth2.scopes"),
+    ("mtls", "tlsKey", "mtls.key"),
+    ("bearer", "authMethod", "bearer_token"),
+    ("", "authMethod", "basic_auth"),  # no method: the basic fields, sent empty
+])
+def test_auth_fields_are_named_by_the_block_of_the_monitors_method(method: str, field: str, key: str) -> None:
+    assert file_key(Desired("api", {"type": "http", "name": "API", "authMethod": method}), field) == key
+
+
 def test_notification_settings_are_named_under_settings() -> None:
     slack = Desired("ops", {"name": "Ops", "type": "slack"}, kind="notification")
     assert file_key(slack, "isDefault") == "default"

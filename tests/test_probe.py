@@ -11,6 +11,10 @@ from click.testing import CliRunner, Result
 
 from kumaprov.cli import main
 from kumaprov.dev.standin import StandIn
+from kumaprov.errors import UsageError
+from kumaprov.model.registry import MONITOR_TYPES
+from kumaprov.semantics import probe
+from kumaprov.versions import ALL_LINES
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -67,3 +71,16 @@ def test_unknown_and_unprobeable_ids_are_usage_errors(tmp_path: Path, monkeypatc
     assert "no monitor with id 'owui-model' (did you mean 'owui-models'?)" in unknown.stderr
     port = run_probe(tmp_path, monkeypatch, standin, "plain")
     assert port.exit_code == 2 and "only http, keyword and json-query" in port.stderr
+
+
+def test_a_bearer_token_is_sent_and_auth_probe_cannot_do_is_refused_by_name() -> None:
+    http = MONITOR_TYPES["http"]
+    bearer = http.model_validate({"id": "b", "name": "B", "type": "http", "url": "http://127.0.0.1:9/",
+                                  "bearer_token": "${TOKEN}"})
+    request = probe.request_for(bearer, {"TOKEN": "s3cret-token"})  # type: ignore[arg-type]
+    assert request.get_header("Authorization") == "Bearer s3cret-token"
+    oauth = http.model_validate({"id": "o", "name": "O", "type": "http", "url": "http://127.0.0.1:9/", "oauth2": {
+        "token_url": "http://127.0.0.1:9/t", "client_id": "k", "client_secret": "${S}"}})
+    with pytest.raises(UsageError, match="o authenticates with oauth2"):
+        probe.run([bearer, oauth], ["o"], ALL_LINES, {})
+    assert probe.unprobed_auth(oauth) == "oauth2" and probe.unprobed_auth(bearer) is None

@@ -52,7 +52,10 @@ def monitor(kuma_id: int, name: str, marker: str | None, url: str) -> dict[str, 
     return {"id": kuma_id, "name": name, "type": "http", "url": url, "interval": 60, "retryInterval": 60,
             "maxretries": 0, "resendInterval": 0, "upsideDown": False, "description": "", "method": "GET",
             "tags": tags, "accepted_statuscodes": ["200-299"], "notificationIDList": {}, "httpBodyEncoding": "json",
-            "maxredirects": 10, "timeout": 48, "ignoreTls": False, "expiryNotification": False}
+            "maxredirects": 10, "timeout": 48, "ignoreTls": False, "expiryNotification": False,
+            # The HTTP fields 2.x releases list (kindkit's LINE is 2.5.3), at the server's defaults.
+            "cacheBust": False, "ipFamily": None, "saveResponse": False, "saveErrorResponse": True,
+            "responseMaxLength": 1024, "domainExpiryNotification": True}
 
 
 def plan(tmp_path: Path, rows: list[dict[str, object]], owner: Owner) -> tuple[object, list[str]]:

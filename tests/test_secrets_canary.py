@@ -53,6 +53,12 @@ MONITORS = """\
           X-Trace: "trace-${CANARY_PLAIN}"
       - {id: secret-proxied, name: Secret proxied, type: http, url: "http://127.0.0.1:9/", proxy: canary-proxy,
          interval: 300}
+      - {id: secret-oauth, name: Secret OAuth, type: http, url: "http://127.0.0.1:9/", interval: 300,
+         oauth2: {token_url: "http://127.0.0.1:9/token", client_id: kuma, client_secret: "${CANARY_TOKEN}"}}
+      - {id: secret-ntlm, name: Secret NTLM, type: keyword, url: "http://127.0.0.1:9/", keyword: OK, interval: 300,
+         ntlm: {username: kuma, password: "${CANARY_TOKEN}", domain: CORP}}
+      - {id: secret-mtls, name: Secret mTLS, type: http, url: "https://127.0.0.1:9/", interval: 300,
+         mtls: {cert: "-----BEGIN CERTIFICATE-----", key: "${CANARY_PLAIN}"}}
     proxies:
       - {id: canary-proxy, host: 127.0.0.1, port: 3129, username: kuma, password: "${CANARY_TOKEN}"}
 """
@@ -105,6 +111,9 @@ def test_the_canary_appears_in_no_output(ws: Workspace, tmp_path: Path) -> None:
     assert "(sensitive)" in outputs[5]  # the text diff did show the fields, masked
     live = ws.managed()["secret-api"]
     assert live["basic_auth_pass"] == CANARY + "-rotated"  # and the server did get the value
+    managed = ws.managed()
+    assert (managed["secret-oauth"]["oauth_client_secret"], managed["secret-mtls"]["tlsKey"]) == (
+        CANARY + "-rotated", PLAIN_CANARY)
 
 
 INSTANCE = """\

@@ -32,8 +32,8 @@ ENV: dict[str, str] = RECORDED["env"]
 def recorded_rows() -> dict[str, Any]:
     """The rows as the snapshot returns them (JSON made the server ids of covered monitors text)."""
     rows = dict(RECORDED["rows"])
-    windows, covered = rows["maintenance"]
-    rows["maintenance"] = (windows, {int(k): v for k, v in covered.items()})
+    windows, covered, shown = rows["maintenance"]
+    rows["maintenance"] = (windows, {int(k): v for k, v in covered.items()}, {int(k): v for k, v in shown.items()})
     pages, groups = rows["status_page"]
     rows["status_page"] = (pages, groups)
     for kind in KINDS:  # kinds newer than the recording: as a snapshot reads what it need not
@@ -96,7 +96,7 @@ def test_an_edit_plans_exactly_that_field_and_a_removed_monitor_is_deleted_after
 
 def test_an_empty_server_gets_everything_in_registry_order_with_server_ids_swapped_in(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    empty = {"monitor": [], "notification": [], "tag": [], "docker_host": [], "proxy": [], "maintenance": ([], {}),
+    empty = {"monitor": [], "notification": [], "tag": [], "docker_host": [], "proxy": [], "maintenance": ([], {}, {}),
              "status_page": ([], {}), "remote_browser": [], "api_key": [], "settings": None}
     plan = planned(project_copy(tmp_path, monkeypatch), empty)
     kinds = [create.desired.kind for create in plan.creates]
@@ -104,7 +104,9 @@ def test_an_empty_server_gets_everything_in_registry_order_with_server_ids_swapp
     writer = RecordingWriter()
     report = apply(plan, writer, OWNER, LINE)
     assert report.ok and len(report.applied) == len(plan.creates) == 18  # and both tags, new
-    ids = {(create.desired.kind, create.desired.id): n for n, create in enumerate(plan.creates, 101)}
+    # The writer numbers what it adds from 101; a status page's id comes from getStatusPage.
+    ids = {(create.desired.kind, create.desired.id): n
+           for n, create in enumerate((c for c in plan.creates if c.desired.kind != "status_page"), 101)}
     added = {payload["name"]: payload for payload in writer.named("add_monitor")}
     assert added["Shop web"]["parent"] == ids[("monitor", "shop")]
     assert added["Shop web"]["proxyId"] == ids[("proxy", "http://127.0.0.1:3128")]

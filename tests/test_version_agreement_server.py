@@ -53,6 +53,7 @@ class Refused:
     # A refused `add` must be refused for this reason: a column of what lint refused, or the text.
     columns: set[str] = field(default_factory=set)
     refusal: str | None = None
+    edited: bool = False  # the value is sent in an edit after an `add` without it (EDITED)
 
 
 def refusals(version: str) -> dict[str, Refused]:
@@ -69,7 +70,7 @@ def refusals(version: str) -> dict[str, Refused]:
                                            columns=columns_of(cls, set(getattr(cls, "kuma_names", {}))))
             continue
         gated = {key for key, minimum in cls.field_min_versions.items()
-                 if key in example and not at_least(version, minimum)}
+                 if written(example, key) and not at_least(version, minimum)}
         refused = Refused(example, [f"KP307 `{key}` on {a_monitor(example['type'])} needs Uptime Kuma "
                                     f"{cls.field_min_versions[key]} or newer (not available on {version})"
                                     for key in sorted(gated, key=list(cls.field_min_versions).index)],
@@ -88,20 +89,37 @@ def refusals(version: str) -> dict[str, Refused]:
     for value in line.unmanageable:
         if any(r.monitor["type"] == value.monitor_type and r.type_lacking for r in found.values()):
             continue
-        example = next(m for m in examples.values() if m["type"] == value.monitor_type)
-        monitor = {**example, "id": f"{example['id']}-unmanageable", value.key: value.value}
+        block, _, sub = value.key.partition(".")
+        example = next(m for m in examples.values() if m["type"] == value.monitor_type and (not sub or block in m))
+        monitor = {**example, "id": f"{example['id']}-unmanageable"}
+        monitor[block] = {**monitor[block], sub: value.value} if sub else value.value
         shown = str(value.value).lower() if isinstance(value.value, bool) else f"'{value.value}'"
         refused = Refused(monitor, [f"KP307 {value.key} {shown} on {a_monitor(value.monitor_type)} cannot be managed "
                                     f"on Uptime Kuma {version}"])
         refused.unlisted, refused.extra = UNLISTED[(value.monitor_type, value.key)]
+        refused.edited = (value.monitor_type, value.key) in EDITED
         found[monitor["id"]] = refused
     return found
 
 
+def written(example: dict[str, Any], key: str) -> bool:
+    """Whether the example writes `key` (`oauth2.audience`: a key of a block)."""
+    block, _, sub = key.partition(".")
+    return block in example and (not sub or sub in example[block])
+
+
+# Gated keys model.fields computes rather than reads from a table (model.http_auth).
+COMPUTED_FIELDS = {"bearer_token": "bearer_token", "oauth2.audience": "oauth_audience"}
+
+
 def columns_of(cls: type, keys: set[str]) -> set[str]:
     """The database columns behind a type's fields (the server names them snake_case)."""
-    names = getattr(cls, "kuma_names", {})
-    return {re.sub(r"(?<!^)(?=[A-Z])", "_", names[key]).lower() for key in keys if key in names}
+    names = {**COMPUTED_FIELDS, **getattr(cls, "kuma_names", {})}
+    return {snake(names[key]) for key in keys if key in names}
+
+
+def snake(field_name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", field_name).lower()
 
 
 # For each unmanageable value: the server field that does not list back what was sent, and
@@ -109,7 +127,11 @@ def columns_of(cls: type, keys: set[str]) -> set[str]:
 UNLISTED: dict[tuple[str, str], tuple[tuple[str, Any], dict[str, Any]]] = {
     ("snmp", "snmp_version"): (("snmp_v3_username", "probe"), {"snmp_v3_username": "probe"}),
     ("kafka-producer", "ssl"): (("kafkaProducerSsl", True), {}),
+    ("http", "oauth2.auth_method"): (("oauth_auth_method", "client_secret_post"), {}),
 }
+# Values the server keeps at creation but never takes in an edit: the monitor is made with
+# the example's own value, then edited to the unmanageable one.
+EDITED = {("http", "oauth2.auth_method")}
 
 
 @pytest.fixture
@@ -142,12 +164,26 @@ def test_the_server_lacks_what_lint_refuses(ws: Workspace, kuma_version: str) ->
         for refused in refusals(kuma_version).values():
             example = refused.monitor
             cls = MONITOR_TYPES[example["type"]]
-            gated = {(example["type"], key) for key in cls.field_min_versions if key in example}
+            gated = {(example["type"], key) for key in cls.field_min_versions if written(example, key)}
             if gated and gated <= NO_SERVER_EVIDENCE:
                 continue
             model = cast(Monitor, cls.model_validate({**example, "name": f"{example['name']} {ws.owner_tag}"}))
-            fields = sendable(secrets.resolve(kuma_fields(model, NEWEST).values, {"SECRET": SECRET}))
+            # What kumaprov sends this server, and what it would send a newer one for the
+            # fields lint refused (the other 2.x HTTP fields it leaves out here).
+            own = kuma_fields(model, line).values.keys()
+            newest = sendable(secrets.resolve(kuma_fields(model, NEWEST).values, {"SECRET": SECRET}))
+            fields = {key: value for key, value in newest.items() if key in own or snake(key) in refused.columns}
             payload = {**add_payload(fields, line), **refused.extra}
+            if refused.edited and refused.unlisted is not None:
+                server_field, sent = refused.unlisted
+                kuma_id = client.add_monitor({**payload, server_field: "client_secret_basic"})
+                try:
+                    listed = next(m for m in client.monitors() if m["id"] == kuma_id)
+                    client.edit_monitor({**listed, server_field: sent})
+                    evidence(client, kuma_id, refused)
+                finally:
+                    client.delete_monitor(kuma_id)
+                continue
             try:
                 kuma_id = client.add_monitor(payload)
             except ServerError as exc:

@@ -124,6 +124,11 @@ class Kind:
         """The monitors an entry names, for lint (KP209): (path in the entry, id, what names it)."""
         return ()
 
+    def names_others(self, value: Any) -> Iterable[tuple[tuple[Any, ...], str, str, str]]:
+        """The objects of other kinds an entry names, which only the files define, for lint
+        (KP209): (path in the entry, the kind's name, its unique key's value, what names it)."""
+        return ()
+
     def plan_names(self, resolving: Resolving) -> dict[str, str]:
         """For `named_by`: each name a monitor may use, and how plans name that object."""
         return {}

@@ -3,103 +3,25 @@
 A window is identified by its title (the server has nowhere to keep an ownership
 marker): kumaprov creates and updates the windows the files name, deletes one only
 when the file says `absent: true`, and leaves every other window alone. The
-monitors a window covers are named by definition id.
-
-Field semantics follow upstream `Maintenance.jsonToBean` / `toPublicJSON` (the same
-in 1.23 and 2.x): dates go in `dateRange`, the daily window in `timeRange`,
-weekdays as numbers with Sunday 0, `durationMinutes` only for cron windows.
+monitors a window covers are named by definition id, the status pages that show it
+(files only) by slug. The model and its fields are in maintenance_model.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Annotated, Any, Literal
-
-from pydantic import Field, StringConstraints, model_validator
+from typing import Any
 
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
 from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live, Update
 from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import edited, without_defaults
 from kumaprov.kinds.exporting import Exporting
-from kumaprov.model.monitors import Slug, Strict
+from kumaprov.kinds.maintenance_model import (ADD_DEFAULTS, SAME_AS_SERVER, WEEKDAYS, MaintenanceDef,
+                                             maintenance_fields)
 
-STRATEGIES = ("manual", "single", "recurring-interval", "recurring-weekday", "recurring-day-of-month", "cron")
-# A window saved with no zone is listed with the server's own zone (2.0.0-dev.0: "UTC"), so
-# leaving it unset would plan an edit on every sync; this one the server keeps as sent.
-SAME_AS_SERVER = "SAME_AS_SERVER"
-WEEKDAYS = {"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}
-
-DateTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")]
-TimeOfDay = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-
-
-class DailyWindow(Strict):
-    start: TimeOfDay = Field(description="HH:MM")
-    end: TimeOfDay = Field(description="HH:MM")
-
-
-class MaintenanceDef(Strict):
-    """A maintenance window: monitors in it are shown as under maintenance, not DOWN."""
-
-    title: str = Field(min_length=1, max_length=150, description="Identity: the window on the server with this title.")
-    description: str = ""
-    strategy: Literal[STRATEGIES] = "manual"  # type: ignore[valid-type]
-    active: bool = True
-    start: DateTime | None = Field(None, description="'YYYY-MM-DD HH:MM': when a single window starts, or "
-                                                     "from when a recurring one applies.")
-    end: DateTime | None = None
-    time: DailyWindow | None = Field(None, description="The daily window of a recurring strategy.")
-    weekdays: list[Literal[tuple(WEEKDAYS)]] = Field(  # type: ignore[valid-type]
-        default_factory=list, description="For recurring-weekday: mon, tue, ...")
-    days_of_month: list[Annotated[int, Field(ge=1, le=31)]] = Field(
-        default_factory=list, description="For recurring-day-of-month.")
-    interval_days: int = Field(1, ge=1, le=3650, description="For recurring-interval.")
-    cron: str | None = Field(None, description="For cron: when the window starts.")
-    duration_minutes: int = Field(60, ge=1, description="For cron: how long the window lasts.")
-    timezone: str | None = Field(None, description="An IANA zone, UTC, or SAME_AS_SERVER (the default).")
-    monitors: list[Slug] = Field(default_factory=list, description="Definition ids of the monitors it covers.")
-    absent: bool = Field(False, description="Delete the window with this title from the server.")
-
-    @model_validator(mode="after")
-    def _strategy_has_what_it_needs(self) -> MaintenanceDef:
-        needs = {"single": ("start", "end"), "recurring-interval": ("time",), "recurring-weekday": ("time", "weekdays"),
-                 "recurring-day-of-month": ("time", "days_of_month"), "cron": ("cron",)}
-        missing = [key for key in needs.get(self.strategy, ()) if not getattr(self, key)]
-        if missing and not self.absent:
-            raise ValueError(f"a {self.strategy} window needs {' and '.join(missing)}")
-        return self
-
-
-def _time(text: str) -> dict[str, int]:
-    hours, minutes = text.split(":")
-    return {"hours": int(hours), "minutes": int(minutes)}
-
-
-def maintenance_fields(window: MaintenanceDef) -> dict[str, Any]:
-    """The fields kumaprov manages, in the server's names; only those the strategy uses."""
-    fields: dict[str, Any] = {"title": window.title, "description": window.description,
-                              "strategy": window.strategy, "active": window.active,
-                              "timezoneOption": window.timezone or SAME_AS_SERVER,
-                              "monitors": tuple(sorted(set(window.monitors)))}
-    if window.strategy != "manual":
-        fields["dateRange"] = [d for d in (window.start, window.end) if d]
-    if window.strategy.startswith("recurring-") and window.time:
-        fields["timeRange"] = [_time(window.time.start), _time(window.time.end)]
-    if window.strategy == "recurring-weekday":
-        fields["weekdays"] = sorted(WEEKDAYS[day] for day in set(window.weekdays))
-    if window.strategy == "recurring-day-of-month":
-        fields["daysOfMonth"] = sorted(set(window.days_of_month))
-    if window.strategy == "recurring-interval":
-        fields["intervalDay"] = window.interval_days
-    if window.strategy == "cron":
-        fields.update(cron=window.cron, durationMinutes=window.duration_minutes)
-    return fields
-
-
-# What `addMaintenance` needs beyond the managed fields (it reads each of these).
-_ADD_DEFAULTS: dict[str, Any] = {"dateRange": [], "timeRange": [_time("02:00"), _time("03:00")], "weekdays": [],
-                                 "daysOfMonth": [], "intervalDay": 1, "cron": "30 3 * * *", "durationMinutes": 60}
+# Each saved by a call of its own, which replaces the whole list.
+_LINKS = ("monitors", "status_pages")
 
 
 def covered(client: Any, kuma_id: int) -> list[int]:
@@ -107,13 +29,19 @@ def covered(client: Any, kuma_id: int) -> list[int]:
     return [int(row["id"]) for row in client.call("getMonitorMaintenance", kuma_id)["monitors"]]
 
 
+def shown_on(client: Any, kuma_id: int) -> list[int]:
+    """The server ids of the status pages that show a window (the same call on 1.23 and 2.x)."""
+    return [int(row["id"]) for row in client.call("getMaintenanceStatusPage", kuma_id)["statusPages"]]
+
+
 def add_payload(fields: Mapping[str, Any]) -> dict[str, Any]:
-    payload = {**_ADD_DEFAULTS, **fields}
-    payload.pop("monitors", None)  # a call of its own
+    payload = {**ADD_DEFAULTS, **fields}
+    for link in _LINKS:
+        payload.pop(link, None)
     return payload
 
 
-def live_fields(listed: Mapping[str, Any], monitors: Sequence[str]) -> dict[str, Any]:
+def live_fields(listed: Mapping[str, Any], monitors: Sequence[str], pages: Sequence[str] = ()) -> dict[str, Any]:
     """A listed window in the terms of `maintenance_fields`; `monitors` as definition ids."""
     fields = dict(listed)
     # Dates not set are listed as null (a start) or left out (an end).
@@ -121,6 +49,7 @@ def live_fields(listed: Mapping[str, Any], monitors: Sequence[str]) -> dict[str,
     fields["timeRange"] = [{"hours": t.get("hours", 0), "minutes": t.get("minutes", 0)}
                            for t in listed.get("timeRange") or []]
     fields["monitors"] = tuple(sorted(monitors))
+    fields["status_pages"] = tuple(sorted(pages))
     return fields
 
 
@@ -151,23 +80,31 @@ class MaintenanceWindows(Kind):
     def needs_all(self) -> Any:
         return ALL
 
-    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[int, list[int]]]:
-        """The server's windows; the monitors covered only for those named (`need`: titles)."""
+    def names_others(self, value: Any) -> Iterable[tuple[tuple[Any, ...], str, str, str]]:
+        for index, slug in enumerate(value.status_pages or []):
+            yield ("status_pages", index), "status_page", slug, f"maintenance window '{value.title}' is shown on"
+
+    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[int, list[int]], dict[int, list[int]]]:
+        """The server's windows; the monitors covered and the pages showing them only for those
+        named (`need`: titles)."""
         if need is not ALL and not need:
-            return [], {}
+            return [], {}, {}
         rows = client.listed("maintenanceList")
-        return rows, {int(row["id"]): covered(client, int(row["id"])) for row in rows
-                      if need is ALL or row.get("title") in need}
+        named = [int(row["id"]) for row in rows if need is ALL or row.get("title") in need]
+        return rows, {kuma_id: covered(client, kuma_id) for kuma_id in named}, \
+            {kuma_id: shown_on(client, kuma_id) for kuma_id in named}
 
     def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
         """Windows as listed, with the monitors they cover as definition ids, or `#id` for a
         monitor kumaprov does not own."""
-        listed, covered = rows
+        listed, covered, shown = rows
         live = []
         for row in listed:
             kuma_id, title = int(row["id"]), str(row.get("title", ""))
             monitors = [refs.of("monitor").get(m, f"#{m}") for m in covered.get(kuma_id, ())]
-            live.append(Live(kuma_id, title, title, live_fields(row, monitors), self.name))
+            # The status pages kind comes first in the registry: its slugs are known here.
+            pages = [refs.of("status_page").get(p, f"#{p}") for p in shown.get(kuma_id, ())]
+            live.append(Live(kuma_id, title, title, live_fields(row, monitors, pages), self.name))
         return live
 
     def desired(self, resolving: Resolving) -> Wanted:
@@ -185,7 +122,7 @@ class MaintenanceWindows(Kind):
             kuma_id = int(writer.call("addMaintenance", add_payload(fields))["maintenanceID"])
         else:
             kuma_id = action.live.kuma_id
-            if any(change.field != "monitors" for change in action.changes):
+            if any(change.field not in _LINKS for change in action.changes):
                 # editMaintenance reads every field: send the window as listed, changed.
                 changed = {change.field: change.new for change in action.changes}
                 writer.call("editMaintenance", add_payload({**action.live.fields, **changed}))
@@ -195,14 +132,22 @@ class MaintenanceWindows(Kind):
             # The whole list, replaced (the server deletes the old rows first).
             covered = [{"id": applying.kuma_ids[("monitor", ref)]} for ref in fields["monitors"]]
             writer.call("addMonitorMaintenance", (kuma_id, covered))
+        pages_changed = any(change.field == "status_pages" for change in action.changes) \
+            if isinstance(action, Update) else bool(fields.get("status_pages"))
+        if pages_changed:  # slugs; lint made sure each page is in the files (KP209)
+            pages = [{"id": applying.kuma_ids[("status_page", slug)]} for slug in fields["status_pages"]]
+            writer.call("addMaintenanceStatusPage", (kuma_id, pages))
 
 
     def export(self, rows: Any, exporting: Exporting) -> None:
-        windows, covered = rows
+        windows, covered, shown = rows
         if windows:
             monitor_ids = exporting.ids.get("monitor", {})
-            exporting.document[str(self.file_key)] = [export_row(row, covered[int(row["id"])], monitor_ids)
-                                                      for row in windows]
+            page_slugs = exporting.ids.get("status_page", {})
+            exporting.document[str(self.file_key)] = [
+                export_row(row, covered[int(row["id"])], monitor_ids,
+                           [page_slugs[p] for p in shown.get(int(row["id"]), ()) if p in page_slugs])
+                for row in windows]
 
 
 MAINTENANCE = MaintenanceWindows()
@@ -210,7 +155,8 @@ MAINTENANCE = MaintenanceWindows()
 _WEEKDAY_NAMES = {number: name for name, number in WEEKDAYS.items()}
 
 
-def export_row(row: Mapping[str, Any], covered: Sequence[int], monitor_ids: Mapping[int, str]) -> dict[str, Any]:
+def export_row(row: Mapping[str, Any], covered: Sequence[int], monitor_ids: Mapping[int, str],
+               pages: Sequence[str] = ()) -> dict[str, Any]:
     """A listed window as written in files, with monitors named by the export's ids."""
     strategy = str(row.get("strategy") or "manual")
     dates = [d for d in row.get("dateRange") or [] if d]
@@ -219,6 +165,7 @@ def export_row(row: Mapping[str, Any], covered: Sequence[int], monitor_ids: Mapp
         "active": bool(row.get("active")),
         "timezone": None if row.get("timezoneOption") == SAME_AS_SERVER else row.get("timezoneOption"),
         "monitors": sorted(monitor_ids[m] for m in covered if m in monitor_ids),
+        "status_pages": sorted(pages) or None,
     }
     if strategy != "manual":
         document.update(start=_minutes(dates[0]) if dates else None,

@@ -14,6 +14,7 @@ from typing import Any
 
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.kinds.monitor_refs import marked_id
+from kumaprov.model.http_auth import MTLS_FIELDS, NTLM_FIELDS, OAUTH_FIELDS, Mtls, Ntlm, OAuth2
 from kumaprov.model.monitors import HttpMonitor, MonitorBase, Strict
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.plaintext import plaintext_reason, strings
@@ -104,9 +105,38 @@ def _http_extras(monitor: Mapping[str, Any], document: dict[str, Any], definitio
     body = monitor.get("body")
     parsed = _json(body)
     document["body"] = (parsed if isinstance(parsed, (dict, list)) else body) if body else None
-    if monitor.get("authMethod") == "basic":
-        document["basic_auth"] = {"username": monitor.get("basic_auth_user") or "",
-                                  "password": exporting.secret(definition_id, "password")}
+    document.update(_auth(monitor, definition_id, exporting))
+
+
+def _auth(monitor: Mapping[str, Any], definition_id: str, exporting: Exporting) -> dict[str, Any]:
+    """The one auth block of the monitor's `authMethod` (model.http_auth backward); its
+    credential as a reference, its other keys when they differ from the defaults."""
+    method = monitor.get("authMethod")
+
+    def secret(name: str, field: str) -> str | None:
+        return exporting.secret(definition_id, name) if monitor.get(field) else None
+
+    def block(model: type[Strict], table: Mapping[str, str], secret_key: str) -> dict[str, Any]:
+        values = {key: monitor.get(kuma) or "" for key, kuma in table.items()}
+        values[secret_key] = secret(secret_key, table[secret_key]) or ""
+        fields = model.model_fields
+        return {key: value for key, value in values.items()
+                if fields[key].is_required() or value != fields[key].default}
+
+    if method == "basic":
+        return {"basic_auth": {"username": monitor.get("basic_auth_user") or "",
+                               "password": exporting.secret(definition_id, "password")}}
+    if method == "oauth2-cc":
+        oauth = block(OAuth2, OAUTH_FIELDS, "client_secret")
+        scopes = str(monitor.get("oauth_scopes") or "").split()
+        return {"oauth2": {**oauth, **({"scopes": scopes} if scopes else {})}}
+    if method == "ntlm":
+        return {"ntlm": block(Ntlm, NTLM_FIELDS, "password")}
+    if method == "mtls":
+        return {"mtls": block(Mtls, MTLS_FIELDS, "key")}
+    if method == "bearer" and monitor.get("bearer_token"):
+        return {"bearer_token": exporting.secret(definition_id, "bearer_token")}
+    return {}
 
 
 def _json(text: Any) -> Any:

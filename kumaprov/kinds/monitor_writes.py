@@ -89,7 +89,11 @@ def owner_tag_id(applying: Applying) -> int:
 
 def add_payload(fields: Mapping[str, Any], line: ServerLine) -> dict[str, Any]:
     """What `add` needs beyond the managed fields; it inserts every key as a column."""
-    payload: dict[str, Any] = {"notificationIDList": {}, "accepted_statuscodes": ["200-299"]}
+    # The web UI sends `oauth_auth_method` with every new monitor; the 2.0.0-dev.0 build's
+    # editMonitor never changes it, and a null one fails every OAuth check there, so a monitor
+    # given an `oauth2` block later only works if it was born with the default.
+    payload: dict[str, Any] = {"notificationIDList": {}, "accepted_statuscodes": ["200-299"],
+                               "oauth_auth_method": "client_secret_basic"}
     if line.conditions:
         payload["conditions"] = []  # NOT NULL on 2.x
     payload.update(fields)

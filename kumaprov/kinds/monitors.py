@@ -21,6 +21,7 @@ from kumaprov.kinds.monitor_refs import as_reference, whose
 from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.monitor_writes import write
 from kumaprov.model.fields import kuma_fields, sendable
+from kumaprov.model.http_auth import AUTH_METHODS, MTLS_FIELDS, NTLM_FIELDS, OAUTH_FIELDS
 from kumaprov.model.monitors import COMMON_NAMES
 from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.problems import Problem
@@ -29,7 +30,13 @@ UNKNOWN_NOTIFICATION = "KP405"
 # Server fields no table maps one to one, by the file key they come from (model.fields).
 _COMPUTED = {"authMethod": "basic_auth", "basic_auth_user": "basic_auth.username",
              "basic_auth_pass": "basic_auth.password", "notificationIDList": "notifications", "parent": "parent",
-             "tags": "tags", "name": "name", "type": "type"}
+             "tags": "tags", "name": "name", "type": "type", "bearer_token": "bearer_token",
+             "oauth_scopes": "oauth2.scopes",
+             **{kuma: f"oauth2.{key}" for key, kuma in OAUTH_FIELDS.items()},
+             **{kuma: f"mtls.{key}" for key, kuma in MTLS_FIELDS.items()},
+             **{kuma: f"ntlm.{key}" for key, kuma in NTLM_FIELDS.items() if key in ("domain", "workstation")}}
+_AUTH_BLOCKS = {method: key for key, method in AUTH_METHODS.items()}
+_NTLM_KEYS = {kuma: f"ntlm.{key}" for key, kuma in NTLM_FIELDS.items()}
 
 
 class Monitors(Kind):
@@ -80,9 +87,15 @@ class Monitors(Kind):
         return wanted
 
     def key_in_files(self, desired: Desired, field: str) -> str | None:
-        """The type's table read backward; the fields model.fields computes by the key they come from."""
+        """The type's table read backward; the fields model.fields computes by the key they come from
+        (the auth fields by the block of the monitor's method: NTLM uses the basic-auth fields)."""
         model = MONITOR_TYPES.get(str(desired.fields.get("type", "")))
         table = model.names() if model is not None else COMMON_NAMES
+        block = _AUTH_BLOCKS.get(str(desired.fields.get("authMethod")), "basic_auth")
+        if field == "authMethod":
+            return block
+        if block == "ntlm" and field in NTLM_FIELDS.values():
+            return _NTLM_KEYS[field]
         return {kuma: key for key, kuma in table.items()}.get(field) or _COMPUTED.get(field)
 
     def as_reference(self, key: str, value: Any, refs: ServerRefs) -> Any:

@@ -24,8 +24,8 @@ KINDS: tuple[Kind, ...] = (
     REMOTE_BROWSERS,
     NOTIFICATIONS,
     MONITORS,
+    STATUS_PAGES,  # before the windows shown on them
     MAINTENANCE,
-    STATUS_PAGES,
     API_KEYS,
     SETTINGS,  # last: `entryPage` may open a status page made just before
 )

@@ -18,10 +18,12 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints, model_validator
 
 from kumaprov.kinds.base import Applying, Kind, Resolving, ServerRefs, Wanted
-from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live
+from kumaprov.kinds.changes import Action, Create, Delete, Desired, Live, Update
 from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.common import edited, without_defaults
 from kumaprov.kinds.exporting import Exporting
+from kumaprov.kinds.page_incidents import (IncidentDef, export_incident, incident_fields, live_incident, pinned,
+                                           write_incident)
 from kumaprov.model.monitors import Slug, Strict
 
 # Upstream checkSlug: lowercase letters, digits and dashes.
@@ -48,6 +50,7 @@ class StatusPageDef(Strict):
     domains: list[str] = Field(default_factory=list, description="Custom domain names that serve this page.")
     groups: list[PageGroup] | None = Field(
         None, description="Groups of monitors, in the order shown; unset leaves the page's groups as they are.")
+    incident: IncidentDef | None = Field(None, description="The incident pinned on the page; unset: none.")
     absent: bool = Field(False, description="Delete the page with this slug from the server.")
 
     @model_validator(mode="after")
@@ -67,12 +70,18 @@ def page_fields(page: StatusPageDef) -> dict[str, Any]:
     }
     if page.groups is not None:
         fields["groups"] = [[group.name, list(group.monitors)] for group in page.groups]
+    fields["incident"] = incident_fields(page.incident)
     return fields
 
 
-def live_fields(listed: Mapping[str, Any], groups: Sequence[Mapping[str, Any]],
+# Read from the public endpoint beside the settings; never part of the page's saved config.
+_NOT_CONFIG = ("groups", "publicGroupList", "incident", "pinnedIncidents")
+
+
+def live_fields(listed: Mapping[str, Any], data: Mapping[str, Any],
                 monitor_refs: Mapping[int, str]) -> dict[str, Any]:
-    """A listed page in the terms of `page_fields`; `groups` as the public endpoint lists them."""
+    """A listed page in the terms of `page_fields`; `data` as the public endpoint answers."""
+    groups: Sequence[Mapping[str, Any]] = data.get("publicGroupList") or []
     fields = dict(listed)
     fields["domainNameList"] = sorted(listed.get("domainNameList") or [])
     for key in ("description", "footerText", "customCSS"):
@@ -81,6 +90,8 @@ def live_fields(listed: Mapping[str, Any], groups: Sequence[Mapping[str, Any]],
                          [monitor_refs.get(int(m["id"]), f"#{m['id']}") for m in group.get("monitorList") or []]]
                         for group in groups]
     fields["publicGroupList"] = list(groups)  # with the server's ids, for a save that keeps them
+    fields["pinnedIncidents"] = pinned(data)  # with their ids, to edit the pinned one in place
+    fields["incident"] = live_incident(fields["pinnedIncidents"])
     return fields
 
 
@@ -89,8 +100,8 @@ def save_arguments(fields: Mapping[str, Any], live: Mapping[str, Any],
     """(slug, config, icon, groups) for `saveStatusPage`: the page as listed with the
     managed settings changed, so settings kumaprov does not model are kept as they are.
     `fields` may hold only the changed settings (an update from a saved plan)."""
-    config = {key: value for key, value in live.items() if key not in ("groups", "publicGroupList")}
-    config.update({key: value for key, value in fields.items() if key != "groups"})
+    config = {key: value for key, value in live.items() if key not in _NOT_CONFIG}
+    config.update({key: value for key, value in fields.items() if key not in _NOT_CONFIG})
     icon = str(live.get("icon") or DEFAULT_ICON)
     config["logo"] = icon  # what the server stores as the icon (NOT NULL), whatever `icon` says
     if "groups" in fields:
@@ -104,6 +115,7 @@ def save_arguments(fields: Mapping[str, Any], live: Mapping[str, Any],
 
 
 ALL = None  # a need: every page, with its groups (export)
+LISTED = "listed"  # a need: the pages' list only, for the ids of the pages windows are shown on
 
 
 class StatusPages(Kind):
@@ -126,23 +138,26 @@ class StatusPages(Kind):
         return {p.value.slug for p in self.defined(sources)}
 
     def needs_for_saved(self, document: Any) -> Any:
-        return edited(document, self.name)
+        slugs = edited(document, self.name)
+        return slugs or (LISTED if edited(document, "maintenance") else slugs)
 
     def needs_all(self) -> Any:
         return ALL
 
-    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
-        """The server's pages; the groups only for those named (`need`: slugs)."""
+    def read(self, client: Any, need: Any) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+        """The server's pages; the groups and incidents only for those named (`need`: slugs)."""
         if need is not ALL and not need:
             return [], {}
         rows = client.listed("statusPageList")
-        return rows, {str(row["slug"]): client.status_page_groups(str(row["slug"])) for row in rows
+        if need == LISTED:
+            return rows, {}
+        return rows, {str(row["slug"]): client.status_page(str(row["slug"])) for row in rows
                       if need is ALL or row.get("slug") in need}
 
     def live(self, rows: Any, refs: ServerRefs, owner: Owner) -> list[Live]:
-        listed, groups = rows
+        listed, data = rows
         return [Live(int(row["id"]), str(row["slug"]), str(row["slug"]),
-                     live_fields(row, groups.get(str(row["slug"]), ()), refs.of("monitor")), self.name)
+                     live_fields(row, data.get(str(row["slug"]), {}), refs.of("monitor")), self.name)
                 for row in listed]
 
     def desired(self, resolving: Resolving) -> Wanted:
@@ -160,26 +175,34 @@ class StatusPages(Kind):
             writer.call("addStatusPage", (fields["title"], fields["slug"]))
             # The new page's settings as the server made them (theme ...), to save on top of.
             live: Mapping[str, Any] = dict(writer.call("getStatusPage", fields["slug"])["config"])
+            applying.kuma_ids[(self.name, action.desired.id)] = int(live["id"])  # windows shown on it need it
         else:
             live = action.live.fields
-        monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in applying.kuma_ids.items() if kind == "monitor"}
-        writer.call("saveStatusPage", save_arguments(fields, live, monitor_ids))
+        changed = {change.field for change in action.changes} if isinstance(action, Update) else set(fields)
+        if changed - {"incident"}:
+            monitor_ids = {ref: kuma_id for (kind, ref), kuma_id in applying.kuma_ids.items() if kind == "monitor"}
+            writer.call("saveStatusPage", save_arguments(fields, live, monitor_ids))
+        if "incident" in changed and (fields.get("incident") is not None or live.get("pinnedIncidents")):
+            slug = str(fields.get("slug") or live.get("slug"))
+            write_incident(writer, slug, fields.get("incident"), live.get("pinnedIncidents") or [])
 
 
     def export(self, rows: Any, exporting: Exporting) -> None:
-        pages, groups = rows
+        pages, data = rows
+        # Windows shown on a page name it by slug (the maintenance kind exports after this one).
+        exporting.ids[self.name] = {int(row["id"]): str(row["slug"]) for row in pages}
         if pages:
             monitor_ids = exporting.ids.get("monitor", {})
-            exporting.document[str(self.file_key)] = [export_row(row, groups[str(row["slug"])], monitor_ids)
+            exporting.document[str(self.file_key)] = [export_row(row, data[str(row["slug"])], monitor_ids)
                                                       for row in pages]
 
 
 STATUS_PAGES = StatusPages()
 
 
-def export_row(row: Mapping[str, Any], groups: Sequence[Mapping[str, Any]],
-               monitor_ids: Mapping[int, str]) -> dict[str, Any]:
+def export_row(row: Mapping[str, Any], data: Mapping[str, Any], monitor_ids: Mapping[int, str]) -> dict[str, Any]:
     """A listed page as written in files, with monitors named by the export's ids."""
+    groups: Sequence[Mapping[str, Any]] = data.get("publicGroupList") or []
     document = {
         "slug": row.get("slug"), "title": row.get("title"), "description": row.get("description") or "",
         "footer": row.get("footerText") or "", "custom_css": row.get("customCSS") or "",
@@ -189,5 +212,6 @@ def export_row(row: Mapping[str, Any], groups: Sequence[Mapping[str, Any]],
         "groups": [{"name": group.get("name"), "monitors": [monitor_ids[int(m["id"])] for m in group.get("monitorList")
                                                             or [] if int(m["id"]) in monitor_ids]}
                    for group in groups],
+        "incident": export_incident(pinned(data)),
     }
     return without_defaults(document, StatusPageDef, keep=("slug", "title", "groups"))

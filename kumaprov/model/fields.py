@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from kumaprov import secrets
+from kumaprov.model.http_auth import auth_fields
 from kumaprov.model.mapped import RealBrowserMonitor
 from kumaprov.model.monitors import DockerMonitor, HttpMonitor, JsonQueryMonitor
 from kumaprov.model.registry import Monitor
-from kumaprov.versions import ServerLine
+from kumaprov.versions import ServerLine, at_least
 
 
 @dataclass(frozen=True)
@@ -47,9 +48,15 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
         # References as written; the monitors kind turns server names into `name:<name>`.
         fields["notificationIDList"] = tuple(sorted(set(monitor.notifications)))
     if isinstance(monitor, HttpMonitor):
-        fields.update(_http_fields(monitor))
+        fields.update(_http_fields(monitor, line))
     if isinstance(monitor, JsonQueryMonitor) and not line.json_operators:
         del fields["jsonPathOperator"]
+    # A column the server line lacks fails the whole `add`: such a field is sent only to
+    # servers that have it (lint refuses it, KP307, when the files set it for an older one).
+    names = monitor.names()
+    for key, minimum in monitor.field_min_versions.items():
+        if key in names and not at_least(line.version, minimum):
+            fields.pop(names[key], None)
     if isinstance(monitor, DockerMonitor):
         # The host is named in files; apply swaps in the server's numeric id.
         fields["docker_host"] = monitor.docker_host
@@ -58,14 +65,9 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
     return fields
 
 
-def _http_fields(monitor: HttpMonitor) -> dict[str, Any]:
-    auth = monitor.basic_auth
-    fields = {
-        "timeout": monitor.effective_timeout,
-        "authMethod": "basic" if auth else "",
-        "basic_auth_user": auth.username if auth else "",
-        "basic_auth_pass": auth.password if auth else "",
-    }
+def _http_fields(monitor: HttpMonitor, line: ServerLine) -> dict[str, Any]:
+    fields = {"timeout": monitor.effective_timeout,
+              **auth_fields(monitor, at_least(line.version, monitor.field_min_versions["oauth2.audience"]))}
     if monitor.proxy is not None:
         fields["proxyId"] = monitor.proxy  # a proxy's definition id; apply swaps in the server's id
     return fields

@@ -14,8 +14,10 @@ import json
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
+from kumaprov.model.base import Strict as Strict  # re-exported: every kind's models use it
+from kumaprov.model.http_auth import BasicAuth, Mtls, Ntlm, OAuth2, AUTH_KEYS, AUTH_SECRET_FIELDS
 from kumaprov.versions import MAX_INTERVAL
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._-]{0,99}$")]
@@ -35,12 +37,6 @@ JSON_OPERATORS = ("==", "!=", "contains", "<", "<=", ">", ">=")
 DNS_RECORD_TYPES = ("A", "AAAA", "CAA", "CNAME", "MX", "NS", "PTR", "SOA", "SRV", "TXT")
 
 
-class Strict(BaseModel):
-    # defer_build: a class is compiled on first use, so a project that uses three monitor
-    # types does not pay at start-up for the other six.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
-
-
 class Sample(Strict):
     """A recorded response and the verdict the monitor must give for it."""
 
@@ -54,11 +50,6 @@ class Sample(Strict):
         if (self.file is None) == (self.body is None):
             raise ValueError("a sample needs exactly one of `file` or `body`")
         return self
-
-
-class BasicAuth(Strict):
-    username: str
-    password: str = Field(description="Use an environment reference such as ${API_PASSWORD}.")
 
 
 class TagRef(Strict):
@@ -139,7 +130,20 @@ class HttpMonitor(MonitorBase):
                                   description="Request timeout in seconds (default: 48, at most 80% of the interval).")
     ignore_tls: bool = False
     expiry_notification: bool = Field(False, description="Notify before the TLS certificate expires.")
+    domain_expiry_notification: bool = Field(
+        True, description="Notify before the domain name expires (looked up over RDAP; 2.1.0-beta.1 or newer).")
     basic_auth: BasicAuth | None = None
+    oauth2: OAuth2 | None = Field(None, description="OAuth 2.0 client credentials (authMethod oauth2-cc).")
+    ntlm: Ntlm | None = Field(None, description="NTLM authentication.")
+    mtls: Mtls | None = Field(None, description="A TLS client certificate (mTLS).")
+    bearer_token: str | None = Field(None, description="A bearer token the server sends (2.4.0 or newer); "
+                                                       "use ${VAR}.")
+    ip_family: Literal["ipv4", "ipv6"] | None = Field(None, description="Connect over IPv4 or IPv6 only "
+                                                                       "(unset: either, happy eyeballs).")
+    cache_bust: bool = Field(False, description="Add a random uptime_kuma_cachebuster query parameter.")
+    save_response: bool = Field(False, description="Keep the body of successful checks.")
+    save_error_response: bool = Field(True, description="Keep the body of failed checks.")
+    response_max_length: int = Field(1024, ge=0, description="How many characters of a kept body to store.")
     proxy: Slug | None = Field(None, description="The id of a proxy in the files; unset leaves the monitor's "
                                                  "proxy as it is.")
     samples: list[Sample] = Field(default_factory=list, description="Responses to check the verdict on.")
@@ -148,8 +152,25 @@ class HttpMonitor(MonitorBase):
     kuma_names: ClassVar[dict[str, str]] = {
         "url": "url", "method": "method", "headers": "headers", "body": "body", "body_encoding": "httpBodyEncoding",
         "accepted_status_codes": "accepted_statuscodes", "max_redirects": "maxredirects", "timeout": "timeout",
-        "ignore_tls": "ignoreTls", "expiry_notification": "expiryNotification"}
-    secret_fields: ClassVar[frozenset[str]] = frozenset({"basic_auth_pass"})
+        "ignore_tls": "ignoreTls", "expiry_notification": "expiryNotification", "ip_family": "ipFamily",
+        "cache_bust": "cacheBust", "save_response": "saveResponse", "save_error_response": "saveErrorResponse",
+        "response_max_length": "responseMaxLength", "domain_expiry_notification": "domainExpiryNotification"}
+    # Read from upstream server.js (editMonitor) at each 2.x tag; model.fields sends a field
+    # only to servers that have it, lint (KP307) refuses it for older targets.
+    field_min_versions: ClassVar[dict[str, str]] = {
+        "cache_bust": "2.0.0-beta.0", "ip_family": "2.0.0-beta.4", "oauth2.audience": "2.0.0-beta.4",
+        "domain_expiry_notification": "2.1.0-beta.1",
+        "save_response": "2.1.0-beta.2", "save_error_response": "2.1.0-beta.2",
+        "response_max_length": "2.1.0-beta.2", "bearer_token": "2.4.0"}
+    secret_fields: ClassVar[frozenset[str]] = AUTH_SECRET_FIELDS
+
+    @model_validator(mode="after")
+    def _one_auth_method(self) -> HttpMonitor:
+        used = [key for key in AUTH_KEYS if getattr(self, key) is not None]
+        if len(used) > 1:
+            raise ValueError(f"{' and '.join(used)} are both set: Uptime Kuma uses one authentication method "
+                             "per monitor; keep one")
+        return self
 
     @field_validator("body")
     @classmethod
@@ -187,7 +208,12 @@ class JsonQueryMonitor(HttpMonitor):
     operator: Literal[JSON_OPERATORS] = Field("==", description="2.x only, except '=='.")  # type: ignore[valid-type]
     # jsonPathOperator is sent only to the servers that have it (model.fields).
     kuma_names: ClassVar[dict[str, str]] = {**HttpMonitor.kuma_names, "query": "jsonPath",
-                                            "expected_value": "expectedValue", "operator": "jsonPathOperator"}
+                                            "expected_value": "expectedValue", "operator": "jsonPathOperator",
+                                            "retry_only_on_status_code_failure": "retryOnlyOnStatusCodeFailure"}
+    retry_only_on_status_code_failure: bool = Field(
+        False, description="Retry only when the status code check fails, not the query (2.1.0-beta.2 or newer).")
+    field_min_versions: ClassVar[dict[str, str]] = {
+        **HttpMonitor.field_min_versions, "retry_only_on_status_code_failure": "2.1.0-beta.2"}
 
 
 class PortMonitor(MonitorBase):

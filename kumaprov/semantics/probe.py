@@ -55,6 +55,8 @@ def request_for(monitor: HttpMonitor, environ: Mapping[str, str]) -> urllib.requ
     if monitor.basic_auth is not None:
         pair = secrets.resolve(f"{monitor.basic_auth.username}:{monitor.basic_auth.password}", environ)
         headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+    if monitor.bearer_token is not None:
+        headers["Authorization"] = "Bearer " + secrets.resolve(monitor.bearer_token, environ)
     headers.setdefault("User-Agent", "Uptime-Kuma (kumaprov probe)")
     return urllib.request.Request(secrets.resolve(monitor.url, environ), data=data, method=monitor.method,
                                   headers=headers)
@@ -108,7 +110,12 @@ def run(monitors: Sequence[MonitorBase], ids: Sequence[str], lines: tuple[Server
         if not isinstance(by_id[wanted], HttpMonitor):
             raise UsageError(f"{wanted} is a {by_id[wanted].type} monitor; only http, keyword and "
                              "json-query monitors can be probed")
-    chosen = [by_id[i] for i in ids] if ids else [m for m in by_id.values() if isinstance(m, HttpMonitor)]
+        if method := unprobed_auth(by_id[wanted]):
+            raise UsageError(f"{wanted} authenticates with {method}, which probe does not do (it sends basic "
+                             "auth, a bearer token and headers); only the server can check it")
+    # Without ids: every HTTP-family monitor probe can authenticate as the server does.
+    chosen = [by_id[i] for i in ids] if ids else [m for m in by_id.values()
+                                                  if isinstance(m, HttpMonitor) and not unprobed_auth(m)]
     results = []
     for monitor in chosen:
         assert isinstance(monitor, HttpMonitor)
@@ -117,6 +124,11 @@ def run(monitors: Sequence[MonitorBase], ids: Sequence[str], lines: tuple[Server
         except secrets.MissingVariables as exc:
             raise UsageError(f"{monitor.id}: environment variable(s) not set: {exc}") from None
     return results
+
+
+def unprobed_auth(monitor: MonitorBase) -> str | None:
+    """The auth block of `monitor` probe cannot send (a token exchange, NTLM, a client certificate)."""
+    return next((key for key in ("oauth2", "ntlm", "mtls") if getattr(monitor, key, None) is not None), None)
 
 
 def render(results: Sequence[ProbeResult], as_json: bool) -> str:

@@ -14,6 +14,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -244,10 +245,16 @@ class KumaClient:
 
     def status_page_groups(self, slug: str) -> list[dict[str, Any]]:
         """The page's monitor groups, from the public endpoint (the socket lists only settings)."""
-        url = f"{self.url.rstrip('/')}/api/status-page/{urllib.parse.quote(slug)}"
+        return list(self.status_page(slug).get("publicGroupList") or [])
+
+    def status_page(self, slug: str) -> dict[str, Any]:
+        """The public endpoint's answer: the groups and the pinned incident(s). The server caches
+        it per URL for 5 minutes and pinning an incident does not clear that cache, so each
+        read asks a URL of its own (an unused query parameter)."""
+        url = f"{self.url.rstrip('/')}/api/status-page/{urllib.parse.quote(slug)}?kumaprov={uuid.uuid4().hex}"
         try:
             with urllib.request.urlopen(url, timeout=self._api.timeout) as response:
-                return list(json.load(response).get("publicGroupList") or [])
+                return dict(json.load(response))
         except (OSError, ValueError) as exc:
             raise ServerError(f"reading status page {slug}: {_short(exc)}") from None
 

@@ -1,7 +1,8 @@
 """What every kind's entries name, and what names them. KP201: two entries of a kind that
 share its unique key (two maintenance windows with one title, two notifications with one id
 ...); KP209: an entry naming a monitor id that no definition has (a window covering it, a page
-showing it), or a monitor naming an object that only the files can define, and they do not.
+showing it), an entry naming an object of another kind that only the files define (a window's
+status page), or a monitor naming an object that only the files can define, and they do not.
 The kinds say which keys these are (`Kind.unique_key`, `names_monitors`, `named_by`)."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterator, Sequence
 
 from kumaprov.definitions.entries import Defined, Definition, Entry
 from kumaprov.kinds.base import Kind
-from kumaprov.kinds.registry import ENTRY_KINDS, KINDS
+from kumaprov.kinds.registry import BY_NAME, ENTRY_KINDS, KINDS
 from kumaprov.lint.context import LintContext
 from kumaprov.problems import Problem
 from kumaprov.suggest import did_you_mean
@@ -31,9 +32,23 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
                     yield Problem(entry.position_of(*path), UNKNOWN_MONITOR,
                                   f"{what} '{monitor_id}', which no monitor definition has"
                                   f"{did_you_mean(monitor_id, ids)}")
+        yield from _unknown_others(kind, entries, context)
     for kind in KINDS:
         if kind.named_by is not None and kind.named_by.in_files:
             yield from _unknown_names(kind, definitions, context)
+
+
+def _unknown_others(kind: Kind, entries: Sequence[Defined], context: LintContext) -> Iterator[Problem]:
+    """Entries naming an object of another kind (a window's status page) the files do not define."""
+    for entry in entries:
+        for path, other, name, what in kind.names_others(entry.value):
+            named = BY_NAME[other]
+            assert named.unique_key is not None
+            names = {str(getattr(e.value, named.unique_key)) for e in context.of(other)
+                     if not getattr(e.value, "absent", False)}
+            if name not in names:
+                yield Problem(entry.position_of(*path), UNKNOWN_MONITOR,
+                              f"{what} {named.what} '{name}', which is not in the files{did_you_mean(name, names)}")
 
 
 def _duplicates(kind: Kind, entries: Sequence[Defined]) -> Iterator[Problem]:

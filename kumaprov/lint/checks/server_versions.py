@@ -4,11 +4,12 @@ object (KP306), fields and values (KP307), interval bounds (KP501)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from kumaprov.kinds.registry import ENTRY_KINDS
 from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
-from kumaprov.model.monitors import JsonQueryMonitor
+from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor
 from kumaprov.problems import Position, Problem
 from kumaprov.definitions.validation import a_monitor
 from kumaprov.versions import ServerLine, Unmanageable, at_least
@@ -73,14 +74,23 @@ def _availability(definition: Definition, lines: Sequence[ServerLine]) -> Iterat
         return
     for key, minimum in monitor.field_min_versions.items():
         older = lacking(minimum)
-        if key in monitor.model_fields_set and older:
-            yield problem(definition.position_of(key), FIELD_CODE, f"`{key}` on {a_monitor(monitor.type)}",
-                          minimum, older)
+        if _written(monitor, key) and older:
+            yield problem(definition.position_of(*key.split(".")), FIELD_CODE,
+                          f"`{key}` on {a_monitor(monitor.type)}", minimum, older)
     for (key, value), minimum in monitor.value_min_versions.items():
         older = lacking(minimum)
         if getattr(monitor, key) == value and older:
             yield problem(definition.position_of(key), FIELD_CODE, f"{key} '{value}'", minimum, older)
     yield from _unmanageable(definition, lines)
+
+
+def _written(model: Any, key: str) -> bool:
+    """Whether the files wrote `key` (`oauth2.audience`: a key of a block)."""
+    for part in key.split("."):
+        if model is None or part not in model.model_fields_set:
+            return False
+        model = getattr(model, part)
+    return True
 
 
 def _unmanageable(definition: Definition, lines: Sequence[ServerLine]) -> Iterator[Problem]:
@@ -89,10 +99,21 @@ def _unmanageable(definition: Definition, lines: Sequence[ServerLine]) -> Iterat
     found: dict[Unmanageable, list[str]] = {}
     for line in lines:
         for value in line.unmanageable:
-            if value.monitor_type == monitor.type and getattr(monitor, value.key, None) == value.value:
+            if _of_type(value, monitor) and _value_at(monitor, value.key) == value.value:
                 found.setdefault(value, []).append(line.version)
     for value, names in found.items():
         shown = str(value.value).lower() if isinstance(value.value, bool) else f"'{value.value}'"
-        yield Problem(definition.position_of(value.key), FIELD_CODE,
+        yield Problem(definition.position_of(*value.key.split(".")), FIELD_CODE,
                       f"{value.key} {shown} on {a_monitor(monitor.type)} cannot be managed on Uptime Kuma "
                       f"{', '.join(names)}: {value.reason}", via=definition.via)
+
+
+def _of_type(value: Unmanageable, monitor: Any) -> bool:
+    # "http" names the family: keyword and json-query monitors are HTTP monitors too.
+    return value.monitor_type == monitor.type or (value.monitor_type == "http" and isinstance(monitor, HttpMonitor))
+
+
+def _value_at(model: Any, key: str) -> Any:
+    for part in key.split("."):
+        model = getattr(model, part, None)
+    return model
