@@ -135,7 +135,10 @@ def test_an_incident_is_edited_in_place_posted_or_unpinned_without_saving_the_pa
     assert writes(two) == [("unpinIncident", "shop"), ("postIncident", ("shop", shop.fields["incident"]))]
     (plain,) = wanted_of(STATUS_PAGES, linted(tmp_path / "plain", FILES))[0].desired
     without = type(plain)(plain.id, {k: v for k, v in plain.fields.items() if k != "groups"}, kind=plain.kind)
-    assert writes(page_with({"incident": PINNED}), without) == [("unpinIncident", "shop")]  # taken out of the file
+    assert writes(page_with({"incident": PINNED}), without) == []  # unset: a pinned incident stays (by hand?)
+    nulled = INCIDENT.replace(INCIDENT.splitlines()[-1], "        incident: null")
+    (unpin,) = wanted_of(STATUS_PAGES, linted(tmp_path / "null", nulled))[0].desired
+    assert writes(page_with({"incident": PINNED}), unpin) == [("unpinIncident", "shop")]
 
 
 def test_export_writes_the_newest_pinned_incident() -> None:

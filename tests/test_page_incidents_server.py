@@ -1,6 +1,7 @@
 """A status page's pinned incident and the maintenance windows it shows, against the real
 Uptime Kuma (every version: 1.23 has both): pinned, unchanged on the next sync, edited in
-place, unpinned once the file drops it; a window shown on pages, moved, hidden, deleted."""
+place, left alone once the file drops it, unpinned by `incident: null`; a window shown on
+pages, moved, hidden, deleted."""
 
 from __future__ import annotations
 
@@ -60,18 +61,22 @@ def test_an_incident_is_pinned_kept_edited_in_place_and_unpinned(ws: Workspace) 
     (edited,) = pinned(ws, slug)
     assert (edited["id"], edited["content"], edited["style"]) == (incident["id"], "Fixed by 14:00.", "info")
 
-    synced(ws, page_text(slug), f"~ update status_page {slug}")
+    synced(ws, page_text(slug))  # the file drops it: it stays (kumaprov cannot tell it from one pinned by hand)
+    assert [i["id"] for i in pinned(ws, slug)] == [incident["id"]]
+    synced(ws, page_text(slug, "        incident: null\n"), f"~ update status_page {slug}")
     assert pinned(ws, slug) == []
     synced(ws, page_text(slug, second))  # pinned again: a new incident
     (again,) = pinned(ws, slug)
     assert again["id"] != incident["id"]
 
 
-def test_an_incident_pinned_by_hand_beside_it_is_replaced(ws: Workspace) -> None:
+def test_an_incident_pinned_by_hand_stays_until_the_file_sets_one(ws: Workspace) -> None:
     slug = f"inc-{uuid.uuid4().hex[:6]}"
     synced(ws, page_text(slug))
     with ws.client() as client:
         client.call("postIncident", (slug, {"title": "By hand", "content": "Posted in the web UI", "style": "danger"}))
+    synced(ws, page_text(slug).replace("Shop", "Our shop"), f"~ update status_page {slug}")  # an edit of the page
+    assert [i["title"] for i in pinned(ws, slug)] == ["By hand"]
     wanted = "        incident: {title: Planned work, content: Tonight 22:00 to 23:00.}\n"
     synced(ws, page_text(slug, wanted), f"~ update status_page {slug}")
     (incident,) = pinned(ws, slug)

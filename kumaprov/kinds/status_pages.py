@@ -50,7 +50,8 @@ class StatusPageDef(Strict):
     domains: list[str] = Field(default_factory=list, description="Custom domain names that serve this page.")
     groups: list[PageGroup] | None = Field(
         None, description="Groups of monitors, in the order shown; unset leaves the page's groups as they are.")
-    incident: IncidentDef | None = Field(None, description="The incident pinned on the page; unset: none.")
+    incident: IncidentDef | None = Field(
+        None, description="The incident pinned on the page; null: none; unset: the page's incidents stay as they are.")
     absent: bool = Field(False, description="Delete the page with this slug from the server.")
 
     @model_validator(mode="after")
@@ -70,7 +71,10 @@ def page_fields(page: StatusPageDef) -> dict[str, Any]:
     }
     if page.groups is not None:
         fields["groups"] = [[group.name, list(group.monitors)] for group in page.groups]
-    fields["incident"] = incident_fields(page.incident)
+    # Unset leaves the pinned incidents alone: one pinned by hand during an outage must survive
+    # the next sync from CI. `incident: null` unpins.
+    if "incident" in page.model_fields_set:
+        fields["incident"] = incident_fields(page.incident)
     return fields
 
 
