@@ -48,6 +48,11 @@ class FileGuard:
     def contains(self, path: Path | str) -> bool:
         return _inside(os.path.realpath(path), self.roots)
 
+    def refusal(self, path: Path | str) -> str | None:
+        """Why `path` is out of bounds ("outside the project directory" ...), or None."""
+        real = os.path.realpath(path)
+        return None if _inside(real, self.roots) else _outside(path, real)
+
     def read_bytes(self, path: Path | str, limit: int = MAX_BYTES) -> bytes:
         real = os.path.realpath(path)
         if not _inside(real, self.roots):

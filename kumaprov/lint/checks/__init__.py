@@ -9,8 +9,8 @@ from collections.abc import Sequence
 
 from kumaprov.definitions.entries import Definition
 from kumaprov.lint.checks import (
-    alerts, bare_words, duplicate_ids, message_size, monitor_refs, notifications, plaintext_secrets, queries,
-    references, samples, server_versions, tags, timing,
+    alerts, bare_words, duplicate_ids, key_files, message_size, monitor_refs, notifications, plaintext_secrets,
+    queries, references, samples, server_versions, tags, timing,
 )
 from kumaprov.lint.context import Check, LintContext
 from kumaprov.problems import Problem
@@ -30,6 +30,7 @@ def registry() -> tuple[Check, ...]:
         samples.check,
         bare_words.check,
         message_size.check,
+        key_files.check,
         alerts.check,
     )
 
