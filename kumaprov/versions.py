@@ -71,6 +71,7 @@ class ServerLine:
     min_interval: int
     json_semantics: Semantics
     unmanageable: tuple[Unmanageable, ...] = ()
+    write_window: int = 1  # writes kept in flight at once by sync (measured: bench/write_window.py)
 
     @property
     def label(self) -> str:
@@ -146,6 +147,7 @@ def server_line(version: str) -> ServerLine:
         min_interval=_min_interval(parsed),
         json_semantics=_semantics(parsed),
         unmanageable=_unmanageable(parsed),
+        write_window=_write_window(parsed),
     )
 
 
@@ -157,6 +159,17 @@ _SNMP_V3 = Unmanageable(
 _KAFKA_SSL = Unmanageable(
     "kafka-producer", "ssl", True,
     "it lists the setting as false whatever was saved, and editMonitor does not change it")
+
+
+def _write_window(parsed: Version) -> int:
+    """Writes sync keeps in flight at once, chosen by measurement (bench/write_window.py,
+    README "Benchmarks"): WINDOW_2X on 2.x releases, WINDOW_LIST_PUSH where every write
+    makes the server rebuild and push the whole monitor list (1.23, the 2.0.0-dev build)."""
+    return WINDOW_2X if parsed.major >= 2 and not parsed.is_2_0_0_dev else WINDOW_LIST_PUSH
+
+
+WINDOW_2X = 8
+WINDOW_LIST_PUSH = 4
 
 
 def _unmanageable(parsed: Version) -> tuple[Unmanageable, ...]:
