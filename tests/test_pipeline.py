@@ -131,8 +131,7 @@ def test_a_windowed_apply_makes_the_same_calls_and_report_as_a_sequential_one() 
 def test_a_failure_in_the_middle_of_a_window_reports_what_the_server_confirmed() -> None:
     writer = ThreadedWriter(fail=("C",), window=4)
     report = apply(a_plan(), writer, "kumaprov", LINE, window=4)
-    # a, b, c, d were in flight together; c failed, so nothing after the window was sent.
-    assert writer.most_in_flight >= 3  # a, b and d waited for c's answer in flight
+    # a, b, c, d went out together (a window of 4); c failed, so nothing after the window was sent.
     assert report.applied == ["create a", "create b", "create d"]
     assert report.failed is not None and report.failed.startswith("create c: add: connection to Uptime Kuma lost")
     assert report.unconfirmed == []
@@ -158,3 +157,32 @@ def test_several_failures_in_one_window_the_first_in_plan_order_is_the_failure()
     assert [line.split(":")[0] for line in report.unconfirmed] == ["create d"]
     assert "FAILED too (may or may not have been applied): create d: add:" in apply_text(report)
     assert "1 more failed, " in apply_text(report)
+
+
+class BarrierWriter(ThreadedWriter):
+    """Each add waits until `window` adds are in flight at once: it fails (a broken barrier,
+    not a KumaprovError) unless the window is really used."""
+
+    def __init__(self, window: int) -> None:
+        super().__init__(window=window)
+        self.barrier = threading.Barrier(window, timeout=5)
+
+    def add_monitor(self, payload: dict[str, Any]) -> int:
+        self._enter()
+        try:
+            self.barrier.wait()
+            with self.lock:
+                self.next_id += 1
+                self.calls.append(("add_monitor", payload["name"]))
+                return self.next_id
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def test_the_window_is_used_and_never_exceeded() -> None:
+    writer = BarrierWriter(window=3)
+    plan = make_plan([Desired(f"m{i}", {"name": f"M{i}"}) for i in range(9)], [])
+    report = apply(plan, writer, "kumaprov", LINE, window=3)
+    assert report.ok and report.applied == [f"create m{i}" for i in range(9)]
+    assert writer.most_in_flight == 3
