@@ -9,6 +9,7 @@ the repository itself (init, templates).
 May import: every package. Nothing imports cli/ but `__main__` and the console script.
 """
 
-from kumaprov.cli.group import main  # each command's module is imported when it runs (group.COMMAND_MODULES)
+from kumaprov.cli import alerts, offline, project, server  # noqa: F401  (importing them registers the commands)
+from kumaprov.cli.group import main
 
 __all__ = ["main"]

@@ -8,7 +8,6 @@ Data goes to stdout; progress and errors to stderr.
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 import sys
 from collections.abc import Callable
@@ -62,24 +61,7 @@ def fail_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-# The module that defines each command. It is imported when its command runs (or for the
-# list in --help), so a `kumaprov lint` does not import what diff, sync, alerts or init use.
-COMMAND_MODULES = {"lint": "offline", "render": "offline", "schema": "offline", "probe": "offline",
-                   "diff": "server", "sync": "server", "export": "server", "alerts": "alerts",
-                   "templates": "project", "init": "project"}
-
-
-class CommandsOnDemand(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMAND_MODULES})
-
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in self.commands and name in COMMAND_MODULES:
-            importlib.import_module(f"kumaprov.cli.{COMMAND_MODULES[name]}")  # registers it on `main`
-        return super().get_command(ctx, name)
-
-
-@click.group(cls=CommandsOnDemand, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kumaprov")
 @click.option("--config", "-c", type=click.Path(dir_okay=False, path_type=Path),
               help="Project file (default: ./kumaprov.yaml if present).")
