@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -60,13 +61,17 @@ def tree_at(ref: str, root: Path) -> Path:
     return target
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+def timed(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and the child's CPU time (user + system): on a machine shared with other
+    work the CPU time moves much less than the wall time."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"{command}: exit {result.returncode}\n{result.stdout[-800:]}\n{result.stderr[-800:]}")
-    return elapsed
+    return elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -82,7 +87,9 @@ def main() -> None:
         compileall.compile_dir(str(REPO / "kumaprov"), quiet=1)
         contenders: dict[str, tuple[list[str], dict[str, str]]] = {
             "python -c pass": ([sys.executable, "-c", "pass"], env),
-            "kumaprov lint (this tree)": ([sys.executable, "-m", "kumaprov", "lint", "--no-cache"], env),
+            # PYTHONPATH for both trees: the same finder (not the editable install's) for each.
+            "kumaprov lint (this tree)": ([sys.executable, "-m", "kumaprov", "lint", "--no-cache"],
+                                          {**env, "PYTHONPATH": str(REPO)}),
         }
         if args.before:
             tree = tree_at(args.before, root)
@@ -91,19 +98,23 @@ def main() -> None:
             contenders[f"kumaprov lint ({args.before})"] = (
                 [sys.executable, "-m", "kumaprov", "lint", "--no-cache"], before_env)
         times: dict[str, list[float]] = {name: [] for name in contenders}
+        cpu: dict[str, list[float]] = {name: [] for name in contenders}
         print(f"kumaprov at {git_state()}; 6 monitors; {args.runs} runs each, in turns; "
               f"loadavg {os.getloadavg()[0]:.2f}")
         for run in range(args.runs):
             order = list(contenders) if run % 2 == 0 else list(reversed(contenders))
             for name in order:
                 command, run_env = contenders[name]
-                times[name].append(timed(command, project, run_env))
+                wall, used = timed(command, project, run_env)
+                times[name].append(wall)
+                cpu[name].append(used)
         print(f"loadavg now {os.getloadavg()[0]:.2f}")
         base = statistics.median(times["kumaprov lint (this tree)"])
+        base_cpu = statistics.median(cpu["kumaprov lint (this tree)"])
         for name, values in times.items():
-            median = statistics.median(values)
-            print(f"  {name:32} median {median:6.3f} s  (min {min(values):.3f}, max {max(values):.3f})  "
-                  f"{median / base:5.2f}x this tree")
+            median, median_cpu = statistics.median(values), statistics.median(cpu[name])
+            print(f"  {name:32} wall median {median:6.3f} s (min {min(values):.3f}, max {max(values):.3f}) "
+                  f"{median / base:5.2f}x this tree;  CPU median {median_cpu:6.3f} s {median_cpu / base_cpu:5.2f}x")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
