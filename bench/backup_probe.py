@@ -45,6 +45,9 @@ EXTRA = {  # one definition of each further type the probe can add
 }
 
 
+IMPORT_DEFAULTS = {"invertKeyword": False}
+
+
 def write_definitions(project: Path, count: int, types: list[str]) -> None:
     monitors = project / "monitors"
     shutil.rmtree(monitors, ignore_errors=True)
@@ -61,7 +64,10 @@ def write_definitions(project: Path, count: int, types: list[str]) -> None:
 
 
 def backup_import(server: sb.Server, payloads: list[tuple[str, dict[str, Any]]]) -> float:
-    monitors = [{**payload, "active": 1,
+    # The import copies a fixed list of fields and inserts NULL for any it is not sent; `add`
+    # leaves those to the column defaults. These are the NOT NULL ones kumaprov does not send
+    # for every type (found by the import failing without them).
+    monitors = [{**IMPORT_DEFAULTS, **payload, "active": 1,
                  "tags": [{"name": sb.OWNER_TAG, "color": "#2563EB", "value": definition_id}]}
                 for definition_id, payload in payloads]
     document = json.dumps({"version": server.version, "notificationList": [], "proxyList": [],
