@@ -17,6 +17,8 @@ instance, in turns (ABBA between rounds, so neither always runs first):
              Timed: apply alone (not lint, connect, plan, nor the converge re-read: those
              are sync_bench's). Correctness per round: the plan after each step is empty.
 
+One untimed floor round first: the first writes after a server starts are slower.
+
 Monitors: http checks of http://127.0.0.1:9/... with 1-day intervals (each fails at once,
 then stays quiet). Medians over --reps rounds; ratio = kumaprov / floor, per step.
 """
@@ -119,6 +121,9 @@ def bench_version(version: str, count: int, windows: list[int], reps: int) -> li
         sb.say(f"Uptime Kuma {server.version}: {count} monitors, windows {windows}, {reps} rounds")
         results: dict[str, list[dict[str, float]]] = {"floor": [], **{f"w{w}": [] for w in windows}}
         interval = sb.BASE_INTERVAL
+        # The first writes after a start are slower (the server warming up): one untimed round.
+        interval += 60
+        floor_round(server, project, count, interval)
         for rep in range(reps):
             who = ["floor", *[f"w{w}" for w in windows]]
             if rep % 2:

@@ -5,6 +5,7 @@ window is reported as exactly what the server confirmed; a rerun converges eithe
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from kumaprov.sync import engine
 from kumaprov.sync.apply import ApplyReport
 
 WINDOW = 4
+READ_SETTLES = 15.0  # seconds: see owned()
 MEMBERS = 5
 PLAIN = 7
 # Fields that hold server ids or the name (the two projects differ in names), and the
@@ -54,10 +56,20 @@ def sync(env: dict[str, str], project: Project, window: int, writer: Any = None)
 
 def owned(env: dict[str, str], owner_tag: str) -> dict[str, dict[str, Any]]:
     """The monitors `owner_tag` owns by definition id, as compared across projects: server ids
-    as the definition ids they stand for, names without the project's prefix."""
-    with KumaClient.connect(env["KUMA_URL"], Credentials(token=env["KUMA_TOKEN"])) as client:
-        monitors = client.monitors()
-    mine = [m for m in monitors if str(m["name"]).startswith(owner_tag + " ")]
+    as the definition ids they stand for, names without the project's prefix.
+
+    1.23 and 2.0.0-dev.0 answer `deleteMonitor` before they rebuild and push the monitor list,
+    to every socket of the user: a list computed while deletes were still running can reach
+    a connection made right after the sync, after its login-time list, naming monitors already
+    deleted (untagged: their tags went first). Whether deletes go one at a time or not; so the
+    read is repeated until the server has no such list left to push (within READ_SETTLES)."""
+    deadline = time.monotonic() + READ_SETTLES
+    while True:
+        with KumaClient.connect(env["KUMA_URL"], Credentials(token=env["KUMA_TOKEN"])) as client:
+            mine = [m for m in client.monitors() if str(m["name"]).startswith(owner_tag + " ")]
+        if all(owner_of(m, owner_tag) for m in mine) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     ids = {m["id"]: owner_of(m, owner_tag) for m in mine}
     seen: dict[str, dict[str, Any]] = {}
     for monitor in mine:
