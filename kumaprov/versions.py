@@ -172,9 +172,10 @@ def _write_window(parsed: Version) -> int:
 # the sequential add+tag floor, updates 1.05x -> 0.74x, deletes 0.84x -> 0.45x; 16 is no better.
 WINDOW_2X = 8
 # 1.23.17 and 2.0.0-dev.0, 40 monitors: the server's list rebuild after each add or edit bounds
-# creates and updates whatever the window (1.23 creates 2.68 s at 1, 2.86 s at 2, 2.80 s at 4);
-# 2 is the best or level on every step (2.0.0-dev.0 updates 1.05x -> 0.88x the floor, deletes
-# 0.95x -> 0.83x), larger windows only help deletes, which answer before their list push.
+# creates and updates whatever the window (1.23 creates 2.68 s at 1, 2.86 s at 2, 2.80 s at 4;
+# its updates spread 0.84x-1.12x the floor with no order in the window: noise). On 2.0.0-dev.0
+# 2 is the best on creates and updates (updates 1.05x -> 0.88x the floor); larger windows only
+# help deletes, which answer before their list push.
 WINDOW_LIST_PUSH = 2
 
 
