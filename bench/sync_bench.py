@@ -80,7 +80,9 @@ from kumaprov.sync import engine
 from kumaprov.sync import report as planreport
 from kumaprov.sync.apply import apply
 from kumaprov.dev import localkuma
-from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.dev.install import KUMA_VERSION
+from kumaprov.dev.releases import ensure_build
+from kumaprov.server.client import Credentials, KumaClient, open_api
 from kumaprov.definitions.project import load_project
 
 PYTHON = sys.executable
@@ -138,6 +140,7 @@ class Server:
     root: Path
     port: int = field(default_factory=localkuma.free_port)
     kuma: localkuma.LocalKuma | None = None
+    installation: Any = None  # None: the npm build
     token: str = ""
     version: str = ""
     tag_id: int = 0
@@ -156,7 +159,8 @@ class Server:
         return self.kuma.pid
 
     def start(self) -> None:
-        self.kuma = localkuma.start(self.data_dir, port=self.port, log=lambda m: None)
+        self.kuma = localkuma.start(self.data_dir, port=self.port, installation=self.installation,
+                                    log=lambda m: None)
 
     def stop(self) -> None:
         if self.kuma is not None:
@@ -190,10 +194,18 @@ class Server:
         return settle(self.pid)
 
     def connect(self, wait_events: float = 0.0) -> UptimeKumaApi:
-        api = UptimeKumaApi(self.url, timeout=CALL_TIMEOUT, wait_events=wait_events)
+        api = greeted(self.url, wait_events)
         api.login_by_token(self.token)
         wait_list(api)
         return api
+
+
+def greeted(url: str, wait_events: float = 0.0) -> UptimeKumaApi:
+    """The library's client once the server's first `info` has arrived: 2.5.3 may drop an
+    event sent the instant a socket connects (kumaprov's adapter waits the same way)."""
+    api = open_api(url, CALL_TIMEOUT)
+    api.wait_events = wait_events
+    return api
 
 
 def wait_list(api: UptimeKumaApi) -> None:
@@ -366,7 +378,7 @@ def counting() -> Iterator[tuple[dict[str, int], dict[str, float]]]:
         engine.converge = original_converge
 
 
-def kumaprov_sync(project_root: Path, server: Server) -> Run:
+def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = False) -> Run:
     connection = engine.Connection(server.url, Credentials(token=server.token), 60.0)
     with counting() as (counts, timings):
         t0 = time.perf_counter()
@@ -380,7 +392,7 @@ def kumaprov_sync(project_root: Path, server: Server) -> Run:
             t3 = time.perf_counter()
             planreport.PLAN_FORMATS["text"](planned.plan, {"url": server.url, "version": planned.line.version})
             t4 = time.perf_counter()
-            report = engine.sync(client, planned, project.owner_tag, False, lambda done: None)
+            report = engine.sync(client, planned, project.owner_tag, allow_mass_delete, lambda done: None)
             t5 = time.perf_counter()
         t6 = time.perf_counter()
     assert report.ok, report.failed
@@ -448,9 +460,26 @@ def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
         api.disconnect()
 
 
+def floor_delete(server: Server, base: int) -> tuple[float, int]:
+    """deleteMonitor for every owned monitor from definition `base` on (the ones kumaprov deletes too)."""
+    api = server.connect()
+    try:
+        ids = []
+        for monitor in api._event_data[Event.MONITOR_LIST].values():
+            owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
+            if owner and owner >= def_id(base):
+                ids.append(int(monitor["id"]))
+        start = time.perf_counter()
+        for kuma_id in sorted(ids):
+            call(api, "deleteMonitor", kuma_id)
+        return time.perf_counter() - start, len(ids)
+    finally:
+        api.disconnect()
+
+
 def floor_noop(server: Server) -> tuple[float, int]:
     start = time.perf_counter()
-    api = UptimeKumaApi(server.url, timeout=CALL_TIMEOUT, wait_events=0)
+    api = greeted(server.url)
     api.login_by_token(server.token)
     wait_list(api)
     listed = len(api._event_data[Event.MONITOR_LIST])
@@ -460,7 +489,7 @@ def floor_noop(server: Server) -> tuple[float, int]:
 
 def naive_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> float:
     """The library's convenience methods, library defaults (wait_events=0.2)."""
-    api = UptimeKumaApi(server.url, timeout=CALL_TIMEOUT)
+    api = greeted(server.url, 0.2)  # the library's default wait_events
     api.login_by_token(server.token)
     wait_list(api)
     try:
@@ -514,6 +543,10 @@ def main() -> None:
                         help="monitors seeded with SQL before the create and update runs, so they run at scale: "
                              "--base 1800 --writes 200 times the last tenth of a first sync of 2,000 and a "
                              "change to 10%% of 2,000 (default 0)")
+    parser.add_argument("--delete", action=argparse.BooleanOptionalAction, default=True,
+                        help="delete the written monitors (kumaprov vs floor, from the same data dir)")
+    parser.add_argument("--version", default=KUMA_VERSION,
+                        help=f"Uptime Kuma to run: {KUMA_VERSION} (npm) or a release in ../shared/uptime-kuma/")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     noop_reps = (args.noop_reps + [args.noop_reps[-1]] * len(args.noop))[:len(args.noop)]
@@ -530,7 +563,7 @@ def main() -> None:
     print(f"sync bench: base={base}, writes={args.writes} x{args.write_reps}, no-op at {args.noop} x{noop_reps}, "
           f"naive {args.naive}; {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}; data in {root}")
     try:
-        localkuma.ensure_installed()
+        server.installation = ensure_build(args.version)
         server.start()
         server.first_login()
         say(f"Uptime Kuma {server.version} at {server.url}; one password login, JWT reused from here on")
@@ -598,7 +631,8 @@ def main() -> None:
                     create.floor.append(total)
                     add_only.append(adds)
                     print(f"    floor create {args.writes}: {total:7.2f} s (add calls alone {adds:.2f} s)")
-        create.note = f"floor incl. addMonitorTag; add-only {med(add_only):.1f}s"
+        create.note = (f"floor incl. addMonitorTag; add-only {med(add_only):.1f}s, "
+                       f"kumaprov / add-only {med(create.kumaprov) / med(add_only):.2f}x")
         rows.append(create)
         # Whichever ran last left `writes` monitors with the same fields and tags.
 
@@ -625,6 +659,35 @@ def main() -> None:
                     print(f"    floor update {args.writes}: {total:7.2f} s")
         rows.append(update)
         write_definitions(project, top, interval, changed)  # match whatever ran last
+
+        # -- delete: both from the same state (the data dir after the updates) ------------------
+        if args.delete:
+            server.stop()
+            server.snapshot("full")
+            delete = Row(f"delete {args.writes}", f"{top}->{base}", note="allow-mass-delete")
+            for rep in range(args.write_reps):
+                order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
+                for who in order:
+                    server.restore("full")
+                    waited = server.settle()
+                    say(f"delete {args.writes}: {who} (settled {waited:.1f}s) ...")
+                    if who == "kumaprov":
+                        write_definitions(project, base, interval, changed)
+                        if not base:
+                            (project / "monitors" / "none.yaml").write_text("monitors: []\n")
+                        run = kumaprov_sync(project, server, allow_mass_delete=True)
+                        assert run.plan == (0, 0, args.writes, base), run.plan
+                        assert run.writes.get("delete_monitor") == args.writes
+                        delete.kumaprov.append(run.total)
+                        print_run(f"kumaprov delete {args.writes}", run)
+                    else:
+                        total, deleted = floor_delete(server, base)
+                        assert deleted == args.writes, deleted
+                        delete.floor.append(total)
+                        print(f"    floor delete {args.writes}: {total:7.2f} s")
+            rows.append(delete)
+            server.restore("full")
+            write_definitions(project, top, interval, changed)
 
         # -- no-op ----------------------------------------------------------------------------
         have = top

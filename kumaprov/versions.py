@@ -71,6 +71,7 @@ class ServerLine:
     min_interval: int
     json_semantics: Semantics
     unmanageable: tuple[Unmanageable, ...] = ()
+    write_window: int = 1  # writes kept in flight at once by sync (measured: bench/write_window.py)
 
     @property
     def label(self) -> str:
@@ -146,6 +147,7 @@ def server_line(version: str) -> ServerLine:
         min_interval=_min_interval(parsed),
         json_semantics=_semantics(parsed),
         unmanageable=_unmanageable(parsed),
+        write_window=_write_window(parsed),
     )
 
 
@@ -157,6 +159,24 @@ _SNMP_V3 = Unmanageable(
 _KAFKA_SSL = Unmanageable(
     "kafka-producer", "ssl", True,
     "it lists the setting as false whatever was saved, and editMonitor does not change it")
+
+
+def _write_window(parsed: Version) -> int:
+    """Writes sync keeps in flight at once, chosen by measurement (bench/write_window.py,
+    README "Benchmarks"): WINDOW_2X on 2.x releases, WINDOW_LIST_PUSH where every write
+    makes the server rebuild and push the whole monitor list (1.23, the 2.0.0-dev build)."""
+    return WINDOW_2X if parsed.major >= 2 and not parsed.is_2_0_0_dev else WINDOW_LIST_PUSH
+
+
+# 2.5.3, 100 monitors, medians of 5 rounds: window 1 -> 8 takes creates from 0.98x to 0.83x
+# the sequential add+tag floor, updates 1.05x -> 0.74x, deletes 0.84x -> 0.45x; 16 is no better.
+WINDOW_2X = 8
+# 1.23.17 and 2.0.0-dev.0, 40 monitors: the server's list rebuild after each add or edit bounds
+# creates and updates whatever the window (1.23 creates 2.68 s at 1, 2.86 s at 2, 2.80 s at 4;
+# its updates spread 0.84x-1.12x the floor with no order in the window: noise). On 2.0.0-dev.0
+# 2 is the best on creates and updates (updates 1.05x -> 0.88x the floor); larger windows only
+# help deletes, which answer before their list push.
+WINDOW_LIST_PUSH = 2
 
 
 # The http family (http, keyword, json-query) shares its auth blocks; a key of a block is dotted.

@@ -133,9 +133,11 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                 click.echo(after_sync(rules_request, project, list(paths) or None, planned, client,
                                                   result.ok), err=True)
         if output == "json":
-            outcome = {"plan": planreport.plan_document(planned.plan, server),
-                       "result": {"applied": result.applied, "failed": result.failed,
-                                  "not_applied": result.not_attempted}}
+            applied: dict[str, Any] = {"applied": result.applied, "failed": result.failed,
+                                       "not_applied": result.not_attempted}
+            if result.unconfirmed:  # only when writes were in flight together
+                applied["also_failed"] = result.unconfirmed
+            outcome = {"plan": planreport.plan_document(planned.plan, server), "result": applied}
             click.echo(REDACTOR(json.dumps(outcome, indent=2, ensure_ascii=False)))
         elif planned.plan.has_changes:
             click.echo(planreport.apply_text(result))

@@ -8,6 +8,7 @@ changes none of them.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -89,6 +90,7 @@ class Applying:
         self.kuma_ids = dict(kuma_ids)
         self.fields = dict(fields or {})  # monitor field -> the kind whose server id it holds
         self.memo: dict[str, Any] = {}  # looked up once per run (the ownership tag's id)
+        self.lock = threading.Lock()  # for the memo, when writes run in a window (Kind.overlaps)
 
 
 class Kind:
@@ -193,6 +195,12 @@ class Kind:
 
     def write(self, action: Action, applying: Applying) -> None:
         raise NotImplementedError
+
+    def overlaps(self, action: Action) -> bool:
+        """Whether this change may be in flight with others of its kind and verb
+        (sync/pipeline.py): its writes touch only its own object and what already exists,
+        and share nothing but `Applying`. One at a time unless a kind says so."""
+        return False
 
     def export(self, rows: Any, exporting: Exporting) -> None:
         """Write the rows read with `needs_all()` into the exported document (or nothing)."""

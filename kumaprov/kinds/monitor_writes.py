@@ -78,13 +78,15 @@ def retag(action: Update, applying: Applying) -> None:
 
 
 def owner_tag_id(applying: Applying) -> int:
-    """The ownership tag's server id, looked up (or created) once per run."""
-    if applying.memo.get("owner_tag_id") is None:
-        applying.memo["owner_tag_id"] = next((int(t["id"]) for t in applying.writer.tags()
-                                              if t.get("name") == applying.owner_tag), None)
-    if applying.memo["owner_tag_id"] is None:
-        applying.memo["owner_tag_id"] = applying.writer.add_tag(applying.owner_tag, OWNER_TAG_COLOR)
-    return int(applying.memo["owner_tag_id"])
+    """The ownership tag's server id, looked up (or created) once per run; under the lock, as
+    creates in one window must not each create it."""
+    with applying.lock:
+        if applying.memo.get("owner_tag_id") is None:
+            applying.memo["owner_tag_id"] = next((int(t["id"]) for t in applying.writer.tags()
+                                                  if t.get("name") == applying.owner_tag), None)
+        if applying.memo["owner_tag_id"] is None:
+            applying.memo["owner_tag_id"] = applying.writer.add_tag(applying.owner_tag, OWNER_TAG_COLOR)
+        return int(applying.memo["owner_tag_id"])
 
 
 def add_payload(fields: Mapping[str, Any], line: ServerLine) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from kumaprov.kinds.base import Applying, Kind, NamedBy, Resolving, ServerRefs, Wanted
-from kumaprov.kinds.changes import Action, Desired, Live
+from kumaprov.kinds.changes import Action, Desired, Live, Update
 from kumaprov.kinds.common import desired_from
 from kumaprov.kinds.exporting import Exporting
 from kumaprov.kinds.monitor_export import export_monitors
@@ -57,6 +57,11 @@ class Monitors(Kind):
             live.append(Live(int(row["id"]), str(row.get("name", "")), marker.mine, row, self.name, marker.replaces,
                              marker.foreign))
         return live
+
+    def overlaps(self, action: Action) -> bool:
+        # A tag change may delete a tag (2.0.0-dev.0 drops a tag no monitor uses any more)
+        # that a neighbour's add of the same tag counts on: those go one at a time.
+        return not (isinstance(action, Update) and any(change.field == "tags" for change in action.changes))
 
     def env_entries(self, sources: Any) -> list[Any]:
         return list(sources.definitions)

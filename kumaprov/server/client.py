@@ -109,6 +109,7 @@ class KumaClient:
     def __init__(self, api: UptimeKumaApi, url: str) -> None:
         self._api = api
         self.url = url
+        self._send_lock = threading.Lock()
         self.token: str | None = None  # set by a password login, for reuse as KUMA_TOKEN
 
     # -- session -------------------------------------------------------------
@@ -293,15 +294,30 @@ class KumaClient:
         return self._call(event, data)
 
     def _call(self, event: str, data: Any = None) -> Any:
+        """One socket call and its answer. Safe from several threads at once (apply keeps a
+        window of writes in flight): only the send is serialised, the waits overlap. The
+        library's `sio.call` is documented as not thread safe for the send alone."""
+        answered = threading.Event()
+        answers: list[tuple[Any, ...]] = []
+
+        def on_answer(*args: Any) -> None:
+            answers.append(args)
+            answered.set()
+
         try:
-            return self._api._call(event, data)
-        except Timeout:
-            raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s") from None
-        except UptimeKumaException as exc:
-            raise ServerError(f"{event}: {exc}") from None
+            with self._send_lock:
+                self._api.sio.emit(event, data, callback=on_answer)
         except socketio.exceptions.SocketIOError as exc:
             # A dropped connection: the write may or may not have reached the server.
             raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
+        if not answered.wait(self._api.timeout):
+            raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s")
+        answer = answers[0][0] if len(answers[0]) == 1 else (answers[0] or None)
+        if isinstance(answer, dict) and "ok" in answer:  # as the library's _call reads answers
+            if not answer["ok"]:
+                raise ServerError(f"{event}: {answer.get('msg')}")
+            answer = {key: value for key, value in answer.items() if key != "ok"}
+        return answer
 
 
 def notification_providers() -> dict[str, dict[str, bool]]:

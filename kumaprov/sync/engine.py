@@ -111,9 +111,11 @@ def saved_plan(client: KumaClient, project: Project, document: object,
 
 
 def sync(client: KumaClient, planned: Planned, owner: Owner, allow_mass_delete: bool,
-         progress: Callable[[str], None]) -> ApplyReport:
+         progress: Callable[[str], None], window: int | None = None) -> ApplyReport:
+    """`window`: writes in flight at once; by default the server line's (versions.py)."""
     check_deletion_guard(planned.plan, allow_mass_delete)
-    report = apply(planned.plan, client, owner, planned.line, progress)
+    report = apply(planned.plan, client, owner, planned.line, progress,
+                   planned.line.write_window if window is None else window)
     if report.ok and planned.plan.creates:
         created = {create.desired.id for create in planned.plan.creates}
         converge(client, owner, created, report, progress)

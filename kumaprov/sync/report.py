@@ -180,7 +180,10 @@ def apply_text(report: ApplyReport) -> str:
     # On failure, say exactly what did and did not happen: the next run starts from there.
     lines = [f"applied: {item}" for item in report.applied]
     lines.append(f"FAILED: {report.failed}")
+    # Sent together with the failed one (writes in flight at once): applied or not, unknown.
+    lines += [f"FAILED too (may or may not have been applied): {item}" for item in report.unconfirmed]
     lines += [f"not applied: {item}" for item in report.not_attempted]
-    lines.append(f"Sync incomplete: {len(report.applied)} change(s) applied, 1 failed, "
+    also = f"{len(report.unconfirmed)} more failed, " if report.unconfirmed else ""
+    lines.append(f"Sync incomplete: {len(report.applied)} change(s) applied, 1 failed, {also}"
                  f"{len(report.not_attempted)} not attempted. Run sync again to converge.")
     return REDACTOR("\n".join(lines))
