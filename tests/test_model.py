@@ -518,6 +518,33 @@ def test_defaultable_keys_exclude_identity() -> None:
     assert DEFAULTABLE_KEYS == set().union(*(fields_of(t) for t in MONITOR_TYPES)) - {"id", "name", "type", "samples"}
 
 
+def test_the_registry_lists_every_mapped_type_by_name() -> None:
+    # MONITOR_TYPES names the mapped types without importing them; the list must be theirs.
+    from kumaprov.model.mapped import OTHER_TYPES
+    from kumaprov.model.registry import OTHER_TYPE_NAMES
+
+    assert OTHER_TYPE_NAMES == tuple(OTHER_TYPES)
+    assert {name: MONITOR_TYPES[name] for name in OTHER_TYPE_NAMES} == OTHER_TYPES
+    assert "nope" not in MONITOR_TYPES and MONITOR_TYPES.get("nope") is None
+    with pytest.raises(KeyError):
+        MONITOR_TYPES["nope"]
+
+
+def test_a_lint_of_core_types_does_not_import_the_mapped_types(tmp_path: Any) -> None:
+    # The laziness the registry exists for: checked by what is imported, not by a time.
+    import subprocess
+    import sys
+
+    (tmp_path / "monitors").mkdir()
+    (tmp_path / "monitors" / "m.yaml").write_text(
+        "monitors:\n  - {id: a, name: A, type: http, url: https://a.example.com}\n")
+    probe = ("import sys\nfrom click.testing import CliRunner\nfrom kumaprov.cli import main\n"
+             "result = CliRunner().invoke(main, ['lint', '--no-cache'])\n"
+             "print(result.exit_code, 'kumaprov.model.mapped' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["0", "False"]
+
+
 def test_fields_of_a_type() -> None:
     assert "timeout" in fields_of("http") and "timeout" not in fields_of("ping")
     assert "keyword" in fields_of("keyword") and "keyword" not in fields_of("http")

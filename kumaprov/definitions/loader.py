@@ -24,7 +24,7 @@ from kumaprov.definitions.templating import TemplateError
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 from kumaprov.kinds.base import Kind
 from kumaprov.kinds.registry import ENTRY_KINDS, KINDS
-from kumaprov.model.registry import DEFAULTABLE_KEYS, MONITOR_TYPES, Monitor, fields_of
+from kumaprov.model.registry import MONITOR_TYPES, Monitor, defaultable_keys, fields_of
 from kumaprov.problems import Position, Problem, Severity, display_path
 from kumaprov.suggest import did_you_mean
 
@@ -183,9 +183,9 @@ class _Reader:
             if key in IDENTITY_KEYS:
                 self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
                              f"'{key}' cannot be a default: id, name, type and samples belong to each monitor")
-            elif key not in DEFAULTABLE_KEYS:
+            elif key not in defaultable_keys():
                 self.problem(defaults.position_of_key(key), schema.UNKNOWN_KEY,
-                             f"unknown key '{key}' in defaults{did_you_mean(str(key), DEFAULTABLE_KEYS)}")
+                             f"unknown key '{key}' in defaults{did_you_mean(str(key), defaultable_keys())}")
         return defaults
 
     def read_item(self, item: Any, position: Position, base_dir: Path, layers: list[LocatedMap],

@@ -118,6 +118,19 @@ class Templates:
     def variables(self, name: str) -> frozenset[str]:
         """The variables a template reads (empty when it does not parse: render says why)."""
         if name not in self._variables:
+            # Compiling records the variables (template_sandbox), and render() then finds the
+            # template compiled in Jinja's cache: one parse and one code generation, not two.
+            try:
+                with budget.bounded(RENDER_SECONDS):
+                    self._env.get_template(name + SUFFIX)
+                self._variables[name] = self._env.read_names[name + SUFFIX]
+                return self._variables[name]
+            except budget.BudgetExceeded as exc:  # as below: no variables, and render reports it
+                self._variables[name] = frozenset()
+                self._overran[name] = _overrun(exc, str(self.path(name)), None)
+                return self._variables[name]
+            except Exception:
+                pass  # a template that does not compile: the parse below meets it as it always did
             try:
                 source = self._env.loader.get_source(self._env, name + SUFFIX)[0]  # type: ignore[union-attr]
                 # Bounded too: finding the variables compiles, and compiling folds constants.

@@ -17,7 +17,6 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.model.http_auth import auth_fields
-from kumaprov.model.mapped import RealBrowserMonitor
 from kumaprov.model.monitors import DockerMonitor, HttpMonitor, JsonQueryMonitor
 from kumaprov.model.registry import Monitor
 from kumaprov.versions import ServerLine, at_least
@@ -60,8 +59,11 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
     if isinstance(monitor, DockerMonitor):
         # The host is named in files; apply swaps in the server's numeric id.
         fields["docker_host"] = monitor.docker_host
-    if isinstance(monitor, RealBrowserMonitor) and monitor.remote_browser is not None:
-        fields["remote_browser"] = monitor.remote_browser  # by name; apply swaps in the server's id
+    if monitor.type == "real-browser":  # model/mapped.py is imported once such a monitor exists
+        from kumaprov.model.mapped import RealBrowserMonitor
+
+        if isinstance(monitor, RealBrowserMonitor) and monitor.remote_browser is not None:
+            fields["remote_browser"] = monitor.remote_browser  # by name; apply swaps in the server's id
     return fields
 
 
