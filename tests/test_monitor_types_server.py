@@ -95,8 +95,9 @@ def test_the_examples_cover_every_type_and_field() -> None:
     examples = [*monitors(BASIC_TYPES).values(), *monitors(EVERY_1X_TYPE).values(), *monitors(EVERY_2X_TYPE).values()]
     assert {m["type"] for m in examples} == set(MONITOR_TYPES)
     # Proven by server tests of their own: notifications, proxies, remote browsers, alerts
-    # (tests/test_alerts_*.py; the server never sees them), and samples are lint-only.
-    elsewhere = {"notifications", "proxy", "remote_browser", "samples", "alerts"}
+    # (tests/test_alerts_*.py; the server never sees them), environments
+    # (tests/test_environments_server.py; never sent), and samples are lint-only.
+    elsewhere = {"notifications", "proxy", "remote_browser", "samples", "alerts", "environments"}
     common = set(MonitorBase.model_fields)
     assert common - elsewhere <= {key for m in examples for key in m}
     for name, cls in MONITOR_TYPES.items():
