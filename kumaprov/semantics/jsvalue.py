@@ -222,7 +222,10 @@ def array_elements(items: Sequence[Any]) -> Sequence[Any]:
 def _join(items: Sequence[Any]) -> str:
     # Array.prototype.join renders null/undefined elements as "".
     try:
-        return ",".join(_element_text(item) for item in array_elements(items))
+        # A list, not a generator: a RecursionError unwinding through 100,000 suspended
+        # generators leaves them to be closed later, and closing one that deep fails again
+        # (Python reports it as an unraisable exception).
+        return ",".join([_element_text(item) for item in array_elements(items)])
     except RecursionError:  # V8 joins arrays nested 100,000 deep; so must we
         from kumaprov.semantics.deepjson import join_arrays
 
