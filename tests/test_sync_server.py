@@ -266,7 +266,10 @@ def test_two_syncs_started_at_once_leave_one_monitor_per_definition(ws: Workspac
     runs = [subprocess.Popen([sys.executable, "-m", "kumaprov", "sync"], cwd=ws.root, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
     outputs = [run.communicate(timeout=120)[0] for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
+    if [run.returncode for run in runs] != [0, 0]:
+        # Whole, not as an assertion's explanation, which pytest -q cuts to a few lines (one
+        # whole run of the suite saw a traceback here that this cut left unreadable).
+        pytest.fail("\n\n".join(f"exit {run.returncode}:\n{output}" for run, output in zip(runs, outputs)))
 
     with ws.client() as client:
         owned = [m for m in client.monitors() if any(t["name"] == ws.owner_tag for t in m.get("tags") or [])]
