@@ -222,7 +222,10 @@ class KumaClient:
         return str(self._api._event_data[Event.INFO]["version"])
 
     def monitors(self) -> list[dict[str, Any]]:
-        listed = self._api._event_data[Event.MONITOR_LIST] or {}
+        # The library's socket thread updates this dict as 2.x servers push each monitor another
+        # client (a concurrent sync) changes; copying it is one step under the GIL, iterating it
+        # is not ("dictionary changed size during iteration", seen with two syncs at once).
+        listed = dict(self._api._event_data[Event.MONITOR_LIST] or {})
         return [dict(monitor) for monitor in listed.values()]
 
     def notifications(self) -> list[dict[str, Any]]:
@@ -239,7 +242,8 @@ class KumaClient:
             pushed = Event(event)
             self._wait_for(pushed, self._api.timeout)
             rows = self._api._event_data[pushed] or []
-        return [dict(row) for row in (rows.values() if isinstance(rows, dict) else rows)]
+        rows = list(rows.values() if isinstance(rows, dict) else rows)  # one step: see monitors()
+        return [dict(row) for row in rows]
 
     def tags(self) -> list[dict[str, Any]]:
         return list(self._call("getTags")["tags"])
