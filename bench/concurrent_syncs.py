@@ -1,0 +1,68 @@
+"""Two `kumaprov sync` runs started at once, again and again, on a busy 2.5.3 (run by hand).
+
+    .venv/bin/python bench/concurrent_syncs.py [ROUNDS]
+
+Starts a 2.5.3 release from ../shared (kumaprov.dev.releases), syncs 300 monitors into it,
+then, each round, starts two syncs of a new 8-monitor project at the same moment and prints
+their exit codes; it stops at the first round where one fails and prints that run's output.
+Each sync receives the other's monitors as the server pushes them, which is what found the
+adapter iterating the library's monitor cache while its socket thread changed it (a traceback
+in about one round in ten before the fix, none in 24 rounds after).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from kumaprov.dev.localkuma import start  # noqa: E402
+from kumaprov.dev.releases import ensure_build  # noqa: E402
+from kumaprov.server.client import Credentials, KumaClient  # noqa: E402
+
+
+def project(name: str, count: int) -> Path:
+    root = Path(tempfile.mkdtemp()) / name
+    (root / "monitors").mkdir(parents=True)
+    (root / "kumaprov.yaml").write_text(f"project: {name}\nowner_tag: kp-{name}\n")
+    (root / "monitors" / "m.yaml").write_text("monitors:\n" + "".join(
+        f"  - {{id: c{i}, name: {name} {i}, type: http, url: 'http://127.0.0.1:9/{i}', interval: 300}}\n"
+        for i in range(count)))
+    return root
+
+
+def sync(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "kumaprov", "sync"], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def main(rounds: int) -> int:
+    kuma = start(Path(tempfile.mkdtemp()), installation=ensure_build("2.5.3"))
+    try:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password)) as client:
+            token = str(client.token)
+        env = {**os.environ, "KUMA_URL": kuma.url, "KUMA_TOKEN": token, "KUMAPROV_NO_CACHE": "1",
+               "PYTHONPATH": str(ROOT)}
+        seeded = sync(project("seed", 300), env)
+        seeded.communicate(timeout=600)
+        print(f"seeded 300 monitors: exit {seeded.returncode}", flush=True)
+        for round_ in range(rounds):
+            runs = [sync(project(f"p{round_}", 8), env) for _ in range(2)]
+            outputs = [run.communicate(timeout=120)[0] for run in runs]
+            print(f"round {round_}: exits {[run.returncode for run in runs]}", flush=True)
+            for run, output in zip(runs, outputs):
+                if run.returncode:
+                    print(output)
+                    return 1
+        return 0
+    finally:
+        kuma.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20))
