@@ -76,14 +76,17 @@ class ThreadedWriter:
             self.in_flight += 1
             self.most_in_flight = max(self.most_in_flight, self.in_flight)
 
+    def _wait_turn(self, payload: dict[str, Any]) -> None:
+        if payload["name"] in self.fail:
+            self.failed.set()
+            raise ServerError("add: connection to Uptime Kuma lost (BadNamespaceError)")
+        if self.fail and self.window > 1:
+            self.failed.wait(5)
+
     def add_monitor(self, payload: dict[str, Any]) -> int:
         self._enter()
         try:
-            if payload["name"] in self.fail:
-                self.failed.set()
-                raise ServerError("add: connection to Uptime Kuma lost (BadNamespaceError)")
-            if self.fail and self.window > 1:
-                self.failed.wait(5)
+            self._wait_turn(payload)
             with self.lock:
                 self.next_id += 1
                 self.calls.append(("add_monitor", payload["name"]))
@@ -168,17 +171,8 @@ class BarrierWriter(ThreadedWriter):
         super().__init__(window=window)
         self.barrier = threading.Barrier(window, timeout=5)
 
-    def add_monitor(self, payload: dict[str, Any]) -> int:
-        self._enter()
-        try:
-            self.barrier.wait()
-            with self.lock:
-                self.next_id += 1
-                self.calls.append(("add_monitor", payload["name"]))
-                return self.next_id
-        finally:
-            with self.lock:
-                self.in_flight -= 1
+    def _wait_turn(self, payload: dict[str, Any]) -> None:
+        self.barrier.wait()
 
 
 def test_the_window_is_used_and_never_exceeded() -> None:
