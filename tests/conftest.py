@@ -10,7 +10,7 @@ started once per session and logged in once.
 
 A test of another service against every version (a real Open WebUI, say) asks for `kuma_env`
 (KUMA_URL and KUMA_TOKEN of the shared server) and, where it must know, `kuma_version`; a test
-that has to start, break or lock out a server of its own asks for `kuma_build` and calls
+that has to start, break or lock out a server of its own asks for `own_kuma`, or for `kuma_build` and calls
 `kumaprov.dev.localkuma.start(data_dir, installation=kuma_build)`.
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from kumaprov.dev.localkuma import Installation, LocalKuma, ensure_installed
+from kumaprov.dev.localkuma import Installation, LocalKuma, ensure_installed, start
 from kumaprov.dev.releases import available_builds, ensure_build, releases_dir
 from kumaprov.dev.standin import StandIn, start_standin
 from kumaprov.server.client import Credentials, KumaClient
@@ -79,6 +79,17 @@ def kuma_version(request: pytest.FixtureRequest) -> str:
 def kuma_build(kuma_version: str, pytestconfig: pytest.Config) -> Installation:
     """The runnable server of the version under test, for tests that start servers of their own."""
     return ensure_build(kuma_version, _log_through(pytestconfig))
+
+
+@pytest.fixture
+def own_kuma(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
+    """A fresh server of the version under test for this test alone (a second instance, or one
+    whose state the shared server must not get: the first API key changes how /metrics logs in)."""
+    kuma = start(tmp_path_factory.mktemp("kuma-own"), installation=kuma_build)
+    try:
+        yield kuma
+    finally:
+        kuma.stop()
 
 
 @pytest.fixture(scope="session")

@@ -12,27 +12,17 @@ import json
 import stat
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from kumaprov.dev.install import Installation
-from kumaprov.dev.localkuma import LocalKuma, start
+from kumaprov.dev.localkuma import LocalKuma
 from kumaprov.kinds.api_keys import API_KEYS
 from kumaprov.server.client import Credentials, KumaClient
 from tests.workspace import Workspace
 
-
-@pytest.fixture
-def own_kuma(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
-    kuma = start(tmp_path_factory.mktemp("kuma-api-keys"), installation=kuma_build)
-    try:
-        yield kuma
-    finally:
-        kuma.stop()
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kumaprov.dev.localkuma import Installation, LocalKuma, start
+from kumaprov.dev.localkuma import LocalKuma
 from kumaprov.kinds.monitor_refs import marker_value
 from kumaprov.server.client import Credentials, KumaClient
 from tests.workspace import Workspace
@@ -41,12 +40,8 @@ MONITORS = """\
 
 
 @pytest.fixture
-def staging_server(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
-    server = start(tmp_path_factory.mktemp("kuma-staging"), installation=kuma_build)
-    try:
-        yield server
-    finally:
-        server.stop()
+def staging_server(own_kuma: LocalKuma) -> LocalKuma:
+    return own_kuma
 
 
 def token_of(server: LocalKuma) -> str:

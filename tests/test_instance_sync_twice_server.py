@@ -7,13 +7,11 @@ turns on the server's API-key mode for /metrics."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from kumaprov.dev.install import Installation
-from kumaprov.dev.localkuma import LocalKuma, start
+from kumaprov.dev.localkuma import LocalKuma
 from kumaprov.kinds.remote_browsers import SINCE
 from kumaprov.server.client import Credentials, KumaClient
 from kumaprov.versions import at_least
@@ -56,14 +54,6 @@ TWO_X = """\
          bearer_token: "${BEARER}", ip_family: ipv4, cache_bust: true}
 """
 
-
-@pytest.fixture
-def own_kuma(kuma_build: Installation, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalKuma]:
-    kuma = start(tmp_path_factory.mktemp("kuma-instance"), installation=kuma_build)
-    try:
-        yield kuma
-    finally:
-        kuma.stop()
 
 
 def test_a_second_sync_of_every_instance_kind_changes_nothing(own_kuma: LocalKuma, kuma_version: str,
