@@ -306,3 +306,27 @@ def test_a_saved_plan_is_refused_when_the_server_changed(ws: Workspace) -> None:
     assert refused.exit_code == 1
     assert "changed since the plan was made" in refused.stderr
     assert ws.managed()["shop-health"]["interval"] == 45
+
+
+def test_a_copy_another_run_made_after_this_read_is_removed_once_this_run_has_tagged(ws: Workspace) -> None:
+    """The deterministic half of the test above: the other run's create lands between this
+    run's read and its own create. The re-read after this run's writes (on its own connection)
+    sees both copies and keeps the oldest, the other run's."""
+    from kumaprov.definitions.project import load_project
+    from kumaprov.sync import engine
+
+    ws.write("monitors:\n  - {id: c0, name: Copied, type: http, url: 'http://127.0.0.1:9/c', interval: 300}\n")
+    project = load_project(None, ws.root)[0]
+    with ws.client() as client:
+        planned = engine.plan_against(client, project, None)
+        assert [create.desired.id for create in planned.plan.creates] == ["c0"]
+        assert ws.run("sync").exit_code == 0  # the other run, on its own connection
+        theirs = ws.managed()["c0"]["id"]
+        report = engine.sync(client, planned, project.owner, False, lambda _: None)
+
+    assert report.ok, report.failed
+    assert report.applied[0] == "create c0"
+    (converged,) = report.applied[1:]
+    assert converged.startswith("delete c0 (#") and f"(#{theirs})" not in converged
+    assert [m["id"] for m in ws.all_named("Copied")] == [theirs]
+    assert ws.run("diff", "--detailed-exitcode").exit_code == 0

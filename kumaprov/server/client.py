@@ -228,6 +228,17 @@ class KumaClient:
         listed = dict(self._api._event_data[Event.MONITOR_LIST] or {})
         return [dict(monitor) for monitor in listed.values()]
 
+    def fresh_monitors(self) -> list[dict[str, Any]]:
+        """The whole monitor list as the server holds it now, on this connection.
+
+        `getMonitorList` pushes the list to the user's sockets before it answers, and one
+        connection delivers in order (the socket thread runs handlers as packets come), so the
+        list is here once the answer is. A new login would read the same list and also make the
+        server send every monitor's heartbeats: about 1 s more at 200 monitors on 2.5.3.
+        """
+        self._call("getMonitorList")
+        return self.monitors()
+
     def notifications(self) -> list[dict[str, Any]]:
         """Notification rows; `config` is the JSON text of everything the client saved."""
         return [dict(row) for row in self._api._event_data[Event.NOTIFICATION_LIST] or []]

@@ -135,14 +135,13 @@ def converge(client: KumaClient, owner: Owner, ids: set[str], report: ApplyRepor
     duplicates: list[Delete] = []
     done = 0
     try:
-        with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
-            rows = MONITORS.read(fresh, True)
-            duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner.tag), owner), ids)
-            for delete in duplicates:
-                fresh.delete_monitor(delete.live.kuma_id)
-                report.applied.append(_converged(delete))
-                progress(_converged(delete))
-                done += 1
+        rows = client.fresh_monitors()
+        duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner.tag), owner), ids)
+        for delete in duplicates:
+            client.delete_monitor(delete.live.kuma_id)
+            report.applied.append(_converged(delete))
+            progress(_converged(delete))
+            done += 1
     except KumaprovError as exc:
         pending = [_converged(delete) for delete in duplicates[done:]]
         report.failed = f"{pending[0] if pending else 'check for copies made by a concurrent sync'}: {exc}"
