@@ -87,6 +87,7 @@ from kumaprov.definitions.project import load_project
 
 PYTHON = sys.executable
 OWNER_TAG = "kumaprov"
+PROJECT = "bench"  # the generated kumaprov.yaml's `project:`
 BASE_INTERVAL = 86_400  # one day: one check per monitor at start, then quiet
 TYPES = ("http", "keyword")
 CALL_TIMEOUT = 120.0
@@ -230,6 +231,11 @@ def def_id(i: int) -> str:
     return f"bench-{i:04d}"
 
 
+def marker(i: int) -> str:
+    """The ownership tag's value kumaprov gives definition i: `<project>/<id>`."""
+    return f"{PROJECT}/{def_id(i)}"
+
+
 def def_name(i: int) -> str:
     return f"Bench {TYPES[i % 2]} {i:04d}"
 
@@ -285,7 +291,7 @@ def capture_payloads(server: Server, project: Path) -> list[tuple[str, dict[str,
     with KumaClient.connect(server.url, Credentials(token=server.token), 60.0) as client:
         planned = engine.plan_against(client, proj, None)
     recorder = _Recorder(server.tag_id)
-    report = apply(planned.plan, recorder, proj.owner_tag, planned.line)  # type: ignore[arg-type]
+    report = apply(planned.plan, recorder, proj.owner, planned.line)  # type: ignore[arg-type]
     assert report.ok, report.failed
     return [(recorder.owner[kuma_id], payload) for kuma_id, payload in recorder.payloads.items()]
 
@@ -300,14 +306,14 @@ def seed_sql(server: Server, start: int, stop: int) -> None:
         template = {}
         for i, kind in enumerate(TYPES):
             row = db.execute("SELECT monitor_id FROM monitor_tag WHERE tag_id = ? AND value = ?",
-                             (server.tag_id, def_id(i))).fetchone()
-            assert row, f"no monitor tagged {def_id(i)} to clone"
+                             (server.tag_id, marker(i))).fetchone()
+            assert row, f"no monitor tagged {marker(i)} to clone"
             template[kind] = row[0]
         for i in range(start, stop):
             cursor = db.execute(f"INSERT INTO monitor (name, url, {cols}) SELECT ?, ?, {cols} FROM monitor "
                                 "WHERE id = ?", (def_name(i), def_url(i), template[TYPES[i % 2]]))
             db.execute("INSERT INTO monitor_tag (tag_id, monitor_id, value) VALUES (?, ?, ?)",
-                       (server.tag_id, cursor.lastrowid, def_id(i)))
+                       (server.tag_id, cursor.lastrowid, marker(i)))
         db.commit()
     finally:
         db.close()
@@ -392,7 +398,7 @@ def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = 
             t3 = time.perf_counter()
             planreport.PLAN_FORMATS["text"](planned.plan, {"url": server.url, "version": planned.line.version})
             t4 = time.perf_counter()
-            report = engine.sync(client, planned, project.owner_tag, allow_mass_delete, lambda done: None)
+            report = engine.sync(client, planned, project.owner, allow_mass_delete, lambda done: None)
             t5 = time.perf_counter()
         t6 = time.perf_counter()
     assert report.ok, report.failed
@@ -400,7 +406,7 @@ def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = 
     converge = timings.get("converge", 0.0)
     steps = {"lint (offline_check)": t1 - t0, "connect+login+list": t2 - t1,
              "plan_against (lint, state, plan)": t3 - t2, "plan text": t4 - t3,
-             "apply": t5 - t4 - converge, "converge (2nd connection)": converge, "close": t6 - t5}
+             "apply": t5 - t4 - converge, "converge (re-read)": converge, "close": t6 - t5}
     fields = {change.field for update in plan.updates for change in update.changes}
     return Run(t6 - t0, steps, counts, (len(plan.creates), len(plan.updates), len(plan.deletes),
                                         len(plan.unchanged)), fields)
@@ -445,7 +451,7 @@ def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
         owned = []
         for monitor in listed.values():
             owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
-            if owner and owner >= def_id(base):
+            if owner and owner >= marker(base):
                 owned.append((owner, monitor))
         payloads = []
         for _, monitor in sorted(owned, key=lambda item: item[0]):
@@ -467,7 +473,7 @@ def floor_delete(server: Server, base: int) -> tuple[float, int]:
         ids = []
         for monitor in api._event_data[Event.MONITOR_LIST].values():
             owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
-            if owner and owner >= def_id(base):
+            if owner and owner >= marker(base):
                 ids.append(int(monitor["id"]))
         start = time.perf_counter()
         for kuma_id in sorted(ids):
@@ -556,6 +562,8 @@ def main() -> None:
 
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-bench-"))
     project = root / "project"
+    project.mkdir()
+    (project / "kumaprov.yaml").write_text(f"project: {PROJECT}\n")
     server = Server(root)
     rows: list[Row] = []
     wall = time.perf_counter()
@@ -739,7 +747,7 @@ def main() -> None:
         if args.create_one and args.noop:
             write_definitions(project, have + 2, interval, changed)
             extra = capture_payloads(server, project)[-1]
-            assert extra[0] == def_id(have + 1), extra[0]
+            assert extra[0] == marker(have + 1), extra[0]
             write_definitions(project, have + 1, interval, changed)
             one = Row("create 1", f"{have}", note="kumaprov: connect, lint, plan, add+tag, converge; floor: add+tag")
             server.settle()

@@ -72,7 +72,7 @@ def kumaprov_step(server: VersionServer, project: Path, window: int, expect: tup
         assert (len(plan.creates), len(plan.updates), len(plan.deletes)) == expect, \
             (len(plan.creates), len(plan.updates), len(plan.deletes))
         start = time.perf_counter()
-        report = apply(plan, client, proj.owner_tag, planned.line, window=window)
+        report = apply(plan, client, proj.owner, planned.line, window=window)
         elapsed = time.perf_counter() - start
     assert report.ok, report.failed
     # 1.23 and 2.0.0-dev.0 push lists computed while deletes still ran after answering them:
