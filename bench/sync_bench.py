@@ -58,6 +58,7 @@ created, with their ownership tags); the no-op plan being empty verifies them.
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import os
 import shutil
@@ -75,7 +76,7 @@ from typing import Any
 from uptime_kuma_api import AuthMethod, MonitorType, UptimeKumaApi
 from uptime_kuma_api.api import Event
 
-from gitstate import git_state  # bench/ is the script's directory, first on sys.path
+from gitstate import REPO, git_state  # bench/ is the script's directory, first on sys.path
 from kumaprov.sync import engine
 from kumaprov.sync import report as planreport
 from kumaprov.sync.apply import apply
@@ -542,7 +543,7 @@ def main() -> None:
                         help="runs each of kumaprov and floor per no-op count (default 7 3)")
     parser.add_argument("--naive", type=int, default=20, help="monitors for the naive baseline (0 to skip)")
     parser.add_argument("--cli-reps", type=int, default=3,
-                        help="no-op syncs through the CLI in a subprocess at the first no-op count (0 to skip)")
+                        help="no-op syncs through the CLI in a subprocess at each no-op count (0 to skip)")
     parser.add_argument("--create-one", action=argparse.BooleanOptionalAction, default=True,
                         help="finally, create 1 monitor at the largest no-op count (kumaprov vs floor, once)")
     parser.add_argument("--base", type=int, default=0,
@@ -729,7 +730,9 @@ def main() -> None:
                         noop.floor.append(total)
                         print(f"    floor no-op {count}: {total:7.2f} s")
             rows.append(noop)
-            if args.cli_reps and count == args.noop[0]:
+            if args.cli_reps:
+                # As an installed wheel has them (this machine sets PYTHONDONTWRITEBYTECODE).
+                compileall.compile_dir(str(REPO / "kumaprov"), quiet=1)
                 cli = Row(f"no-op {count} via CLI subprocess", f"{count}", note="python -m kumaprov sync")
                 startup = []
                 for rep in range(args.cli_reps):
