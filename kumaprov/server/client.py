@@ -22,7 +22,6 @@ from typing import Any
 import socketio.exceptions
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 from uptime_kuma_api.api import Event
-from uptime_kuma_api.exceptions import Timeout
 
 from kumaprov.errors import ConnectionFailed, ServerError
 
@@ -110,7 +109,8 @@ class KumaClient:
         self._api = api
         self.url = url
         self._send_lock = threading.Lock()
-        self.token: str | None = None  # set by a password login, for reuse as KUMA_TOKEN
+        self._token: str | None = None
+        self._login: _Pending | None = None
 
     # -- session -------------------------------------------------------------
 
@@ -140,34 +140,62 @@ class KumaClient:
         client = cls(api, url)
         full_list = client._watch_full_monitor_list()
         try:
-            api.timeout = max(deadline - time.monotonic(), 0.001)  # the login's wait, too
-            client._login(credentials)
-            for event, arrived in ((Event.MONITOR_LIST, full_list), (Event.NOTIFICATION_LIST, None),
-                                   (Event.INFO, None)):
-                client._wait_for(event, deadline - time.monotonic(), arrived)
+            client._log_in(credentials)
+            client._wait_for_login(full_list, bool(credentials.token), deadline)
         except BaseException:
             client.close()
             raise
         api.timeout = api.sio.eio.request_timeout = timeout  # each later call waits the full timeout
         return client
 
-    def _login(self, credentials: Credentials) -> None:
-        try:
-            if credentials.token:
-                self._api.login_by_token(credentials.token)
-                self.token = credentials.token
-                return
-            if not credentials.username or credentials.password is None:
-                raise ConnectionFailed("no credentials: set KUMA_USERNAME and KUMA_PASSWORD, or KUMA_TOKEN")
-            answer = self._api.login(credentials.username, credentials.password, credentials.totp or "")
-        except Timeout:
-            raise Unavailable(f"Uptime Kuma at {self.url} did not answer the login in time") from None
-        except UptimeKumaException as exc:
-            raise ConnectionFailed(_login_failure(str(exc), bool(credentials.token))) from None
+    def _log_in(self, credentials: Credentials) -> None:
+        if credentials.token:
+            self._token = credentials.token
+            self._login = self._send("loginByToken", credentials.token)
+            return
+        if not credentials.username or credentials.password is None:
+            raise ConnectionFailed("no credentials: set KUMA_USERNAME and KUMA_PASSWORD, or KUMA_TOKEN")
+        self._login = self._send("login", {"username": credentials.username, "password": credentials.password,
+                                           "token": credentials.totp or ""})
+
+    def _wait_for_login(self, full_list: threading.Event, with_token: bool, deadline: float) -> None:
+        """Until the login-time lists have come, or the login was refused.
+
+        The server pushes its lists only after a login succeeded, so they are the sign of
+        it; its answer is read only if it comes first. 2.x answers after it has also pushed
+        every monitor's heartbeats and stats, which nothing here reads: waiting for that took
+        a third of a no-op at 300 monitors and outlasted the 15 s timeout at 2,000.
+        """
+        login = self._login
+        assert login is not None
+        while not (full_list.is_set() and self._api._event_data[Event.NOTIFICATION_LIST] is not None
+                   and self._api._event_data[Event.INFO] is not None):
+            if login.answered.is_set():
+                self._take_login_answer(login.answer(), with_token)
+            if time.monotonic() > deadline:
+                waited = "sent no lists after login" if login.answered.is_set() else "did not answer the login"
+                raise Unavailable(f"Uptime Kuma at {self.url} {waited} in time")
+            time.sleep(0.005)
+
+    def _take_login_answer(self, answer: Any, with_token: bool) -> None:
+        if isinstance(answer, dict) and answer.get("ok") is False:
+            raise ConnectionFailed(_login_failure(str(answer.get("msg")), with_token))
         if isinstance(answer, dict) and answer.get("tokenRequired"):
             raise ConnectionFailed("this account uses two-factor authentication: set KUMA_TOTP to a current "
                                    "code or KUMA_TOTP_SECRET to the authenticator secret")
-        self.token = answer.get("token") if isinstance(answer, dict) else None
+        if self._token is None and isinstance(answer, dict):
+            self._token = answer.get("token")
+
+    @property
+    def token(self) -> str | None:
+        """The session's JWT, for reuse as KUMA_TOKEN. A password login's answer carries it,
+        which 2.x sends only after its heartbeat pushes: asking may wait for those."""
+        login = self._login
+        if self._token is None and login is not None:
+            if not login.answered.wait(self._api.timeout):
+                raise Unavailable(f"Uptime Kuma at {self.url} did not answer the login in time")
+            self._take_login_answer(login.answer(), False)
+        return self._token
 
     def _watch_full_monitor_list(self) -> threading.Event:
         """Set once the complete `monitorList` push has arrived.
@@ -187,10 +215,10 @@ class KumaClient:
         self._api.sio.on(Event.MONITOR_LIST.value, on_monitor_list)
         return arrived
 
-    def _wait_for(self, event: Event, timeout: float, arrived: threading.Event | None = None) -> None:
+    def _wait_for(self, event: Event, timeout: float) -> None:
         """The server pushes these right after login; poll the library's cache, no fixed sleep."""
         deadline = time.monotonic() + timeout
-        while self._api._event_data[event] is None or (arrived is not None and not arrived.is_set()):
+        while self._api._event_data[event] is None:
             if time.monotonic() > deadline:
                 raise Unavailable(f"Uptime Kuma at {self.url} sent no {event.value} after login")
             time.sleep(0.005)
@@ -310,29 +338,44 @@ class KumaClient:
 
     def _call(self, event: str, data: Any = None) -> Any:
         """One socket call and its answer. Safe from several threads at once (apply keeps a
-        window of writes in flight): only the send is serialised, the waits overlap. The
-        library's `sio.call` is documented as not thread safe for the send alone."""
-        answered = threading.Event()
-        answers: list[tuple[Any, ...]] = []
-
-        def on_answer(*args: Any) -> None:
-            answers.append(args)
-            answered.set()
-
-        try:
-            with self._send_lock:
-                self._api.sio.emit(event, data, callback=on_answer)
-        except socketio.exceptions.SocketIOError as exc:
-            # A dropped connection: the write may or may not have reached the server.
-            raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
-        if not answered.wait(self._api.timeout):
+        window of writes in flight): only the send is serialised, the waits overlap."""
+        pending = self._send(event, data)
+        if not pending.answered.wait(self._api.timeout):
             raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s")
-        answer = answers[0][0] if len(answers[0]) == 1 else (answers[0] or None)
+        answer = pending.answer()
         if isinstance(answer, dict) and "ok" in answer:  # as the library's _call reads answers
             if not answer["ok"]:
                 raise ServerError(f"{event}: {answer.get('msg')}")
             answer = {key: value for key, value in answer.items() if key != "ok"}
         return answer
+
+
+    def _send(self, event: str, data: Any) -> _Pending:
+        """Send one call; its answer comes to the returned `_Pending`. The library's `sio.call`
+        is documented as not thread safe for the send alone, hence the lock."""
+        pending = _Pending()
+        try:
+            with self._send_lock:
+                self._api.sio.emit(event, data, callback=pending.on_answer)
+        except socketio.exceptions.SocketIOError as exc:
+            # A dropped connection: the write may or may not have reached the server.
+            raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
+        return pending
+
+
+class _Pending:
+    """A call sent, and its answer once the socket thread has it."""
+
+    def __init__(self) -> None:
+        self.answered = threading.Event()
+        self._args: tuple[Any, ...] = ()
+
+    def on_answer(self, *args: Any) -> None:
+        self._args = args
+        self.answered.set()
+
+    def answer(self) -> Any:
+        return self._args[0] if len(self._args) == 1 else (self._args or None)
 
 
 def notification_providers() -> dict[str, dict[str, bool]]:

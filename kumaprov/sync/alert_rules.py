@@ -24,7 +24,7 @@ from kumaprov.kinds.ownership import Owner
 from kumaprov.lint.checks.alerts import locator
 from kumaprov.lint.run import lint
 from kumaprov.problems import Problem
-from kumaprov.server.client import Credentials, KumaClient
+from kumaprov.server.client import KumaClient
 from kumaprov.sync.engine import Planned
 from kumaprov.sync.plan import server_refs
 
@@ -124,9 +124,8 @@ def after_sync(request: RuleRequest, project: Project, paths: Sequence[Path] | N
         return f"alert rules not written: the sync failed ({request.out} is as it was)"
     definitions, line, ids = _checked(project, paths, planned)
     if line.has_monitor_id and planned.plan.creates:
-        # A fresh read: the login-time list predates the creates.
-        with KumaClient.connect(client.url, Credentials(token=client.token)) as fresh:
-            ids = server_ids(live_monitors(fresh, project.owner))
+        client.fresh_monitors()  # the login-time list predates the creates
+        ids = server_ids(live_monitors(client, project.owner))
     content = rule_file(definitions, line, request.settings, ids)
     changes = rulefile.changes(rulefile.read(request.out), content)
     rulefile.write(request.out, rulefile.render(content, comments(line)))
