@@ -174,7 +174,9 @@ class KumaClient:
                 self._take_login_answer(login.answer(), with_token)
             if time.monotonic() > deadline:
                 waited = "sent no lists after login" if login.answered.is_set() else "did not answer the login"
-                raise Unavailable(f"Uptime Kuma at {self.url} {waited} in time")
+                # The list is one message, built before it is sent: seconds per thousand monitors.
+                raise Unavailable(f"Uptime Kuma at {self.url} {waited} in time (--timeout; an instance with "
+                                  "thousands of monitors may need more)")
             time.sleep(0.005)
 
     def _take_login_answer(self, answer: Any, with_token: bool) -> None:
