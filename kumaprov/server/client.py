@@ -351,7 +351,6 @@ class KumaClient:
             answer = {key: value for key, value in answer.items() if key != "ok"}
         return answer
 
-
     def _send(self, event: str, data: Any) -> _Pending:
         """Send one call; its answer comes to the returned `_Pending`. The library's `sio.call`
         is documented as not thread safe for the send alone, hence the lock."""
