@@ -16,7 +16,6 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import socketio.exceptions
@@ -24,15 +23,10 @@ from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 from uptime_kuma_api.api import Event
 
 from kumaprov.errors import ConnectionFailed, ServerError
+from kumaprov.server.login import Credentials, Pending, check_login_answer
 
-_RATE_LIMITED = "Too frequently"
-# 2.x answers a refused login with a key of its web UI's translations, not the text;
-# these are the English texts (src/lang/en.json), as 1.23 sends them.
-_LOGIN_MESSAGES = {
-    "authIncorrectCreds": "Incorrect username or password.",
-    "authInvalidToken": "Invalid Token.",
-    "authUserInactiveOrDeleted": "The user is inactive or deleted.",
-}
+__all__ = ["Credentials", "KumaClient", "Unavailable", "create_admin", "notification_providers", "open_api"]
+
 RETRY_DELAYS = (1.0, 2.0)  # seconds before the second and third connection attempts
 # Lists the server pushes after login that the library has no event for (2.x releases).
 EXTRA_LISTS = ("remoteBrowserList",)
@@ -94,14 +88,6 @@ def open_api(url: str, timeout: float = 10.0) -> UptimeKumaApi:
     return api
 
 
-@dataclass(frozen=True)
-class Credentials:
-    username: str | None = None
-    password: str | None = None
-    token: str | None = None  # a JWT from an earlier login: loginByToken is not rate limited
-    totp: str | None = None  # a current 2FA code
-
-
 class KumaClient:
     """One logged-in session; close it (or use `with`) when done."""
 
@@ -110,7 +96,7 @@ class KumaClient:
         self.url = url
         self._send_lock = threading.Lock()
         self._token: str | None = None
-        self._login: _Pending | None = None
+        self._login: Pending | None = None
 
     # -- session -------------------------------------------------------------
 
@@ -180,11 +166,7 @@ class KumaClient:
             time.sleep(0.005)
 
     def _take_login_answer(self, answer: Any, with_token: bool) -> None:
-        if isinstance(answer, dict) and answer.get("ok") is False:
-            raise ConnectionFailed(_login_failure(str(answer.get("msg")), with_token))
-        if isinstance(answer, dict) and answer.get("tokenRequired"):
-            raise ConnectionFailed("this account uses two-factor authentication: set KUMA_TOTP to a current "
-                                   "code or KUMA_TOTP_SECRET to the authenticator secret")
+        check_login_answer(answer, with_token)
         if self._token is None and isinstance(answer, dict):
             self._token = answer.get("token")
 
@@ -351,10 +333,10 @@ class KumaClient:
             answer = {key: value for key, value in answer.items() if key != "ok"}
         return answer
 
-    def _send(self, event: str, data: Any) -> _Pending:
-        """Send one call; its answer comes to the returned `_Pending`. The library's `sio.call`
+    def _send(self, event: str, data: Any) -> Pending:
+        """Send one call; its answer comes to the returned `Pending`. The library's `sio.call`
         is documented as not thread safe for the send alone, hence the lock."""
-        pending = _Pending()
+        pending = Pending()
         try:
             with self._send_lock:
                 self._api.sio.emit(event, data, callback=pending.on_answer)
@@ -362,21 +344,6 @@ class KumaClient:
             # A dropped connection: the write may or may not have reached the server.
             raise ServerError(f"{event}: connection to Uptime Kuma lost ({type(exc).__name__})") from None
         return pending
-
-
-class _Pending:
-    """A call sent, and its answer once the socket thread has it."""
-
-    def __init__(self) -> None:
-        self.answered = threading.Event()
-        self._args: tuple[Any, ...] = ()
-
-    def on_answer(self, *args: Any) -> None:
-        self._args = args
-        self.answered.set()
-
-    def answer(self) -> Any:
-        return self._args[0] if len(self._args) == 1 else (self._args or None)
 
 
 def notification_providers() -> dict[str, dict[str, bool]]:
@@ -395,16 +362,6 @@ def create_admin(url: str, username: str, password: str, timeout: float = 10.0) 
             api.setup(username, password)
     finally:
         api.disconnect()
-
-
-def _login_failure(message: str, with_token: bool) -> str:
-    message = _LOGIN_MESSAGES.get(message, message)
-    if _RATE_LIMITED in message:
-        return ("login refused: the server's login rate limit was reached (about 20 attempts a minute); "
-                "wait a minute, or log in once and reuse KUMA_TOKEN")
-    if with_token:
-        return f"login with KUMA_TOKEN failed ({message}); the token ends when the password changes"
-    return f"login failed: {message}"
 
 
 def _short(exc: Exception) -> str:
