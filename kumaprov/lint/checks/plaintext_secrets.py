@@ -10,6 +10,7 @@ credentials (a header `${KUMA_TOKEN}` aimed at someone else's URL would hand the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -32,17 +33,23 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
 
 def _check_string(definition: Entry, path: tuple[Any, ...], value: str,
                   allowed: tuple[str, ...] | None) -> Iterator[Problem]:
+    for code, message in _findings(path, value, allowed):
+        yield Problem(definition.position_of(*path), code, message, via=definition.via)
+
+
+# Templated monitors repeat the same strings at the same paths (sample files, queries, the
+# shared parts of URLs and headers): judge each (path, string) once. A pure function of them.
+@functools.lru_cache(maxsize=32768)
+def _findings(path: tuple[Any, ...], value: str, allowed: tuple[str, ...] | None) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
     for ref in secrets.references(value):
         if not secrets.valid_name(ref.name):
-            yield Problem(definition.position_of(*path), MALFORMED,
-                          f"'${{{ref.name}}}' is not a valid environment reference: a name starts with a letter "
-                          "or '_' and has only letters, digits and '_' (write $${ for a literal '${')",
-                          via=definition.via)
+            found.append((MALFORMED, f"'${{{ref.name}}}' is not a valid environment reference: a name starts with a "
+                          "letter or '_' and has only letters, digits and '_' (write $${ for a literal '${')"))
         elif refused := secrets.refusal(ref.name, allowed):
-            yield Problem(definition.position_of(*path), FORBIDDEN, f"{'.'.join(map(str, path))}: {refused}",
-                          via=definition.via)
+            found.append((FORBIDDEN, f"{'.'.join(map(str, path))}: {refused}"))
     reason = plaintext_reason(path, value)
     if reason:
         advice = "" if "${NAME}" in reason else "; put it in an environment variable and write ${NAME} instead"
-        yield Problem(definition.position_of(*path), PLAINTEXT,
-                      f"{'.'.join(map(str, path))}: {reason}{advice}", via=definition.via)
+        found.append((PLAINTEXT, f"{'.'.join(map(str, path))}: {reason}{advice}"))
+    return tuple(found)
