@@ -65,10 +65,32 @@ def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard
     """Read the monitor files (`paths`, else the project's); `guard` bounds every file read."""
     guard = guard or guard_for(project.root, paths or ())
     files, problems = discover(paths or project.monitor_paths, guard)
-    loaded = Loaded(problems=problems, files=files)
+    return merge(problems, files, [read(project, files, guard)])
+
+
+def read(project: Project, files: Sequence[Path], guard: FileGuard) -> Loaded:
+    """Read `files` in order into a Loaded of their own: the files are independent of each
+    other, so a long list can be read in parts (lint/parallel.py) and the parts merged."""
+    loaded = Loaded(files=list(files))
     reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
     for path in files:
         reader.read_file(path)
+    return loaded
+
+
+def merge(problems: list[Problem], files: list[Path], parts: Sequence[Loaded]) -> Loaded:
+    """The parts read from consecutive runs of `files`, in order, as one read of them all would be."""
+    loaded = Loaded(problems=list(problems), files=files)
+    for part in parts:
+        loaded.problems.extend(part.problems)
+        loaded.definitions.extend(part.definitions)
+        loaded.entries.extend(part.entries)
+        loaded.template_uses.extend(part.template_uses)
+        for kind, defined in part.defined.items():
+            loaded.defined.setdefault(kind, []).extend(defined)
+        for kind, written in part.written.items():
+            loaded.written.setdefault(kind, []).extend(written)
+    # Each part checked the project's defaults again: the same problems, reported once here.
     loaded.problems = _unique(loaded.problems)
     return loaded
 
