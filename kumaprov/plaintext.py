@@ -96,10 +96,13 @@ def _collect(node: Any, path: tuple[Any, ...], seen: set[int], found: list[tuple
                 _collect(json.loads(node), path, seen, found)
             except (ValueError, RecursionError):
                 pass
-    elif isinstance(node, (dict, list)):
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, value in items:
+        return
+    if not isinstance(node, (dict, list)) or id(node) in seen:
+        return
+    seen.add(id(node))
+    # The strings among the items are handled here, not by a call each: most leaves are strings.
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(value, str) and (path or key != "body"):
+            found.append(((*path, key), value))
+        elif isinstance(value, (str, dict, list)):
             _collect(value, (*path, key), seen, found)

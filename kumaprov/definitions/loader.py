@@ -108,6 +108,7 @@ class _Reader:
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
+        self.template_files: dict[str, str] = {}  # template name -> its path as problems show it
 
     def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = (),
                 severity: Severity = Severity.ERROR) -> None:
@@ -301,7 +302,9 @@ class _Reader:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
         origin = self.templates.origin(name)
         self.loaded.template_uses.append((instance.pos, origin))
-        template_file = display_path(self.templates.path(name))
+        if name not in self.template_files:  # display_path asks for the working directory each time
+            self.template_files[name] = display_path(self.templates.path(name))
+        template_file = self.template_files[name]
         data = self.parse(text, template_file, here)
         if data is None:
             return None

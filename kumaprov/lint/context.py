@@ -3,6 +3,7 @@ the sample files, read once each."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -61,6 +62,13 @@ class SampleFiles:
         if key not in self._keys:
             self._keys[key] = json_keys(self.read(path, builtin))
         return self._keys[key]
+
+
+@functools.lru_cache(maxsize=4096)
+def sample_path(base_dir: Path, file: str) -> Path:
+    """A sample file's path: templated monitors name the same few files thousands of times,
+    and joining paths is most of what reading an already read sample costs."""
+    return base_dir / file
 
 
 def json_keys(text: str) -> frozenset[str]:

@@ -33,6 +33,7 @@ T = TypeVar("T")
 # Monitor files (bytes) from which reading in parallel pays for the fork and the pickling:
 # about 60 template instances (bench/lint_bench.py --monitors ... shows where it breaks even).
 MIN_BYTES = 16 * 1024
+FIRST_SHARE = 1.25  # this process's run, relative to each child's
 
 
 def cores() -> int:
@@ -71,17 +72,21 @@ def load(project: Project, paths: Sequence[Path] | None, guard: FileGuard,
 
 
 def split(files: Sequence[Path], workers: int, min_bytes: int) -> list[list[Path]]:
-    """Consecutive runs of `files` of about equal size, at most `workers`; one run when small."""
+    """Consecutive runs of `files` of about equal size (the first a little larger), at most
+    `workers`; one run when small."""
     sizes = [_size(path) for path in files]
     total = sum(sizes)
     workers = min(workers, len(files))
     if workers < 2 or total < min_bytes:
         return [list(files)]
+    # This process's run is a little longer: a child pickles its part meanwhile, and this
+    # process unpickles it only once the child is done (about a fifth of reading it, each).
+    shares = [FIRST_SHARE, *[1.0] * (workers - 1)]
+    ends = [total * sum(shares[:k + 1]) / sum(shares) for k in range(workers)]
     runs: list[list[Path]] = [[]]
     done = 0
     for path, size in zip(files, sizes):
-        # A new run starts where the bytes so far pass the next equal share.
-        if runs[-1] and done >= total * len(runs) / workers and len(runs) < workers:
+        if runs[-1] and done >= ends[len(runs) - 1] and len(runs) < workers:
             runs.append([])
         runs[-1].append(path)
         done += size
