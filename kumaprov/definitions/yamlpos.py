@@ -25,17 +25,20 @@ _RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
 _RESOLVED_MAX = 100_000
 
 
+_ScalarNode = yaml.ScalarNode
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is not yaml.ScalarNode:
-            return super().resolve(kind, value, implicit)
-        key = (value, implicit)
-        tag = _RESOLVED.get(key)
-        if tag is None:
-            if len(_RESOLVED) >= _RESOLVED_MAX:
-                _RESOLVED.clear()
-            tag = _RESOLVED[key] = super().resolve(kind, value, implicit)
-        return tag
+        if kind is _ScalarNode:
+            try:
+                return _RESOLVED[value, implicit]
+            except KeyError:
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value, implicit] = super().resolve(kind, value, implicit)
+                return tag
+        return super().resolve(kind, value, implicit)
 _scalars = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _new_tuple = tuple.__new__
