@@ -100,7 +100,7 @@ def test_parallel_read_gives_the_sequential_result(project: Path, forks: list[bo
 
 def test_a_small_project_does_not_fork(project: Path, forks: list[bool]) -> None:
     loaded, _ = load_project(None, project)
-    lint(loaded, workers=2)  # well under parallel.MIN_BYTES
+    lint(loaded, workers=2)  # well under twice parallel.MIN_BYTES
     assert forks == []
 
 
@@ -113,6 +113,7 @@ def test_runs_are_consecutive_and_cover_every_file(tmp_path: Path) -> None:
     runs = parallel.split(files, 2, 0)
     assert len(runs) == 2 and [path for run in runs for path in run] == files
     assert parallel.split(files, 2, 10_000) == [files]  # too small to pay for a fork
+    assert len(parallel.split(files, 8, 400)) == 2  # each run at least min_bytes (990 bytes in all)
     assert parallel.split(files[:1], 4, 0) == [files[:1]]
     assert len(parallel.split(files, 3, 0)) == 3
 

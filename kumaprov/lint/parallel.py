@@ -10,8 +10,8 @@ Forked children rather than a `multiprocessing` pool: no helper threads, no star
 the fork, and the child inherits the imported modules and the compiled templates' cache. A
 child that fails in any way (an exception, a value that does not pickle, killed) costs only
 speed: its run is read here again, where an error then surfaces as it would have anyway.
-Below `min_bytes` of monitor files, on one core, or when the other cores are busy (the load
-average), nothing forks: a small lint must not pay for it, nor a loaded machine.
+Below twice `min_bytes` of monitor files, on one core, or when the other cores are busy (the
+load average), nothing forks: a small lint must not pay for it, nor a loaded machine.
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from kumaprov.definitions.project import Project
 
 T = TypeVar("T")
 
-# Monitor files (bytes) from which reading in parallel pays for the fork and the pickling:
-# about 60 template instances (bench/lint_bench.py --monitors ... shows where it breaks even).
+# Bytes of monitor files per process from which reading in parallel pays for the fork and the
+# pickling: about 60 template instances (bench/lint_bench.py -j rows at --monitors 200 ... 1000).
 MIN_BYTES = 16 * 1024
 FIRST_SHARE = 1.25  # this process's run, relative to each child's
 
@@ -73,11 +73,13 @@ def load(project: Project, paths: Sequence[Path] | None, guard: FileGuard,
 
 def split(files: Sequence[Path], workers: int, min_bytes: int) -> list[list[Path]]:
     """Consecutive runs of `files` of about equal size (the first a little larger), at most
-    `workers`; one run when small."""
+    `workers`, each of `min_bytes` or more; one run when small."""
     sizes = [_size(path) for path in files]
     total = sum(sizes)
-    workers = min(workers, len(files))
-    if workers < 2 or total < min_bytes:
+    # Each run at least `min_bytes`: on a machine of many cores a mid-sized project is cut in a
+    # few runs, not one per core, each paying its fork and pickling.
+    workers = min(workers, len(files), total // min_bytes if min_bytes else workers)
+    if workers < 2:
         return [list(files)]
     # This process's run is a little longer: a child pickles its part meanwhile, and this
     # process unpickles it only once the child is done (about a fifth of reading it, each).
