@@ -43,9 +43,11 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     template = tmp_path / "templates" / "openwebui.yaml.j2"
     # Every instance's health check below the minimum interval: one template line, many instances.
     template.write_text(template.read_text().replace("health_interval | default(60)", "health_interval | default(5)"))
+    # A bad project default is every file's problem, reported once whoever reads the files.
+    (tmp_path / "kumaprov.yaml").write_text("defaults:\n  retries: 1\n  intervall: 60\n")
     (tmp_path / "monitors").mkdir()
     for f in range(8):
-        parts = ["monitors:\n"]
+        parts = ["defaults: {resend_interval: 10, retrys: 2}\n" if f == 4 else "", "monitors:\n"]
         for i in range(4):
             extra = ", alerts: {chat: {down: {for: 3x}}}" if (f + i) % 3 == 0 else ""
             extra += ", modle: m" if (f, i) == (2, 1) else ""
@@ -89,6 +91,7 @@ def test_parallel_read_gives_the_sequential_result(project: Path, forks: list[bo
     loaded, _ = load_project(None, project)
     sequential = lint(loaded, workers=1)
     assert forks == []  # one worker: nothing forked
+    assert sum(problem.position.file == "kumaprov.yaml" for problem in sequential.problems) == 1
     codes = {problem.code for problem in sequential.problems}
     assert {"KP002", "KP004", "KP007", "KP104", "KP105", "KP201", "KP302", "KP401"} <= codes
     assert len({problem.position.file for problem in sequential.problems}) >= 5

@@ -71,11 +71,12 @@ def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard
 def read(project: Project, files: Sequence[Path], guard: FileGuard) -> Loaded:
     """Read `files` in order into a Loaded of their own: the files are independent of each
     other, so a long list can be read in parts (lint/parallel.py) and the parts merged."""
-    loaded = Loaded(files=list(files))
-    reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
-    for path in files:
-        reader.read_file(path)
-    return loaded
+    return reader(project, guard).read_all(files, None)
+
+
+def reader(project: Project, guard: FileGuard) -> _Reader:
+    """What reads the files one by one (`read_file`, `read_all`), into its `loaded`."""
+    return _Reader(project, TemplateSearch(project.templates_dir, guard), Loaded(), guard)
 
 
 def merge(problems: list[Problem], files: list[Path], parts: Sequence[Loaded]) -> Loaded:
@@ -109,6 +110,14 @@ class _Reader:
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
         self.template_files: dict[str, str] = {}  # template name -> its path as problems show it
+
+    def read_all(self, files: Sequence[Path], into: Loaded | None) -> Loaded:
+        """Read `files` into `into` (None: what this reader has read so far) and return it."""
+        if into is not None:
+            self.loaded = into
+        for path in files:
+            self.read_file(path)
+        return self.loaded
 
     def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = (),
                 severity: Severity = Severity.ERROR) -> None:

@@ -1,10 +1,11 @@
 """Reading a large project's monitor files on every core: rendering, parsing and the model
 are most of linting 1,000 templated monitors, and each file is independent of the others.
 
-The files are cut into consecutive runs of about equal size. Each run past the first is read
-by a forked child, which sends back what it read, pickled; this process reads the first run
-meanwhile, then merges the runs in file order (definitions/loader.merge), so the definitions,
-the problems and their order are those of one sequential read.
+The files are cut into consecutive runs of about equal size. This process reads the first file,
+then each run past the first is read by a forked child (with the same reader, its templates
+compiled), which sends back what it read, pickled; this process reads the rest of the first
+run meanwhile, then merges the runs in file order (definitions/loader.merge), so the
+definitions, the problems and their order are those of one sequential read.
 
 Forked children rather than a `multiprocessing` pool: no helper threads, no start-up beyond
 the fork, and the child inherits the imported modules and the compiled templates' cache. A
@@ -65,9 +66,14 @@ def load(project: Project, paths: Sequence[Path] | None, guard: FileGuard,
     """loader.load, with the files read by up to `workers` processes (default: one per core)."""
     files, problems = loader.discover(paths or project.monitor_paths, guard)
     runs = split(files, workers or idle_cores(), min_bytes) if can_fork() else [files]
+    reader = loader.reader(project, guard)
     if len(runs) < 2:
-        return loader.merge(problems, files, [loader.read(project, files, guard)])
-    parts = in_children([lambda run=run: loader.read(project, run, guard) for run in runs])
+        return loader.merge(problems, files, [reader.read_all(files, None)])
+    # The first file here, before forking: what a run does once (compiling the templates,
+    # imports and model parts loaded on first use) is then done once, and the children inherit it.
+    reader.read_file(runs[0][0])
+    parts = in_children([lambda: reader.read_all(runs[0][1:], None),
+                         *(lambda run=run: reader.read_all(run, Loaded()) for run in runs[1:])])
     return loader.merge(problems, files, parts)
 
 
