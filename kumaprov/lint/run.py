@@ -10,14 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import versions
-from kumaprov.definitions.entries import Defined, Definition, Entry
+from kumaprov.definitions.entries import Defined, Definition
 from kumaprov.definitions.library import Origin, builtin_guard
 from kumaprov.definitions.project import Project
 from kumaprov.lint import parallel
 from kumaprov.lint.checks import run_checks
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.lint.context import LintContext, SampleFiles
-from kumaprov.plaintext import strings
 from kumaprov.problems import Position, Problem
 from kumaprov.secrets import REDACTOR, references
 
@@ -49,9 +48,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _referenced(entries: Sequence[Entry]) -> set[str]:
+def _referenced(context: LintContext) -> set[str]:
     """The variables the definitions reference: their values are masked in every output."""
-    return {ref.name for entry in entries for _, text in strings(entry.raw, ())
+    return {ref.name for entry in context.with_secrets() for _, text in context.strings_of(entry)
             if "${" in text for ref in references(text)}
 
 
@@ -74,7 +73,7 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None, wo
     problems = loaded.problems + run_checks(loaded.definitions, context)
     if project.environment is not None:  # say whose problem it is: each environment is linted apart
         problems = [replace(problem, environment=project.environment.name) for problem in problems]
-    REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
+    REDACTOR.add_environment(os.environ, _referenced(context))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
         if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kumaprov import secrets
-from kumaprov.plaintext import plaintext_reason, strings
+from kumaprov.plaintext import plaintext_reason
 from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.problems import Problem
@@ -27,7 +27,7 @@ FORBIDDEN = "KP406"
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
     for entry in context.with_secrets():
-        for path, value in strings(entry.raw, ()):
+        for path, value in context.strings_of(entry):
             for code, text, at_path in _findings(path, value, context.variables):  # nearly always none
                 message = f"{'.'.join(map(str, path))}: {text}" if at_path else text
                 yield Problem(entry.position_of(*path), code, message, via=entry.via)
