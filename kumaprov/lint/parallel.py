@@ -63,7 +63,7 @@ def can_fork() -> bool:
 
 def load(project: Project, paths: Sequence[Path] | None, guard: FileGuard,
          workers: int | None = None, min_bytes: int = MIN_BYTES) -> Loaded:
-    """loader.load, with the files read by up to `workers` processes (default: one per core)."""
+    """loader.load, with the files read by up to `workers` processes (default: `idle_cores()`)."""
     files, problems = loader.discover(paths or project.monitor_paths, guard)
     runs = split(files, workers or idle_cores(), min_bytes) if can_fork() else [files]
     reader = loader.reader(project, guard)
