@@ -4,6 +4,7 @@ Run by hand; prints figures, asserts nothing about timings:
 
     .venv/bin/python bench/lint_bench.py            # 7 runs of each
     .venv/bin/python bench/lint_bench.py --runs 5 --profile
+    .venv/bin/python bench/lint_bench.py --runs 7 --before main   # and that commit's lint, in turns
 
 The project is generated into a temp dir: instances of the repo's `openwebui`
 template (3 monitors each, with the template's samples) spread over N files,
@@ -19,17 +20,25 @@ Timed:
     imports), plus `python -c pass` and `python -c "import kumaprov.cli"` so
     the start-up share is visible;
   * yamllint (subprocess) on the same monitor files, with `-d relaxed` and with
-    its default config.
+    its default config;
+  * `--before REF`: that commit's `python -m kumaprov lint` (its kumaprov/ and templates/
+    unpacked with git archive, as bench/start_bench.py does), in the same turns.
+
+Subprocess rows also report the CPU time (user + system) the process used: on a machine
+shared with other work it moves much less than the wall time. `lint -j 1` / `-j 2` force
+one process / two (lint/parallel.py decides by itself otherwise, from the load average).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import contextlib
 import cProfile
 import io
 import os
 import pstats
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,6 +49,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from gitstate import REPO, git_state  # bench/ is the script's directory, first on sys.path
+from start_bench import tree_at
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
 
@@ -173,8 +183,16 @@ def chdir(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def run_checked(cmd: list[str], cwd: Path, ok_codes: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+CPU: dict[str, list[float]] = {}  # subprocess rows: user + system seconds of the child
+
+
+def run_checked(cmd: list[str], cwd: Path, ok_codes: tuple[int, ...] = (0,), env: dict[str, str] | None = None,
+                cpu_row: str | None = None) -> subprocess.CompletedProcess[str]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu_row is not None:
+        CPU.setdefault(cpu_row, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     if result.returncode not in ok_codes:
         raise SystemExit(f"{' '.join(cmd)} exited {result.returncode}:\n{result.stdout[-2000:]}"
                          f"\n{result.stderr[-2000:]}")
@@ -192,6 +210,9 @@ def main() -> None:
                         help="also time `lint --target VERSION` in-process ('' to skip)")
     parser.add_argument("--profile", action="store_true", help="cProfile one in-process lint and print hot spots")
     parser.add_argument("--keep", action="store_true", help="keep the generated project")
+    parser.add_argument("--before", metavar="REF", help="also time that commit's lint (subprocess), in turns")
+    parser.add_argument("--subprocess-only", action="store_true",
+                        help="only the whole-process rows (kumaprov, yamllint, --before): quicker")
     args = parser.parse_args()
 
     root = Path(tempfile.mkdtemp(prefix="kumaprov-lint-bench-"))
@@ -205,8 +226,8 @@ def main() -> None:
               f"x 3 = {instances * 3} templated + {plain} plain = {instances * 3 + plain} monitors; "
               f"samples: the template's 7 sample files + inline bodies")
         print(f"  kumaprov at {git_state()}")
-        print(f"  python {sys.version.split()[0]}, {os.cpu_count()} CPUs, loadavg at start "
-              f"{os.getloadavg()[0]:.2f}")
+        load_start = os.getloadavg()[0]
+        print(f"  python {sys.version.split()[0]}, {os.cpu_count()} CPUs, loadavg at start {load_start:.2f}")
 
         # -- correctness first: the generated project must lint clean -------
         first = run_checked([PYTHON, "-m", "kumaprov", "lint"], root)
@@ -228,24 +249,46 @@ def main() -> None:
         yamllint = str(VENV_BIN / "yamllint")
         # yamllint exits 1 when it reports errors (the default config's document-start
         # rule only warns here); any of 0/1 is a completed run.
+        # Byte-code for both trees, as an installed package has: with PYTHONDONTWRITEBYTECODE set
+        # (as on this machine) every run would otherwise compile kumaprov's sources anew.
+        compileall.compile_dir(str(REPO / "kumaprov"), quiet=1)
+        # PYTHONPATH for this tree and the --before one alike: the same import path for both.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        this_env = {**env, "PYTHONPATH": str(REPO)}
+        lint_cmd = [PYTHON, "-m", "kumaprov", "lint", "--no-cache"]
+        SUB, SUB1, SUB2, YL = ("kumaprov lint, subprocess (python -m kumaprov lint)",
+                               "kumaprov lint -j 1, subprocess (one process)",
+                               "kumaprov lint -j 2, subprocess (two processes)",
+                               "yamllint -d relaxed (subprocess, same files)")
         cases: dict[str, Callable[[], object]] = {
             # --no-cache: every run does the whole work, as after any edit.
-            "kumaprov lint, in-process (CliRunner, warm)": lambda: lint_in_process(("--no-cache",)),
-            "kumaprov lint, subprocess (python -m kumaprov lint)":
-                lambda: run_checked([PYTHON, "-m", "kumaprov", "lint", "--no-cache"], root),
-            # Nothing changed since the last run: what a pre-commit hook mostly sees.
-            "kumaprov lint, subprocess, result cache hit":
-                lambda: run_checked([PYTHON, "-m", "kumaprov", "lint"], root),
-            "  python -c pass (interpreter start-up)": lambda: run_checked([PYTHON, "-c", "pass"], root),
-            "  python -c 'import kumaprov.cli' (start-up + imports)":
-                lambda: run_checked([PYTHON, "-c", "import kumaprov.cli"], root),
-            "yamllint -d relaxed (subprocess, same files)":
-                lambda: run_checked([yamllint, "-d", "relaxed", *rel_files], root, (0, 1)),
-            "yamllint, default config (subprocess)": lambda: run_checked([yamllint, *rel_files], root, (0, 1)),
+            SUB: lambda: run_checked(lint_cmd, root, env=this_env, cpu_row=SUB),
+            SUB1: lambda: run_checked([*lint_cmd, "-j", "1"], root, env=this_env, cpu_row=SUB1),
+            SUB2: lambda: run_checked([*lint_cmd, "-j", "2"], root, env=this_env, cpu_row=SUB2),
+            YL: lambda: run_checked([yamllint, "-d", "relaxed", *rel_files], root, (0, 1), cpu_row=YL),
         }
-        if args.target:
-            cases[f"kumaprov lint --target {args.target}, in-process"] = \
-                lambda: lint_in_process(("--no-cache", "--target", args.target))
+        before = f"kumaprov lint at {args.before}, subprocess"
+        if args.before:
+            trees = Path(f"{root}-before")  # beside the project, removed with it
+            trees.mkdir()
+            tree = tree_at(args.before, trees)
+            compileall.compile_dir(str(tree / "kumaprov"), quiet=1)
+            before_env = {**env, "PYTHONPATH": str(tree)}
+            cases[before] = lambda: run_checked(lint_cmd, root, env=before_env, cpu_row=before)
+        if not args.subprocess_only:
+            cases.update({
+                "kumaprov lint, in-process (CliRunner, warm)": lambda: lint_in_process(("--no-cache",)),
+                # Nothing changed since the last run: what a pre-commit hook mostly sees.
+                "kumaprov lint, subprocess, result cache hit":
+                    lambda: run_checked([PYTHON, "-m", "kumaprov", "lint"], root, env=this_env),
+                "  python -c pass (interpreter start-up)": lambda: run_checked([PYTHON, "-c", "pass"], root),
+                "  python -c 'import kumaprov.cli' (start-up + imports)":
+                    lambda: run_checked([PYTHON, "-c", "import kumaprov.cli"], root, env=this_env),
+                "yamllint, default config (subprocess)": lambda: run_checked([yamllint, *rel_files], root, (0, 1)),
+            })
+            if args.target:
+                cases[f"kumaprov lint --target {args.target}, in-process"] = \
+                    lambda: lint_in_process(("--no-cache", "--target", args.target))
         # Round-robin rather than one case after another: the machine's load drifts,
         # and interleaving keeps the ratios fair.
         results: dict[str, list[float]] = {name: [] for name in cases}
@@ -256,27 +299,27 @@ def main() -> None:
         print(f"{'what':62} {'median':>11}")
         print(f"  (cold first in-process call, imports already done: {cold * 1000:.0f} ms)")
         for name, times in results.items():
-            print(f"{name:62} {fmt(times)}")
+            cpu = f"   CPU median {statistics.median(CPU[name]) * 1000:5.0f} ms" if name in CPU else ""
+            print(f"{name:62} {fmt(times)}{cpu}")
 
         med = {name: statistics.median(t) for name, t in results.items()}
-        lint_sub = med["kumaprov lint, subprocess (python -m kumaprov lint)"]
-        lint_in = med["kumaprov lint, in-process (CliRunner, warm)"]
-        lint_hit = med["kumaprov lint, subprocess, result cache hit"]
-        yl = med["yamllint -d relaxed (subprocess, same files)"]
-        yl_default = med["yamllint, default config (subprocess)"]
+        yl = med[YL]
         print()
-        print("summary (medians)")
-        print(f"  kumaprov lint, subprocess : {lint_sub * 1000:7.0f} ms   target < 1000 ms: "
-              f"{'met' if lint_sub < 1.0 else 'NOT met'}")
-        print(f"  kumaprov lint, in-process : {lint_in * 1000:7.0f} ms")
-        print(f"  yamllint -d relaxed       : {yl * 1000:7.0f} ms   (default config: {yl_default * 1000:.0f} ms)")
-        print(f"  ratio lint/yamllint (subprocess vs subprocess, relaxed): {lint_sub / yl:5.2f}x   "
-              f"(faster than yamllint: {'yes' if lint_sub < yl else 'NO'})")
-        print(f"  ratio lint/yamllint (in-process vs subprocess, relaxed): {lint_in / yl:5.2f}x")
-        print(f"  kumaprov lint, cache hit  : {lint_hit * 1000:7.0f} ms   ratio to yamllint {lint_hit / yl:5.2f}x "
-              f"(unchanged files, as in most pre-commit runs)")
-
-        print(f"  loadavg at end {os.getloadavg()[0]:.2f} (other work on the machine inflates every row)")
+        print(f"summary (medians of {args.runs} runs in turns; loadavg {load_start:.2f} at start, "
+              f"{os.getloadavg()[0]:.2f} at end: other work on the machine inflates every row)")
+        for name in (SUB, SUB1, SUB2, *([before] if args.before else [])):
+            versus = f"; {med[name] / med[before]:5.2f}x {args.before}" if args.before and name != before else ""
+            cpu = (f"; CPU {statistics.median(CPU[name]) / statistics.median(CPU[YL]):5.2f}x yamllint's"
+                   if name in CPU else "")
+            print(f"  {name:52} {med[name] * 1000:7.0f} ms  {med[name] / yl:5.2f}x yamllint{versus}{cpu}")
+        print(f"  {YL:52} {yl * 1000:7.0f} ms   (target: kumaprov at most 1.00x; "
+              f"{'met' if med[SUB] <= yl else 'NOT met'})")
+        if not args.subprocess_only:
+            lint_in = med["kumaprov lint, in-process (CliRunner, warm)"]
+            lint_hit = med["kumaprov lint, subprocess, result cache hit"]
+            print(f"  kumaprov lint, in-process : {lint_in * 1000:7.0f} ms ({lint_in / yl:5.2f}x yamllint)")
+            print(f"  kumaprov lint, cache hit  : {lint_hit * 1000:7.0f} ms ({lint_hit / yl:5.2f}x yamllint; "
+                  f"unchanged files, as in most pre-commit runs)")
         if args.profile:
             profile_lint(root)
     finally:
@@ -284,6 +327,7 @@ def main() -> None:
             print(f"kept {root}")
         else:
             shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(f"{root}-before", ignore_errors=True)
 
 
 def profile_lint(root: Path) -> None:

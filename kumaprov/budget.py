@@ -124,6 +124,19 @@ def _arm(deadline: float) -> int:
     return token
 
 
+
+def _after_fork_in_child() -> None:
+    """A forked child (lint/parallel.py) keeps only the thread that forked: the watchdog is gone,
+    the slots are other threads', and a lock the watchdog held at the fork would never be let go."""
+    global _lock, _watchdog
+    _lock = threading.Lock()
+    _slots.clear()
+    _watchdog = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
+
 def _disarm(token: int) -> None:
     with _lock:
         slot = _slots.pop(token, None)

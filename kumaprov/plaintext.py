@@ -80,19 +80,29 @@ def strings(node: Any, path: tuple[Any, ...] = (), seen: set[int] | None = None
     """Every string in a nested value, with its path of keys and indexes."""
     # Each mapping or list once: YAML aliases share them, and walking every copy of a
     # "billion laughs" is 10^9 strings (the loader refuses those; this walk stays linear anyway).
-    seen = set() if seen is None else seen
+    # Collected into a list by plain recursion: a chain of nested generators costs a resume per
+    # level for every string, and lint walks every string of 1,000 monitors more than once.
+    found: list[tuple[tuple[Any, ...], str]] = []
+    _collect(node, path, set() if seen is None else seen, found)
+    return iter(found)
+
+
+def _collect(node: Any, path: tuple[Any, ...], seen: set[int], found: list[tuple[tuple[Any, ...], str]]) -> None:
     if isinstance(node, str):
-        yield path, node
+        found.append((path, node))
         if path == ("body",):
             # A JSON body written as a string still has keys worth checking.
             try:
-                yield from strings(json.loads(node), path, seen)
+                _collect(json.loads(node), path, seen, found)
             except (ValueError, RecursionError):
                 pass
-    elif isinstance(node, (dict, list)):
-        if id(node) in seen:
-            return
-        seen.add(id(node))
-        items = node.items() if isinstance(node, dict) else enumerate(node)
-        for key, value in items:
-            yield from strings(value, (*path, key), seen)
+        return
+    if not isinstance(node, (dict, list)) or id(node) in seen:
+        return
+    seen.add(id(node))
+    # The strings among the items are handled here, not by a call each: most leaves are strings.
+    for key, value in node.items() if isinstance(node, dict) else enumerate(node):
+        if isinstance(value, str) and (path or key != "body"):
+            found.append(((*path, key), value))
+        elif isinstance(value, (str, dict, list)):
+            _collect(value, (*path, key), seen, found)

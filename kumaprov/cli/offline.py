@@ -28,12 +28,14 @@ VERBOSE = click.option("--verbose", "-v", is_flag=True,
 @OUTPUT
 @click.option("--strict", is_flag=True, help="Warnings fail too.")
 @click.option("--no-cache", is_flag=True, help="Lint everything again, ignoring the result cache.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes to read a large project's files with (default: one per idle core; 1: this one only).")
 @VERBOSE
 @ENV
 @click.pass_context
 @fail_cleanly
 def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None, output: str, strict: bool,
-                 no_cache: bool, verbose: bool, environment: str | None) -> None:
+                 no_cache: bool, jobs: int | None, verbose: bool, environment: str | None) -> None:
     """Check monitor files offline: schema, templates, JSON queries on samples, secrets.
 
     A project with environments is checked in each (or in the one --env names)."""
@@ -52,7 +54,7 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
     else:
         from kumaprov.lint.run import lint_environments  # the model, Jinja and JSONata load only on a cache miss
 
-        result = lint_environments(project, list(paths) or None, target)
+        result = lint_environments(project, list(paths) or None, target, workers=jobs)
         problems, files = result.problems, len(result.files)
         if verbose:
             click.echo("\n".join(uses_text(result.template_uses)), err=True)

@@ -71,13 +71,15 @@ class TemplateSearch:
         self.builtin = Templates(BUILTIN, builtin_guard())
         self.directory = project_dir  # where a user adds templates (named in messages)
         self._origins: dict[tuple[str, bool], Origin] = {}
+        self._owners: dict[str, Templates | None] = {}
 
     def _owner(self, name: str) -> Templates | None:
-        if self.project.exists(name):
-            return self.project
-        if self.builtin.exists(name):
-            return self.builtin
-        return None
+        # Once per name: every instance asks several times (two stats each), and a run is short;
+        # the templates' texts are read once per run as well (templating._GuardedLoader).
+        if name not in self._owners:
+            self._owners[name] = self.project if self.project.exists(name) else \
+                self.builtin if self.builtin.exists(name) else None
+        return self._owners[name]
 
     def exists(self, name: str) -> bool:
         return self._owner(name) is not None

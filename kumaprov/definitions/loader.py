@@ -65,10 +65,33 @@ def load(project: Project, paths: Sequence[Path] | None = None, guard: FileGuard
     """Read the monitor files (`paths`, else the project's); `guard` bounds every file read."""
     guard = guard or guard_for(project.root, paths or ())
     files, problems = discover(paths or project.monitor_paths, guard)
-    loaded = Loaded(problems=problems, files=files)
-    reader = _Reader(project, TemplateSearch(project.templates_dir, guard), loaded, guard)
-    for path in files:
-        reader.read_file(path)
+    return merge(problems, files, [read(project, files, guard)])
+
+
+def read(project: Project, files: Sequence[Path], guard: FileGuard) -> Loaded:
+    """Read `files` in order into a Loaded of their own: the files are independent of each
+    other, so a long list can be read in parts (lint/parallel.py) and the parts merged."""
+    return reader(project, guard).read_all(files, None)
+
+
+def reader(project: Project, guard: FileGuard) -> _Reader:
+    """What reads the files one by one (`read_file`, `read_all`), into its `loaded`."""
+    return _Reader(project, TemplateSearch(project.templates_dir, guard), Loaded(), guard)
+
+
+def merge(problems: list[Problem], files: list[Path], parts: Sequence[Loaded]) -> Loaded:
+    """The parts read from consecutive runs of `files`, in order, as one read of them all would be."""
+    loaded = Loaded(problems=list(problems), files=files)
+    for part in parts:
+        loaded.problems.extend(part.problems)
+        loaded.definitions.extend(part.definitions)
+        loaded.entries.extend(part.entries)
+        loaded.template_uses.extend(part.template_uses)
+        for kind, defined in part.defined.items():
+            loaded.defined.setdefault(kind, []).extend(defined)
+        for kind, written in part.written.items():
+            loaded.written.setdefault(kind, []).extend(written)
+    # Each part checked the project's defaults again: the same problems, reported once here.
     loaded.problems = _unique(loaded.problems)
     return loaded
 
@@ -86,6 +109,15 @@ class _Reader:
         self.templates = templates
         self.loaded = loaded
         self.project_defaults = self.checked_defaults(project.defaults)
+        self.template_files: dict[str, str] = {}  # template name -> its path as problems show it
+
+    def read_all(self, files: Sequence[Path], into: Loaded | None) -> Loaded:
+        """Read `files` into `into` (None: what this reader has read so far) and return it."""
+        if into is not None:
+            self.loaded = into
+        for path in files:
+            self.read_file(path)
+        return self.loaded
 
     def problem(self, position: Position, code: str, message: str, via: tuple[Position, ...] = (),
                 severity: Severity = Severity.ERROR) -> None:
@@ -279,7 +311,9 @@ class _Reader:
             return self.problem(Position(display_path(Path(exc.file)), exc.line or 1), "KP004", exc.message, here)
         origin = self.templates.origin(name)
         self.loaded.template_uses.append((instance.pos, origin))
-        template_file = display_path(self.templates.path(name))
+        if name not in self.template_files:  # display_path asks for the working directory each time
+            self.template_files[name] = display_path(self.templates.path(name))
+        template_file = self.template_files[name]
         data = self.parse(text, template_file, here)
         if data is None:
             return None

@@ -8,6 +8,7 @@ several times faster than the pure-Python one); we only walk its node tree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,9 +16,32 @@ import yaml
 
 from kumaprov.problems import Position
 
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Scalar -> tag, as the resolver decided it: a large project repeats the same keys and values
+# (every rendered template instance does), and the resolver tries its regular expressions in
+# Python for each one, about a sixth of parsing. The answer depends only on the text and its
+# style (plain or quoted), the resolvers being fixed; bounded so a long-lived process stays small.
+_RESOLVED: dict[tuple[str, tuple[bool, bool]], str] = {}
+_RESOLVED_MAX = 100_000
+
+
+_ScalarNode = yaml.ScalarNode
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is _ScalarNode:
+            try:
+                return _RESOLVED[value, implicit]
+            except KeyError:
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value, implicit] = super().resolve(kind, value, implicit)
+                return tag
+        return super().resolve(kind, value, implicit)
 _scalars = yaml.constructor.SafeConstructor()
 _MERGE_TAG = "tag:yaml.org,2002:merge"
+_new_tuple = tuple.__new__
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
@@ -43,10 +67,53 @@ class LocatedMap(dict[Any, Any]):
     def position_of_value(self, key: Any) -> Position:
         return self.value_pos.get(key, self.pos)
 
+    # Pickled (lint/parallel.py sends a forked reader's monitors back) with the positions as
+    # plain tuples: a named tuple pickles and unpickles through a Python call each, and a large
+    # project has tens of thousands. The state comes after the items, so aliases still work.
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LocatedMap, (), _packed(self, ("pos", "key_pos", "value_pos")), None, iter(self.items()))
+
+    def __setstate__(self, state: Any) -> None:
+        _unpack(self, state)
+
 
 class LocatedList(list[Any]):
     pos: Position
     item_pos: list[Position]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LocatedList, (), _packed(self, ("pos", "item_pos")), iter(self))
+
+    def __setstate__(self, state: Any) -> None:
+        _unpack(self, state)
+
+
+_as_position = functools.partial(tuple.__new__, Position)
+
+
+def _packed(value: Any, names: tuple[str, ...]) -> Any:
+    attributes = value.__dict__
+    if tuple(attributes) != names:
+        return attributes  # not as the builder made it: as any object's
+    packed: list[Any] = [tuple(value.pos)]
+    for name in names[1:]:
+        positions = attributes[name]
+        packed.append((list(positions), list(map(tuple, positions.values())))
+                      if isinstance(positions, dict) else list(map(tuple, positions)))
+    return tuple(packed)
+
+
+def _unpack(value: Any, state: Any) -> None:
+    if isinstance(state, dict):
+        value.__dict__.update(state)
+        return
+    value.pos = _as_position(state[0])
+    if isinstance(value, LocatedMap):
+        (keys, positions), (value_keys, value_positions) = state[1], state[2]
+        value.key_pos = dict(zip(keys, map(_as_position, positions)))
+        value.value_pos = dict(zip(value_keys, map(_as_position, value_positions)))
+    else:
+        value.item_pos = list(map(_as_position, state[1]))
 
 
 def load(text: str, filename: str) -> Any:
@@ -80,7 +147,7 @@ def _explain(exc: yaml.MarkedYAMLError, text: str, filename: str) -> tuple[str, 
 
 def _offset_position(text: str, offset: int, filename: str) -> Position:
     # libyaml counts bytes of the UTF-8 text; the pure-Python reader counts characters.
-    before = text.encode("utf-8")[:offset].decode("utf-8", "ignore") if _Loader is not yaml.SafeLoader \
+    before = text.encode("utf-8")[:offset].decode("utf-8", "ignore") if _BaseLoader is not yaml.SafeLoader \
         else text[:offset]
     line = before.count("\n") + 1
     return Position(filename, line, len(before) - (before.rfind("\n") + 1) + 1)
@@ -175,28 +242,30 @@ class _Builder:
         result = LocatedMap()
         self.built[id(node)] = result
         result.pos = self.pos(node)
-        result.key_pos = {}
-        result.value_pos = {}
+        result.key_pos = key_pos = {}
+        result.value_pos = value_pos = {}
         merged: list[LocatedMap] = []
         filename = self.filename
-        # The hot loop of a large project: positions are built inline, not via self.pos.
+        # The hot loop of a large project: strings and positions are built inline, not via
+        # self.build and self.pos, and each Position without the named tuple's Python __new__.
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE_TAG:
+            tag = key_node.tag
+            if tag == _MERGE_TAG:
                 merged.extend(self.merge_sources(value_node))
                 continue
-            key = self.build(key_node)
+            key = key_node.value if tag == _STR_TAG else self.build(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
                 raise YamlError("a mapping key must be a plain scalar", self.pos(key_node))
             if key in result:
-                first = result.key_pos[key]
+                first = key_pos[key]
                 raise YamlError(
                     f"duplicate key {key!r} (first defined at line {first.line})", self.pos(key_node)
                 )
-            result[key] = self.build(value_node)
+            result[key] = value_node.value if value_node.tag == _STR_TAG else self.build(value_node)
             mark = key_node.start_mark
-            result.key_pos[key] = Position(filename, mark.line + 1, mark.column + 1)
+            key_pos[key] = _new_tuple(Position, (filename, mark.line + 1, mark.column + 1))
             mark = value_node.start_mark
-            result.value_pos[key] = Position(filename, mark.line + 1, mark.column + 1)
+            value_pos[key] = _new_tuple(Position, (filename, mark.line + 1, mark.column + 1))
         # YAML merge keys: explicit keys win over merged ones, earlier sources over later.
         for source in merged:
             for key, value in source.items():

@@ -3,15 +3,18 @@ the sample files, read once each."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from kumaprov.definitions.entries import Defined, Definition, Entry
 from kumaprov.definitions.fileguard import FileGuard, Refused
 from kumaprov.kinds.registry import ENTRY_KINDS
+from kumaprov.plaintext import strings
 from kumaprov.problems import Problem
 from kumaprov.versions import ServerLine
 
@@ -63,6 +66,13 @@ class SampleFiles:
         return self._keys[key]
 
 
+@functools.lru_cache(maxsize=4096)
+def sample_path(base_dir: Path, file: str) -> Path:
+    """A sample file's path: templated monitors name the same few files thousands of times,
+    and joining paths is most of what reading an already read sample costs."""
+    return base_dir / file
+
+
 def json_keys(text: str) -> frozenset[str]:
     try:
         value = json.loads(text)
@@ -93,9 +103,19 @@ class LintContext:
     defined: Mapping[str, Sequence[Defined]] = field(default_factory=dict)
     written: Mapping[str, Sequence[Entry]] = field(default_factory=dict)
     variables: tuple[str, ...] | None = None  # the project's `variables:` allow-list
+    # Every string of an entry as written, by id of its raw mapping: KP401 and the masking of
+    # referenced variables (lint.run) both walk every entry, and the walk is not cheap.
+    _strings: dict[int, list[tuple[tuple[Any, ...], str]]] = field(default_factory=dict, compare=False, repr=False)
 
     def of(self, kind: str) -> Sequence[Defined]:
         return self.defined.get(kind, ())
+
+    def strings_of(self, entry: Entry) -> list[tuple[tuple[Any, ...], str]]:
+        """plaintext.strings of the entry as written (a list, walked once per lint)."""
+        found = self._strings.get(id(entry.raw))
+        if found is None:
+            found = self._strings[id(entry.raw)] = list(strings(entry.raw, ()))
+        return found
 
     def with_secrets(self) -> list[Entry]:
         """Every entry as written whose values may reference the environment: the monitors,

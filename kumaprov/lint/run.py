@@ -10,14 +10,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kumaprov import versions
-from kumaprov.definitions import loader
-from kumaprov.definitions.entries import Defined, Definition, Entry
+from kumaprov.definitions.entries import Defined, Definition
 from kumaprov.definitions.library import Origin, builtin_guard
 from kumaprov.definitions.project import Project
+from kumaprov.lint import parallel
 from kumaprov.lint.checks import run_checks
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.lint.context import LintContext, SampleFiles
-from kumaprov.plaintext import strings
 from kumaprov.problems import Position, Problem
 from kumaprov.secrets import REDACTOR, references
 
@@ -49,28 +48,32 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _referenced(entries: Sequence[Entry]) -> set[str]:
+def _referenced(context: LintContext) -> set[str]:
     """The variables the definitions reference: their values are masked in every output."""
-    return {ref.name for entry in entries for _, text in strings(entry.raw, ())
+    return {ref.name for entry in context.with_secrets() for _, text in context.strings_of(entry)
             if "${" in text for ref in references(text)}
 
 
-def lint(project: Project, paths: Sequence[Path] | None = None, target: str | None = None) -> LintResult:
-    """Lint against `target` (a server version), else the project's target, else every line."""
+def lint(project: Project, paths: Sequence[Path] | None = None, target: str | None = None, *,
+         workers: int | None = None, parallel_from: int = parallel.MIN_BYTES) -> LintResult:
+    """Lint against `target` (a server version), else the project's target, else every line.
+    From `parallel_from` bytes of monitor files, `workers` processes (default: one per core)
+    read them (lint/parallel.py); the result is the same either way."""
     with _collector_paused():
-        return _lint(project, paths, target)
+        return _lint(project, paths, target, workers, parallel_from)
 
 
-def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) -> LintResult:
+def _lint(project: Project, paths: Sequence[Path] | None, target: str | None, workers: int | None,
+          parallel_from: int) -> LintResult:
     guard = guard_for(project.root, paths or ())  # one rule for every file a definition names
-    loaded = loader.load(project, paths, guard)
+    loaded = parallel.load(project, paths, guard, workers, parallel_from)
     lines = versions.lines_for(target or project.target)
     context = LintContext(lines, loaded.entries, project.owner_tag, SampleFiles(guard, builtin_guard()),
                           defined=loaded.defined, written=loaded.written, variables=project.variables)
     problems = loaded.problems + run_checks(loaded.definitions, context)
     if project.environment is not None:  # say whose problem it is: each environment is linted apart
         problems = [replace(problem, environment=project.environment.name) for problem in problems]
-    REDACTOR.add_environment(os.environ, _referenced(context.with_secrets()))
+    REDACTOR.add_environment(os.environ, _referenced(context))
     problems.sort(key=Problem.sort_key)
     templates = [p for p in project.templates_dir.rglob("*") if p.is_file() and guard.contains(p)] \
         if project.templates_dir.is_dir() and guard.contains(project.templates_dir) else []
@@ -82,14 +85,16 @@ def _lint(project: Project, paths: Sequence[Path] | None, target: str | None) ->
     return LintResult(loaded.definitions, loaded.defined, problems, loaded.files, inputs, loaded.template_uses)
 
 
-def lint_environments(project: Project, paths: Sequence[Path] | None = None, target: str | None = None) -> LintResult:
+def lint_environments(project: Project, paths: Sequence[Path] | None = None, target: str | None = None, *,
+                      workers: int | None = None) -> LintResult:
     """Lint each environment of the project in turn (each with its own target, defaults and
     template variables), every problem tagged with the environment it was found in: a problem
     in two environments is reported twice, once for each. One environment chosen, or none
     declared: the plain lint."""
     if not project.environments or project.environment is not None:
-        return lint(project, paths, target)
-    results = [(env.name, lint(project.select(env.name), paths, target)) for env in project.environments]
+        return lint(project, paths, target, workers=workers)
+    results = [(env.name, lint(project.select(env.name), paths, target, workers=workers))
+               for env in project.environments]
     problems = [problem for _, result in results for problem in result.problems]
     problems.sort(key=Problem.sort_key)  # stable: the environments' order within one place
     first = results[0][1]

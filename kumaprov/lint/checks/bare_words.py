@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.semantics import jsonquery
-from kumaprov.lint.context import LintContext, json_keys
+from kumaprov.lint.context import LintContext, json_keys, sample_path
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.definitions.fileguard import Refused
@@ -50,7 +50,7 @@ def _sample_fields(definition: Definition, context: LintContext) -> set[str]:
             fields |= json_keys(sample.body or "")
             continue
         try:
-            fields |= context.samples.json_keys(definition.base_dir / sample.file, definition.builtin)
+            fields |= context.samples.json_keys(sample_path(definition.base_dir, sample.file), definition.builtin)
         except Refused:
             continue  # KP303 reports it
     return fields

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from kumaprov.semantics import jsonquery
-from kumaprov.lint.context import LintContext
+from kumaprov.lint.context import LintContext, sample_path
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor, Sample
 from kumaprov.definitions.fileguard import Refused
 from kumaprov.problems import Problem
-from kumaprov.semantics.verdict import predict
+from kumaprov.semantics.verdict import Check, predict_check
 from kumaprov.versions import ServerLine
 
 MISMATCH = "KP302"
@@ -41,15 +41,16 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
     body = sample.body
     if sample.file is not None:
         try:
-            body = context.samples.read(definition.base_dir / sample.file, definition.builtin)
+            body = context.samples.read(sample_path(definition.base_dir, sample.file), definition.builtin)
         except Refused as exc:
             yield Problem(definition.position_of("samples", index, "file"), UNREADABLE,
                           f"cannot read sample {sample.file}: {exc}", via=definition.via)
             return
     assert body is not None  # the model requires file or body
     wrong = []
+    check = Check.of(monitor)  # once, not once per server line
     for line in lines:
-        verdict = predict(monitor, body, sample.status, line.json_semantics)
+        verdict = predict_check(check, body, sample.status, line.json_semantics)
         if ("up" if verdict.up else "down") != sample.expect:
             wrong.append((line, verdict))
     if not wrong:
