@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from kumaprov.alerts import metrics
-from kumaprov.alerts.syntax import seconds
+from kumaprov.alerts.syntax import PLACEHOLDERS, seconds, unknown_placeholders
 from kumaprov.definitions.alert_layers import applies
 from kumaprov.definitions.entries import Definition, Entry
 from kumaprov.lint.context import LintContext
@@ -60,8 +60,6 @@ def locator(entry: Entry) -> spec.Locate:
 
 def _alert_problems(definition: Definition, item: spec.AlertSpec, lines: Sequence[metrics.MetricsLine]
                     ) -> Iterator[Problem]:
-    from kumaprov.alerts import rules
-
     monitor, alert, via = definition.monitor, item.alert, definition.via
     here = definition.position_of("alerts", item.name)
     # Named with the monitor: an alert from `defaults` points at the defaults, shared by many.
@@ -91,10 +89,10 @@ def _alert_problems(definition: Definition, item: spec.AlertSpec, lines: Sequenc
                       f"the timeout ({monitor.effective_timeout:g} s) is DOWN with no response time", via=via)
     for part in ("labels", "annotations"):
         for key, text in getattr(alert, part).items():
-            for unknown in rules.unknown_placeholders(text):
+            for unknown in unknown_placeholders(text):
                 yield Problem(definition.position_of("alerts", item.name, part, key), PLACEHOLDER_CODE,
-                              f"unknown placeholder '{{{unknown}}}' in {what}{did_you_mean(unknown, rules.PLACEHOLDERS)} "
-                              f"(one of {', '.join('{' + p + '}' for p in rules.PLACEHOLDERS)}; write "
+                              f"unknown placeholder '{{{unknown}}}' in {what}{did_you_mean(unknown, PLACEHOLDERS)} "
+                              f"(one of {', '.join('{' + p + '}' for p in PLACEHOLDERS)}; write "
                               "Prometheus templates with two braces, {{ $value }})", via=via)
 
 
