@@ -10,7 +10,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +42,23 @@ def _valid_target(ctx: click.Context, param: click.Parameter, value: str | None)
 
 TARGET = click.option("--target", metavar="VERSION", callback=_valid_target,
                       help="Uptime Kuma version to check against (default: the project's, else every supported line).")
+
+
+@contextmanager
+def importing() -> Iterator[None]:
+    """Around a command's import of the pipeline (lint, the engine). Like the CLI's own modules
+    (frozen in `main`), these build tens of thousands of objects that live as long as the
+    process; the cyclic collector walking them again and again while they are being built
+    was ~10 % of the CPU of a small lint (bench/start_bench.py). Frozen afterwards, later
+    collections skip them too."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def fail_cleanly(command: F) -> F:
