@@ -2,10 +2,10 @@
 
 Start-up time is mostly imports (bench/start_bench.py measures it). Timings do not belong
 in tests, so these check the cause instead: which modules a fresh `kumaprov` process has
-loaded when the command is done. Jinja, JSONata and the alert models (pydantic classes
-built at import) load only for a project with templates, queries or samples, and alerts;
-the socket client and the sync engine never load for lint; the click layer alone loads no
-pydantic at all.
+loaded when the command is done. Jinja, JSONata, the alert models and the monitor types
+other than HTTP (pydantic classes built at import) load only for a project that uses them;
+the alert rule writers, the socket client and the sync engine never load for lint; the
+click layer alone loads no pydantic at all.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ QUERIES = ("jsonata", "kumaprov.semantics.jsonquery", "kumaprov.budget")
 ALERT_MODELS = ("kumaprov.alerts.spec",)
 OTHER_MONITOR_TYPES = ("kumaprov.model.basic", "kumaprov.model.mapped")  # port, ping ..., and two dozen more
 # What lint never needs: the rule builder, the server side, the writers of Prometheus files.
-NEVER_FOR_LINT = ("kumaprov.alerts.rules", "uptime_kuma_api", "socketio", "kumaprov.server.client", "kumaprov.sync.engine",
-               "kumaprov.alerts.rulefile", "kumaprov.alerts.scrape")
+NEVER_FOR_LINT = ("kumaprov.alerts.rules", "kumaprov.alerts.rulefile", "kumaprov.alerts.scrape",
+                  "uptime_kuma_api", "socketio", "kumaprov.server.client", "kumaprov.sync.engine")
 
 
 def loaded_by(cwd: Path, *args: str, **env: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
