@@ -530,6 +530,16 @@ def test_the_registry_lists_every_mapped_type_by_name() -> None:
         MONITOR_TYPES["nope"]
 
 
+def test_the_registry_lists_every_basic_type_by_name() -> None:
+    # The same for the types without an HTTP request (model/basic.py), listed after the HTTP ones.
+    from kumaprov.model.basic import BASIC_TYPES
+    from kumaprov.model.registry import BASIC_TYPE_NAMES
+
+    assert BASIC_TYPE_NAMES == tuple(BASIC_TYPES)
+    assert {name: MONITOR_TYPES[name] for name in BASIC_TYPE_NAMES} == BASIC_TYPES
+    assert list(MONITOR_TYPES)[:9] == ["http", "keyword", "json-query", *BASIC_TYPE_NAMES]
+
+
 def test_a_lint_of_core_types_does_not_import_the_mapped_types(tmp_path: Any) -> None:
     # The laziness the registry exists for: checked by what is imported, not by a time.
     import subprocess

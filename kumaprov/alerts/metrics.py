@@ -37,6 +37,8 @@ METRIC_SINCE = {STATUS: "1.23.0", RESPONSE_TIME: "1.23.0", CERT_DAYS: "1.23.0",
 NO_RESPONSE_TIME = frozenset({"group", "push", "manual", "docker"})
 # Types with a TLS certificate Uptime Kuma reads (server/model/monitor.js: https URLs only).
 CERTIFICATE_TYPES = frozenset({"http", "keyword", "json-query"})
+# How Prometheus logs in to /metrics (the default per line: MetricsLine.default_auth).
+AUTH_MODES = ("password", "api-key")
 
 
 @dataclass(frozen=True)

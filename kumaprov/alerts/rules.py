@@ -13,18 +13,15 @@ stop matching are noticed rather than silent.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from kumaprov.alerts import metrics
+from kumaprov.alerts.syntax import PLACEHOLDER
 from kumaprov.alerts.spec import Alert, AlertSpec, CertificateAlert, DownAlert, LatencyAlert, UptimeAlert, seconds
 from kumaprov.model.monitors import MonitorBase
 
-PLACEHOLDERS = ("name", "id", "url", "type")
-# `{name}` is ours; `{{ $value }}` (two braces) is Prometheus' own templating and stays.
-_PLACEHOLDER = re.compile(r"(?<!\{)\{([A-Za-z_][A-Za-z0-9_]*)\}(?!\})")
 
 ALERT_NAMES = {"down": "UptimeKumaMonitorDown", "latency": "UptimeKumaResponseSlow",
                "certificate": "UptimeKumaCertificateExpiring", "uptime": "UptimeKumaUptimeBelowTarget"}
@@ -49,10 +46,6 @@ class Alerted:
     matchers: Mapping[str, str] = field(default_factory=dict)
 
 
-def unknown_placeholders(text: str) -> list[str]:
-    return [name for name in _PLACEHOLDER.findall(text) if name not in PLACEHOLDERS]
-
-
 def values_of(monitor: MonitorBase) -> dict[str, str]:
     """What the placeholders stand for; `url` is the host (and port) for monitors without a URL."""
     url = getattr(monitor, "url", None)
@@ -63,7 +56,7 @@ def values_of(monitor: MonitorBase) -> dict[str, str]:
 
 
 def substitute(text: str, values: Mapping[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
+    return PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text)
 
 
 def quote(value: str) -> str:

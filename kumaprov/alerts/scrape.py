@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from kumaprov.alerts.spec import is_duration
+from kumaprov.alerts.metrics import AUTH_MODES
+from kumaprov.alerts.syntax import is_duration
 from kumaprov.errors import UsageError
 from kumaprov.secrets import REDACTOR
 
-AUTH_MODES = ("password", "api-key")
 DEFAULT_FILES = {"password": "/etc/prometheus/secrets/uptime-kuma-password",
                  "api-key": "/etc/prometheus/secrets/uptime-kuma-api-key"}
 DEFAULT_ENV = {"password": "KUMA_PASSWORD", "api-key": "KUMA_METRICS_API_KEY"}

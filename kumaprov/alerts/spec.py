@@ -21,6 +21,8 @@ from typing import Annotated, Any, Literal, Union
 from pydantic import AfterValidator, Field, TypeAdapter, ValidationError, WithJsonSchema
 
 from kumaprov.alerts.metrics import WINDOWS
+from kumaprov.alerts.syntax import DURATION, KINDS, kind_of
+from kumaprov.alerts.syntax import is_duration as is_duration, seconds as seconds  # re-exported
 from kumaprov.model.monitors import Strict
 from kumaprov.problems import Position, Problem
 from kumaprov.suggest import did_you_mean
@@ -30,28 +32,14 @@ UNKNOWN_KEY, MISSING_KEY, WRONG_TYPE, INVALID_VALUE = "KP101", "KP102", "KP103",
 # Where a path in the monitor as written is: (path, at the key rather than the value) -> position.
 Locate = Callable[[tuple[Any, ...], bool], Position]
 
-KINDS = ("down", "latency", "certificate", "uptime")
-_DURATION = re.compile(r"^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$")
-_UNIT_SECONDS = (365 * 86400, 7 * 86400, 86400, 3600, 60, 1, 0.001)
 _LABEL_NAME = re.compile(r"^[a-zA-Z_][a-zA-Z0-9_]*$")
 _ALERT_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
 # Labels kumaprov sets itself on every rule.
 RESERVED_LABELS = frozenset({"alertname", "severity", "kumaprov_id", "kumaprov_alert"})
 
 
-def seconds(duration: str) -> float:
-    """Seconds in a Prometheus duration such as `1h30m` or `500ms`."""
-    match = _DURATION.match(duration)
-    assert match is not None and duration, duration
-    return sum(int(part) * unit for part, unit in zip(match.groups(), _UNIT_SECONDS) if part)
-
-
-def is_duration(text: str) -> bool:
-    return bool(text) and _DURATION.match(text) is not None
-
-
 def _duration(value: str) -> str:
-    if not value or not _DURATION.match(value):
+    if not value or not DURATION.match(value):
         raise ValueError(f"'{value}' is not a duration: write a number and a unit (ms, s, m, h, d, w, y), "
                          "largest first, e.g. 90s, 2m, 1h30m")
     return value
@@ -76,7 +64,7 @@ def _annotation_names(value: dict[str, str]) -> dict[str, str]:
 
 
 Duration = Annotated[str, AfterValidator(_duration),
-                     WithJsonSchema({"type": "string", "pattern": _DURATION.pattern, "examples": ["30s", "2m", "1h"]})]
+                     WithJsonSchema({"type": "string", "pattern": DURATION.pattern, "examples": ["30s", "2m", "1h"]})]
 Labels = Annotated[dict[str, str], AfterValidator(_label_names)]
 Annotations = Annotated[dict[str, str], AfterValidator(_annotation_names)]
 Window = Literal[WINDOWS]  # type: ignore[valid-type]
@@ -142,13 +130,6 @@ class AlertSpec:
     name: str
     alert: Alert
     position: Position  # of its key, where problems about it point
-
-
-def kind_of(name: str, value: Any) -> str | None:
-    """The kind an entry declares, or the one its name says."""
-    if isinstance(value, dict) and "kind" in value:
-        return str(value["kind"])
-    return name if name in KINDS else None
 
 
 def parse(raw: Any, locate: Locate, via: tuple[Position, ...] = ()) -> tuple[list[AlertSpec], list[Problem]]:

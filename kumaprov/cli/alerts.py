@@ -4,6 +4,11 @@ and the `--alerts-out` options diff and sync take (their work is in sync/alert_r
 Connected (`--url`/`KUMA_URL`), it reads the server's version and its monitors' ids once,
 as diff does; offline (`--target`), it can write rules only for servers whose metrics carry
 names only (1.23, 2.0.0-dev.0), whose rules need no ids.
+
+Every command imports this module (it registers the options diff and sync share), so it
+imports only click and alerts/metrics.py (constants) at the top: the rule builder, the rule
+file and the alert models (pydantic) load in the functions that use them, when a command
+asks for alerts.
 """
 
 from __future__ import annotations
@@ -15,14 +20,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from kumaprov.alerts import rulefile, rules, scrape
-from kumaprov.alerts.metrics import MONITOR_ID_SINCE, MetricsLine
-from kumaprov.alerts.spec import is_duration
+from kumaprov.alerts.metrics import AUTH_MODES, MONITOR_ID_SINCE, MetricsLine
+from kumaprov.alerts.syntax import is_duration
 from kumaprov.cli.group import ENV, PATHS, TARGET, _project, fail_cleanly, main
 from kumaprov.errors import InvalidDefinitions, UsageError
 from kumaprov.problems import Problem, Severity
 
 if TYPE_CHECKING:  # the sync side imports the engine, which the commands load only when they run
+    from kumaprov.alerts.rules import Settings
     from kumaprov.sync.alert_rules import RuleRequest
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,7 +65,9 @@ def alerts_out_options(command: F) -> F:
                              "sync: write it after the sync).")(command)
 
 
-def settings(ctx: click.Context, owner_tag: str) -> rules.Settings:
+def settings(ctx: click.Context, owner_tag: str) -> Settings:
+    from kumaprov.alerts import rules
+
     options = ctx.meta.get(_META, {})
     missing_for = options["missing_for"]
     if missing_for not in ("0", "off") and not is_duration(missing_for):
@@ -107,7 +114,7 @@ def after_sync(*args: Any) -> str:
 @click.option("--scrape-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write a Prometheus scrape config for the server's /metrics ('-': print it).")
 @click.option("--metrics-url", metavar="URL", help="Uptime Kuma's URL as Prometheus reaches it (default: --url).")
-@click.option("--metrics-auth", type=click.Choice(scrape.AUTH_MODES),
+@click.option("--metrics-auth", type=click.Choice(AUTH_MODES),
               help="How Prometheus logs in (default: password on 1.23 and 2.0.0-dev.0, api-key on 2.x).")
 @click.option("--metrics-username", metavar="NAME", help="Username for password auth (default: $KUMA_USERNAME).")
 @click.option("--password-file", metavar="PATH", help="File Prometheus reads the password or API key from.")
@@ -122,6 +129,7 @@ def alerts_command(ctx: click.Context, paths: tuple[Path, ...], out: Path | None
                    metrics_username: str | None, password_file: str | None, password_env: str | None,
                    scrape_interval: str, timeout: float, environment: str | None) -> None:
     """Write Prometheus alerting rules for the monitors' `alerts:` blocks (and a scrape config)."""
+    from kumaprov.alerts import rulefile, scrape
     from kumaprov.lint.run import lint
     from kumaprov.sync import alert_rules
 

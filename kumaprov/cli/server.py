@@ -19,7 +19,7 @@ import click
 
 from kumaprov.lint import report
 from kumaprov.cli.alerts import after_sync, alerts_out_options, before_writes, preview, requested
-from kumaprov.cli.group import ENV, OUTPUT, PATHS, F, _project, fail_cleanly, main
+from kumaprov.cli.group import ENV, OUTPUT, PATHS, F, _project, fail_cleanly, importing, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 
@@ -67,9 +67,10 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  output: str, environment: str | None, paths: tuple[Path, ...], detailed_exitcode: bool,
                  out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
-    from kumaprov.sync import engine  # the socket client is slow to import; lint never needs it
-    from kumaprov.sync import savedplan
-    from kumaprov.sync.plan import check_deletion_guard
+    with importing():
+        from kumaprov.sync import engine  # the socket client is slow to import; lint never needs it
+        from kumaprov.sync import savedplan
+        from kumaprov.sync.plan import check_deletion_guard
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx, environment, one=True)
@@ -104,8 +105,9 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  output: str, environment: str | None, paths: tuple[Path, ...], allow_mass_delete: bool,
                  plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
-    from kumaprov.sync import engine
-    from kumaprov.sync import report as planreport
+    with importing():
+        from kumaprov.sync import engine
+        from kumaprov.sync import report as planreport
 
     with _server_errors(False):
         project = _project(ctx, environment, one=True)

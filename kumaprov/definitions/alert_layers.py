@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kumaprov.alerts.metrics import CERTIFICATE_TYPES, NO_RESPONSE_TIME
-from kumaprov.alerts.spec import kind_of
+from kumaprov.alerts.syntax import kind_of
 from kumaprov.definitions.yamlpos import LocatedMap
 
 KEY = "alerts"

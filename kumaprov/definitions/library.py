@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,14 +65,24 @@ class TemplateSearch:
 
     def __init__(self, project_dir: Path, guard: FileGuard | None = None) -> None:
         """`guard`: the project's bounds, for its own templates (default: their directory)."""
-        # Jinja: not on lint's cache-hit path, which imports BUILTIN.
-        from kumaprov.definitions.templating import Templates
-
-        self.project = Templates(project_dir, guard)
-        self.builtin = Templates(BUILTIN, builtin_guard())
         self.directory = project_dir  # where a user adds templates (named in messages)
+        self._guard = guard
         self._origins: dict[tuple[str, bool], Origin] = {}
         self._owners: dict[str, Templates | None] = {}
+
+    # Jinja (and the template sandbox) load when a template is first looked up: a project
+    # that uses none never imports them, nor does lint's cache-hit path (it imports BUILTIN).
+    @cached_property
+    def project(self) -> Templates:
+        from kumaprov.definitions.templating import Templates
+
+        return Templates(self.directory, self._guard)
+
+    @cached_property
+    def builtin(self) -> Templates:
+        from kumaprov.definitions.templating import Templates
+
+        return Templates(BUILTIN, builtin_guard())
 
     def _owner(self, name: str) -> Templates | None:
         # Once per name: every instance asks several times (two stats each), and a run is short;

@@ -20,7 +20,6 @@ from kumaprov.definitions.fileguard import FileGuard, Refused, guard_for
 from kumaprov.definitions.library import TemplateSearch
 from kumaprov.definitions.project import PROJECT_FILE, Project
 from kumaprov.definitions.templatenesting import Nesting
-from kumaprov.definitions.templating import TemplateError
 from kumaprov.definitions.yamlpos import LocatedList, LocatedMap
 from kumaprov.kinds.base import Kind
 from kumaprov.kinds.registry import ENTRY_KINDS, KINDS
@@ -304,6 +303,8 @@ class _Reader:
                 self.problem(variables.position_of_key(key) if isinstance(variables, LocatedMap) else instance.pos,
                              "KP007", f"template '{name}' has no variable '{key}'{did_you_mean(str(key), known)}",
                              via, Severity.WARNING)
+        from kumaprov.definitions.templating import TemplateError  # Jinja loads with the first template used
+
         try:
             shared = self.project.environment.vars if self.project.environment is not None else {}
             text = self.templates.render(name, {**shared, **variables})

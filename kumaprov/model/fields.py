@@ -17,7 +17,7 @@ from typing import Any
 
 from kumaprov import secrets
 from kumaprov.model.http_auth import auth_fields
-from kumaprov.model.monitors import DockerMonitor, HttpMonitor, JsonQueryMonitor
+from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor
 from kumaprov.model.registry import Monitor
 from kumaprov.versions import ServerLine, at_least
 
@@ -56,7 +56,10 @@ def _fields(monitor: Monitor, line: ServerLine) -> dict[str, Any]:
     for key, minimum in monitor.field_min_versions.items():
         if key in names and not at_least(line.version, minimum):
             fields.pop(names[key], None)
-    if isinstance(monitor, DockerMonitor):
+    if monitor.type == "docker":  # model/basic.py is imported once such a monitor exists
+        from kumaprov.model.basic import DockerMonitor
+
+        assert isinstance(monitor, DockerMonitor)
         # The host is named in files; apply swaps in the server's numeric id.
         fields["docker_host"] = monitor.docker_host
     if monitor.type == "real-browser":  # model/mapped.py is imported once such a monitor exists

@@ -1,10 +1,11 @@
 """Every monitor type kumaprov models, by the name Uptime Kuma gives it.
 
-The types of model/mapped.py (two dozen classes, a tenth of a small lint's start-up to
-define) are imported the first time one of them is looked up or all are listed: a project
+Only the HTTP types are defined at import. Those of model/basic.py (port, ping, dns, push,
+group, docker) and of model/mapped.py (two dozen classes, a tenth of a small lint's start-up
+to define) are imported the first time one of them is looked up or all are listed: a project
 of HTTP and JSON-query monitors never pays for them. Their names are listed here so that
-`type in MONITOR_TYPES` and did-you-mean need no import (tests/test_model.py checks the list
-against mapped.OTHER_TYPES).
+`type in MONITOR_TYPES` and did-you-mean need no import (tests/test_model.py checks the lists
+against basic.BASIC_TYPES and mapped.OTHER_TYPES).
 """
 
 from __future__ import annotations
@@ -13,31 +14,31 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, Union
 
-from kumaprov.model.monitors import (
-    DnsMonitor, DockerMonitor, GroupMonitor, HttpMonitor, JsonQueryMonitor, KeywordMonitor, MonitorBase,
-    PingMonitor, PortMonitor, PushMonitor,
-)
+from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor, KeywordMonitor, MonitorBase
 
 if TYPE_CHECKING:
+    from kumaprov.model.basic import DnsMonitor, DockerMonitor, GroupMonitor, PingMonitor, PortMonitor, PushMonitor
     from kumaprov.model.mapped import MappedMonitor
 
-_CORE_TYPES: dict[str, type[MonitorBase]] = {
+_HTTP_TYPES: dict[str, type[MonitorBase]] = {
     "http": HttpMonitor,
     "keyword": KeywordMonitor,
     "json-query": JsonQueryMonitor,
-    "port": PortMonitor,
-    "ping": PingMonitor,
-    "dns": DnsMonitor,
-    "push": PushMonitor,
-    "group": GroupMonitor,
-    "docker": DockerMonitor,
 }
+# basic.BASIC_TYPES' keys, in its order.
+BASIC_TYPE_NAMES = ("port", "ping", "dns", "push", "group", "docker")
 # mapped.OTHER_TYPES' keys, in its order.
 OTHER_TYPE_NAMES = (
     "grpc-keyword", "real-browser", "steam", "gamedig", "mqtt", "kafka-producer", "sqlserver", "postgres", "mysql",
     "oracledb", "mongodb", "redis", "radius", "tailscale-ping", "snmp", "rabbitmq", "smtp", "manual",
     "websocket-upgrade", "globalping", "sip-options", "system-service", "ntp", "pm2",
 )
+
+
+def _basic_types() -> Mapping[str, type[MonitorBase]]:
+    from kumaprov.model.basic import BASIC_TYPES
+
+    return BASIC_TYPES
 
 
 def _other_types() -> Mapping[str, type[MonitorBase]]:
@@ -47,15 +48,17 @@ def _other_types() -> Mapping[str, type[MonitorBase]]:
 
 
 class _MonitorTypes(Mapping[str, type[MonitorBase]]):
-    """A read-only mapping of type name -> model that imports mapped.py on first need."""
+    """A read-only mapping of type name -> model that imports basic.py and mapped.py on first need."""
 
     def __init__(self) -> None:
-        self._names = (*_CORE_TYPES, *OTHER_TYPE_NAMES)
+        self._names = (*_HTTP_TYPES, *BASIC_TYPE_NAMES, *OTHER_TYPE_NAMES)
         self._known = frozenset(self._names)
 
     def __getitem__(self, name: str) -> type[MonitorBase]:
-        if name in _CORE_TYPES:
-            return _CORE_TYPES[name]
+        if name in _HTTP_TYPES:
+            return _HTTP_TYPES[name]
+        if name in BASIC_TYPE_NAMES:
+            return _basic_types()[name]
         if name in self._known:
             return _other_types()[name]
         raise KeyError(name)
@@ -76,8 +79,8 @@ class _MonitorTypes(Mapping[str, type[MonitorBase]]):
 MONITOR_TYPES: Mapping[str, type[MonitorBase]] = _MonitorTypes()
 
 Monitor = Union[  # noqa: UP007  (a string in `X | Y` is not allowed at run time)
-    HttpMonitor, KeywordMonitor, JsonQueryMonitor, PortMonitor, PingMonitor,
-    DnsMonitor, PushMonitor, GroupMonitor, DockerMonitor, "MappedMonitor",
+    HttpMonitor, KeywordMonitor, JsonQueryMonitor, "PortMonitor", "PingMonitor",
+    "DnsMonitor", "PushMonitor", "GroupMonitor", "DockerMonitor", "MappedMonitor",
 ]
 
 

@@ -9,14 +9,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from kumaprov.alerts import metrics, rules, spec
+from kumaprov.alerts import metrics
+from kumaprov.alerts.syntax import PLACEHOLDERS, seconds, unknown_placeholders
 from kumaprov.definitions.alert_layers import applies
 from kumaprov.definitions.entries import Definition, Entry
 from kumaprov.lint.context import LintContext
 from kumaprov.model.monitors import HttpMonitor
 from kumaprov.problems import Problem, Severity
 from kumaprov.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from kumaprov.alerts import spec
 
 METRIC_CODE = "KP601"
 LATENCY_CODE = "KP602"
@@ -28,6 +33,10 @@ PLACEHOLDER_CODE = "KP607"
 
 
 def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[Problem]:
+    if all(definition.raw.get("alerts") is None for definition in definitions):
+        return  # no alerts (most projects): the alert models, pydantic classes, stay unimported
+    from kumaprov.alerts import spec
+
     lines = [metrics.MetricsLine(line.version) for line in context.lines]
     alerted: list[Definition] = []
     seen: set[Problem] = set()  # a bad alert in `defaults` is the same problem for every monitor
@@ -69,21 +78,21 @@ def _alert_problems(definition: Definition, item: spec.AlertSpec, lines: Sequenc
         reason = "its URL is not https://" if monitor.type in metrics.CERTIFICATE_TYPES \
             else f"Uptime Kuma reads certificates of http, keyword and json-query monitors only, not {monitor.type}"
         yield Problem(here, CERTIFICATE_CODE, f"{what} can never fire: {reason}", via=via)
-    if alert.kind == "down" and alert.for_ and spec.seconds(alert.for_) < monitor.interval:
+    if alert.kind == "down" and alert.for_ and seconds(alert.for_) < monitor.interval:
         yield Problem(definition.position_of("alerts", item.name, "for"), FOR_CODE,
                       f"{what} waits {alert.for_}, less than the interval ({monitor.interval} s): "
                       "the status holds between checks, so one failed check fires it", Severity.WARNING, via)
     if alert.kind == "latency" and isinstance(monitor, HttpMonitor) and alert.window is None \
-            and spec.seconds(getattr(alert, "above")) >= monitor.effective_timeout:
+            and seconds(getattr(alert, "above")) >= monitor.effective_timeout:
         yield Problem(definition.position_of("alerts", item.name, "above"), THRESHOLD_CODE,
                       f"{what} fires above {getattr(alert, 'above')}, but a check slower than "
                       f"the timeout ({monitor.effective_timeout:g} s) is DOWN with no response time", via=via)
     for part in ("labels", "annotations"):
         for key, text in getattr(alert, part).items():
-            for unknown in rules.unknown_placeholders(text):
+            for unknown in unknown_placeholders(text):
                 yield Problem(definition.position_of("alerts", item.name, part, key), PLACEHOLDER_CODE,
-                              f"unknown placeholder '{{{unknown}}}' in {what}{did_you_mean(unknown, rules.PLACEHOLDERS)} "
-                              f"(one of {', '.join('{' + p + '}' for p in rules.PLACEHOLDERS)}; write "
+                              f"unknown placeholder '{{{unknown}}}' in {what}{did_you_mean(unknown, PLACEHOLDERS)} "
+                              f"(one of {', '.join('{' + p + '}' for p in PLACEHOLDERS)}; write "
                               "Prometheus templates with two braces, {{ $value }})", via=via)
 
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kumaprov.semantics import jsonquery
 from kumaprov.lint.context import LintContext, json_keys, sample_path
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.definitions.fileguard import Refused
 from kumaprov.problems import Problem, Severity
-from kumaprov.semantics.querynames import bare_path_names
 
 CODE = "KP304"
 
@@ -28,6 +26,9 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
         fields = _sample_fields(definition, context)
         if not fields:
             continue  # no JSON samples: nothing to judge the names against
+        from kumaprov.semantics import jsonquery  # JSONata loads only for a project with queries
+        from kumaprov.semantics.querynames import bare_path_names
+
         try:
             names = bare_path_names(monitor.query)
         except jsonquery.QuerySyntaxError:

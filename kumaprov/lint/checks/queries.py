@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
-from kumaprov.semantics import jsonquery
 from kumaprov.lint.context import LintContext
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import JsonQueryMonitor
 from kumaprov.problems import Problem
+
+if TYPE_CHECKING:
+    from kumaprov.semantics import jsonquery
 
 CODE = "KP301"
 
@@ -18,6 +21,8 @@ def check(definitions: Sequence[Definition], context: LintContext) -> Iterator[P
         monitor = definition.monitor
         if not isinstance(monitor, JsonQueryMonitor):
             continue
+        from kumaprov.semantics import jsonquery  # JSONata loads only for a project with queries
+
         try:
             jsonquery.compile_query(monitor.query)
         except jsonquery.QuerySyntaxError as exc:

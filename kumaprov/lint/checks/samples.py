@@ -10,13 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from kumaprov.semantics import jsonquery
 from kumaprov.lint.context import LintContext, sample_path
 from kumaprov.definitions.entries import Definition
 from kumaprov.model.monitors import HttpMonitor, JsonQueryMonitor, Sample
 from kumaprov.definitions.fileguard import Refused
 from kumaprov.problems import Problem
-from kumaprov.semantics.verdict import Check, predict_check
 from kumaprov.versions import ServerLine
 
 MISMATCH = "KP302"
@@ -47,6 +45,8 @@ def _check_sample(definition: Definition, monitor: HttpMonitor, index: int, samp
                           f"cannot read sample {sample.file}: {exc}", via=definition.via)
             return
     assert body is not None  # the model requires file or body
+    from kumaprov.semantics.verdict import Check, predict_check  # JSONata loads only for a project with samples
+
     wrong = []
     check = Check.of(monitor)  # once, not once per server line
     for line in lines:
@@ -79,6 +79,8 @@ def _lines_running(monitor: HttpMonitor, lines: Sequence[ServerLine]) -> list[Se
 
 
 def _query_parses(query: str) -> bool:
+    from kumaprov.semantics import jsonquery
+
     try:
         jsonquery.compile_query(query)
     except jsonquery.QuerySyntaxError:
