@@ -240,6 +240,11 @@ class KumaClient:
         listed = dict(self._api._event_data[Event.MONITOR_LIST] or {})
         return [dict(monitor) for monitor in listed.values()]
 
+    def caught_up(self) -> None:
+        """Returns once every push the server sent this session before now has arrived: one
+        round trip, whose answer comes after them on this connection."""
+        self._call("getTags")
+
     def fresh_monitors(self) -> list[dict[str, Any]]:
         """The whole monitor list as the server holds it now, on this connection.
 

@@ -7,6 +7,7 @@ server's version and every environment reference has resolved.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from pathlib import Path
 from kumaprov import versions
 from kumaprov.definitions.project import Project
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
-from kumaprov.kinds.changes import Delete, Live, Plan
+from kumaprov.kinds.changes import Delete, Desired, Live, Plan
 from kumaprov.kinds.monitors import MONITORS
 from kumaprov.kinds.ownership import Owner
 from kumaprov.kinds.registry import KINDS
@@ -116,26 +117,42 @@ def sync(client: KumaClient, planned: Planned, owner: Owner, allow_mass_delete: 
     check_deletion_guard(planned.plan, allow_mass_delete)
     report = apply(planned.plan, client, owner, planned.line, progress,
                    planned.line.write_window if window is None else window)
-    if report.ok and planned.plan.creates:
-        created = {create.desired.id for create in planned.plan.creates}
-        converge(client, owner, created, report, progress)
+    created = [create.desired for create in planned.plan.creates if create.desired.kind == MONITORS.name]
+    if report.ok and created:
+        converge(client, owner, created, report, progress, planned.line)
     return report
 
 
-def converge(client: KumaClient, owner: Owner, ids: set[str], report: ApplyReport,
-             progress: Callable[[str], None]) -> None:
+def _maybe_copied(client: KumaClient, created: Sequence[Desired]) -> bool:
+    """Whether a concurrent sync may have made a copy of a monitor this run created, judged
+    from what the server pushed to this session: 2.x pushes every add and tag to each session
+    of the user before it answers, so once a round trip has come back, the other run's adds
+    made before this run's last tag are here. Of two runs creating one id, the one that tags
+    last therefore sees both and re-reads. A copy has the same name; so has a hand-made
+    namesake, which costs only the re-read. Saves a whole list rebuild (6.7 s at 2,000)."""
+    client.caught_up()
+    names = Counter(str(monitor.get("name")) for monitor in client.monitors())
+    return any(names[desired.name] > 1 for desired in created)
+
+
+def converge(client: KumaClient, owner: Owner, created: Sequence[Desired], report: ApplyReport,
+             progress: Callable[[str], None], line: versions.ServerLine) -> None:
     """Remove what a concurrent sync created for the same ids.
 
     Two syncs started together can both see a definition missing and both create
     it. Each run re-reads the server after tagging its own creations and deletes
     every copy but the oldest; whichever run tags last sees both copies, so the
-    instance always ends with one monitor per definition, without a lock. A failure
+    instance always ends with one monitor per definition, without a lock. On 2.x the
+    re-read happens only when the pushes suggest a copy (`_maybe_copied`). A failure
     here is reported like any failed write: the next sync converges the same way.
     """
     duplicates: list[Delete] = []
     done = 0
     try:
+        if line.pushes_each_monitor and not _maybe_copied(client, created):
+            return
         rows = client.fresh_monitors()
+        ids = {desired.id for desired in created}
         duplicates = duplicate_deletes(MONITORS.live(rows, server_refs([], owner.tag), owner), ids)
         for delete in duplicates:
             client.delete_monitor(delete.live.kuma_id)
