@@ -89,10 +89,6 @@ def main(ctx: click.Context, config: Path | None) -> None:
     # Everything imported so far lives as long as the process: keep the garbage
     # collector from walking it again on every collection.
     gc.freeze()
-    # No pydantic plugin has business with kumaprov's own models, and looking for one reads
-    # every installed distribution's metadata (importlib.metadata, the email parser) when the
-    # first model is built: ~5 ms, on top of importing it. An explicit setting still wins.
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # Whatever a command prints, these values never appear in it (a sample, a server
     # message or a traceback could carry them). Cleared first: what a command knows of
     # secrets is this environment's (one process may run several commands, as tests do).
