@@ -1,6 +1,6 @@
 """Two `kumaprov sync` runs started at once, again and again, on a busy 2.5.3 (run by hand).
 
-    .venv/bin/python bench/concurrent_syncs.py [ROUNDS]
+    .venv/bin/python bench/concurrent_syncs.py [ROUNDS [VERSION]]   # VERSION: 2.5.3 (default), 1.23.17, 2.0.0-dev.0
 
 Starts a 2.5.3 release from ../shared (kumaprov.dev.releases), syncs 300 monitors into it,
 then, each round, starts two syncs of a new 8-monitor project at the same moment and prints
@@ -43,8 +43,8 @@ def sync(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def main(rounds: int) -> int:
-    kuma = start(Path(tempfile.mkdtemp()), installation=ensure_build("2.5.3"))
+def main(rounds: int, version: str) -> int:
+    kuma = start(Path(tempfile.mkdtemp()), installation=ensure_build(version))
     try:
         with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password)) as client:
             token = str(client.token)
@@ -75,4 +75,4 @@ def main(rounds: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 20, sys.argv[2] if len(sys.argv) > 2 else "2.5.3"))
