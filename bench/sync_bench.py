@@ -25,7 +25,8 @@ background.
 
 What is timed:
 
-  kumaprov   in-process, the way `kumaprov sync` drives it (cli.sync_command):
+  kumaprov   in-process, the steps `kumaprov sync` takes (cli.sync_command), one
+             after another (the CLI logs in by token on a thread during its lint):
              load_project, engine.offline_check (lint), engine.session (connect +
              loginByToken + wait for the login-time monitor list), plan_against
              (lint against the server version, desired/live state, plan), the
@@ -43,7 +44,8 @@ What is timed:
              no-op: UptimeKumaApi(url) connect + loginByToken sent + wait for the
              login-time monitor list (not for the login's answer, which 2.5.3
              sends after every monitor's heartbeats) + disconnect (kumaprov's
-             time includes its close too).
+             time includes its close too). Through the CLI, also the same as a
+             process of its own (`FLOOR_PROCESS`), beside the whole `kumaprov sync`.
   naive      the library's convenience methods (api.add_monitor + api.add_monitor_tag,
              library default wait_events=0.2, which sleep inside version checks
              and get_monitor) for a few monitors, beside the floor at the same
@@ -468,19 +470,25 @@ def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
         api.disconnect()
 
 
-def floor_delete(server: Server, base: int) -> tuple[float, int]:
-    """deleteMonitor for every owned monitor from definition `base` on (the ones kumaprov deletes too)."""
-    api = server.connect()
+def floor_delete(server: Server, base: int) -> tuple[float, float, int]:
+    """deleteMonitor for every owned monitor from definition `base` on (the ones kumaprov deletes
+    too), one after another. Returns (the deletes, the whole run: connect + loginByToken + the
+    login-time list first, read as floor_noop reads it, which a sync needs as well)."""
+    start = time.perf_counter()
+    api = greeted(server.url)
     try:
+        api.sio.emit("loginByToken", server.token)
+        wait_list(api)
         ids = []
         for monitor in api._event_data[Event.MONITOR_LIST].values():
             owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
             if owner and owner >= marker(base):
                 ids.append(int(monitor["id"]))
-        start = time.perf_counter()
+        deletes = time.perf_counter()
         for kuma_id in sorted(ids):
             call(api, "deleteMonitor", kuma_id)
-        return time.perf_counter() - start, len(ids)
+        end = time.perf_counter()
+        return end - deletes, end - start, len(ids)
     finally:
         api.disconnect()
 
@@ -496,6 +504,29 @@ def floor_noop(server: Server) -> tuple[float, int]:
     listed = len(api._event_data[Event.MONITOR_LIST])
     api.disconnect()
     return time.perf_counter() - start, listed
+
+
+# The least any command-line client does to read the list, as its own process: start Python,
+# import the socket library, connect, loginByToken, wait for the login-time list, disconnect.
+FLOOR_PROCESS = """
+import os, time
+from uptime_kuma_api.api import Event
+from kumaprov.server.client import open_api  # the library's client, greeted (2.5.3 drops a first event)
+api = open_api(os.environ["KUMA_URL"], 60)
+api.sio.emit("loginByToken", os.environ["KUMA_TOKEN"])
+while api._event_data[Event.MONITOR_LIST] is None:
+    time.sleep(0.005)
+print(len(api._event_data[Event.MONITOR_LIST]))
+api.disconnect()
+"""
+
+
+def floor_noop_process(server: Server) -> tuple[float, int]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KUMA_")}
+    env.update(KUMA_URL=server.url, KUMA_TOKEN=server.token)
+    start = time.perf_counter()
+    result = subprocess.run([PYTHON, "-c", FLOOR_PROCESS], env=env, capture_output=True, text=True, check=True)
+    return time.perf_counter() - start, int(result.stdout)
 
 
 def naive_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> float:
@@ -678,6 +709,8 @@ def main() -> None:
             server.stop()
             server.snapshot("full")
             delete = Row(f"delete {args.writes}", f"{top}->{base}", note="allow-mass-delete")
+            read_too = Row(f"delete {args.writes}", f"{top}->{base}",
+                           note="floor: connect + login + list, then the deletes")
             for rep in range(args.write_reps):
                 order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
                 for who in order:
@@ -694,11 +727,13 @@ def main() -> None:
                         delete.kumaprov.append(run.total)
                         print_run(f"kumaprov delete {args.writes}", run)
                     else:
-                        total, deleted = floor_delete(server, base)
+                        total, whole, deleted = floor_delete(server, base)
                         assert deleted == args.writes, deleted
                         delete.floor.append(total)
-                        print(f"    floor delete {args.writes}: {total:7.2f} s")
-            rows.append(delete)
+                        read_too.floor.append(whole)
+                        print(f"    floor delete {args.writes}: {total:7.2f} s ({whole:.2f} s with the read)")
+            read_too.kumaprov = delete.kumaprov
+            rows += [delete, read_too]
             server.restore("full")
             write_definitions(project, top, interval, changed)
 
@@ -737,18 +772,28 @@ def main() -> None:
             if args.cli_reps:
                 # As an installed wheel has them (this machine sets PYTHONDONTWRITEBYTECODE).
                 compileall.compile_dir(str(REPO / "kumaprov"), quiet=1)
-                cli = Row(f"no-op {count} via CLI subprocess", f"{count}", note="python -m kumaprov sync")
+                cli = Row(f"no-op {count} via CLI subprocess", f"{count}",
+                          note="python -m kumaprov sync; floor: the in-process connect + login + list")
+                whole = Row(f"no-op {count} via CLI subprocess", f"{count}",
+                            note="floor: the same as a process of its own (python, socket library, "
+                                 "connect, login, list)")
                 startup = []
                 for rep in range(args.cli_reps):
                     server.settle()
                     cli.kumaprov.append(kumaprov_cli_sync(project, server))
                     server.settle()
                     cli.floor.append(floor_noop(server)[0])
+                    server.settle()
+                    total, seen = floor_noop_process(server)
+                    assert seen == count
+                    whole.floor.append(total)
                     start = time.perf_counter()
                     subprocess.run([PYTHON, "-c", "import kumaprov.cli"], check=True)
                     startup.append(time.perf_counter() - start)
+                whole.kumaprov = cli.kumaprov
                 cli.note += f"; interpreter+imports alone {med(startup):.2f}s"
                 rows.append(cli)
+                rows.append(whole)
 
         # -- one create on a big server: the fixed costs around a single write ----------------
         if args.create_one and args.noop:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -68,6 +69,45 @@ def test_a_server_that_never_answers_fails_once_the_timeout_is_spent(
     # One attempt used the whole second; retrying, each with a wait of its own, was what
     # stretched --timeout 2 to 18.6 s.
     assert len(silent.accepted) == 1
+
+
+@pytest.mark.parametrize("command", ["sync", "diff"])
+def test_broken_files_are_reported_at_once_while_a_token_login_is_under_way(
+        project: Path, silent: SilentServer, command: str) -> None:
+    # A token login starts on a thread before lint (sync/connection.py: Opening); the files'
+    # problems must still come first, without waiting out the connection's 600 s.
+    (project / "monitors" / "m.yaml").write_text("monitors:\n  - id: a\n    name: A\n    type: http\n")
+    env = {"KUMA_URL": f"http://127.0.0.1:{silent.port}", "KUMA_TOKEN": "unused"}
+    start = time.monotonic()
+    result = CliRunner().invoke(main, [command, "--timeout", "600"], env=env)
+
+    assert result.exit_code == 1
+    assert "monitors/m.yaml:2:5: KP102 missing required key 'url'" in result.stderr
+    assert "nothing was written" in result.stderr and "cannot reach" not in result.stderr
+    assert time.monotonic() - start < 300  # not the connect timeout: a behaviour bound, not a speed target
+
+
+@pytest.mark.parametrize("command", ["sync", "diff"])
+def test_a_password_login_waits_for_the_files_to_pass(project: Path, silent: SilentServer, command: str) -> None:
+    # The server rate-limits password logins: broken files must not spend one.
+    (project / "monitors" / "m.yaml").write_text("monitors:\n  - id: a\n    name: A\n    type: http\n")
+    env = {"KUMA_URL": f"http://127.0.0.1:{silent.port}", "KUMA_USERNAME": "admin", "KUMA_PASSWORD": "pw"}
+    result = CliRunner().invoke(main, [command, "--timeout", "600"], env=env)
+
+    assert result.exit_code == 1
+    assert "nothing was written" in result.stderr
+    assert silent.accepted == []
+
+
+@pytest.mark.parametrize("command", ["sync", "diff"])
+def test_no_server_is_said_after_the_files_problems(project: Path, command: str) -> None:
+    (project / "monitors" / "m.yaml").write_text("monitors:\n  - id: a\n    name: A\n    type: http\n")
+    broken = CliRunner().invoke(main, [command], env={"KUMA_URL": None, "KUMA_TOKEN": "unused"})
+    (project / "monitors" / "m.yaml").write_text("monitors: []\n")
+    fine = CliRunner().invoke(main, [command], env={"KUMA_URL": None, "KUMA_TOKEN": "unused"})
+
+    assert broken.exit_code == 1 and "nothing was written" in broken.stderr and "KUMA_URL" not in broken.stderr
+    assert fine.exit_code == 2 and "no server: pass --url or set KUMA_URL" in fine.stderr
 
 
 @pytest.mark.parametrize("command", ["sync", "diff", "export"])

@@ -10,6 +10,7 @@ import pytest
 
 from kumaprov.errors import PlanRefused
 from kumaprov.kinds.compare import same_value
+from kumaprov.model.registry import MONITOR_TYPES
 from kumaprov.sync.engine import _covers
 from kumaprov.kinds.changes import Desired, Live
 from kumaprov.sync.plan import check_deletion_guard, make_plan
@@ -114,15 +115,18 @@ def test_deletion_guard() -> None:
     check_deletion_guard(make_plan([], ten[:1]), allow_mass_delete=False)  # a single monitor may go
 
 
-@pytest.mark.parametrize(("target", "server", "reused"), [
-    ("2.5.3", "2.5.3", True),
-    ("2.5.3", "2.1.0", False),  # same JSON rules and intervals, but no ntp or pm2 monitors
-    ("2.0.0-beta.3", "2.0.0-beta.2", False),  # no smtp monitors
-    (None, "2.5.3", True),  # every line was checked, 2.5.3 among them
+@pytest.mark.parametrize(("target", "server", "types", "reused"), [
+    ("2.5.3", "2.5.3", ["http", "ntp"], True),
+    ("2.5.3", "2.1.0", ["ping", "ntp"], False),  # same JSON rules and intervals, but no ntp monitors
+    ("2.5.3", "2.1.0", ["ping"], True),  # ... which a project of ping monitors does not use
+    ("2.5.3", "2.1.0", ["http"], False),  # no `bearer_token` on http monitors
+    ("2.0.0-beta.3", "2.0.0-beta.2", ["smtp"], False),  # no smtp monitors
+    (None, "2.5.3", ["http"], True),  # every line was checked, 2.5.3 among them
 ])
 def test_the_offline_lint_is_reused_only_for_a_server_it_covered(target: str | None, server: str,
-                                                                 reused: bool) -> None:
-    assert _covers(Project(root=Path("."), target=target), server_line(server)) is reused
+                                                                 types: list[str], reused: bool) -> None:
+    used = [MONITOR_TYPES[name] for name in types]
+    assert _covers(Project(root=Path("."), target=target), server_line(server), used) is reused
 
 
 def test_an_identical_untagged_monitor_is_an_interrupted_create_and_is_adopted() -> None:
