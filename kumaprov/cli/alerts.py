@@ -177,9 +177,10 @@ def alerts_command(ctx: click.Context, paths: tuple[Path, ...], out: Path | None
 def _from_server(project: Any, paths: list[Path] | None, url: str, timeout: float
                  ) -> tuple[MetricsLine, Any, dict[str, int]]:
     from kumaprov.lint.run import lint
-    from kumaprov.sync import alert_rules, engine
+    from kumaprov.sync import alert_rules
+    from kumaprov.sync.connection import connection_for, session
 
-    with engine.session(engine.connection_for(project, url, os.environ, timeout)) as client:
+    with session(connection_for(project, url, os.environ, timeout)) as client:
         line = MetricsLine(client.version)
         live = alert_rules.live_monitors(client, project.owner)
     linted = lint(project, paths, target=line.version)

@@ -198,7 +198,7 @@ def _server_errors(detailed_exitcode: bool) -> Iterator[None]:
 @fail_cleanly
 def export_command(ctx: click.Context, url: str | None, out: Path, timeout: float, environment: str | None) -> None:
     """Write the monitors and notifications of a live instance as definition files."""
-    from kumaprov.sync import engine
+    from kumaprov.sync.connection import connection_for, session
     from kumaprov.sync.export import counts, export, render
     from kumaprov.sync.snapshot import needs_all, snapshot
 
@@ -210,7 +210,7 @@ def export_command(ctx: click.Context, url: str | None, out: Path, timeout: floa
     # Only for what it learns on the way: the variables the project's files reference, whose
     # values the server now holds and the exported file must carry as references.
     lint(project)
-    with engine.session(engine.connection_for(project, url, os.environ, timeout)) as client:
+    with session(connection_for(project, url, os.environ, timeout)) as client:
         rows = snapshot(client, needs_all())
     result = export(rows, project.owner_tag)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -241,17 +241,17 @@ def token_command(ctx: click.Context, url: str | None, out: Path | None, timeout
 
     The token lasts until the password changes, needs no 2FA code, and logging in with it is
     not rate limited."""
-    from kumaprov.sync import engine
+    from kumaprov.sync.connection import connection_for, session
 
     if out is None and os.environ.get("CI"):
         # Standard output in CI is the job log, kept and shown to everyone who can read it.
         raise UsageError("CI is set: the token would be printed into the job log; use --out FILE")
     if out is not None and out.exists():
         raise UsageError(f"{out} exists; kumaprov token never overwrites a file")
-    connection = engine.connection_for(_project(ctx, environment, one=True), url, os.environ, timeout)
+    connection = connection_for(_project(ctx, environment, one=True), url, os.environ, timeout)
     # A password login: the token is the one the server issues for it, not one passed in.
     password_login = replace(connection, credentials=replace(connection.credentials, token=None))
-    with engine.session(password_login) as client:
+    with session(password_login) as client:
         token = client.token
     if not token:
         raise KumaprovError("the server answered the login without a token")

@@ -24,7 +24,6 @@ from kumaprov.model.monitors import MonitorBase
 from kumaprov.problems import Problem, Severity
 from kumaprov.server.client import KumaClient
 from kumaprov.sync import savedplan
-from kumaprov.sync.connection import Connection, connection_for, connection_from, session  # noqa: F401 (the engine's API)
 from kumaprov.sync.apply import ApplyReport, apply, describe
 from kumaprov.sync.plan import check_deletion_guard, duplicate_deletes, server_refs
 from kumaprov.sync.snapshot import needs, needs_for_saved, snapshot
@@ -46,8 +45,9 @@ def plan_against(client: KumaClient, project: Project, paths: Sequence[Path] | N
     covered what this server's version accepts (lint is most of a no-op's own time)."""
     env = os.environ if environ is None else environ
     line = versions.server_line(client.version)
-    result = linted if linted is not None and _covers(project, line, {type(d.monitor) for d in linted.definitions}) \
-        else lint(project, paths, target=line.version)
+    result = linted
+    if result is None or not _covers(project, line, {type(d.monitor) for d in result.definitions}):
+        result = lint(project, paths, target=line.version)
     _fail_on_errors(result.problems, len(result.files))
     rows = snapshot(client, needs(result))  # the only reads; pure from here to the plan
     plan, everything, problems = plan_from(result, rows, env, line, project.owner, adopt=adopt, prune=prune)
