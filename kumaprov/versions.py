@@ -72,10 +72,6 @@ class ServerLine:
     json_semantics: Semantics
     unmanageable: tuple[Unmanageable, ...] = ()
     write_window: int = 1  # writes kept in flight at once by sync (measured: bench/write_window.py)
-    # Each add, edit and tag is pushed, as that one monitor, to every session of the user before
-    # the server answers it (2.x releases). 1.23 and the dev build push the whole list, rebuilt
-    # per write, so one computed earlier can arrive later.
-    pushes_each_monitor: bool = False
 
     @property
     def label(self) -> str:
@@ -159,7 +155,6 @@ def server_line(version: str) -> ServerLine:
         json_semantics=_semantics(parsed),
         unmanageable=_unmanageable(parsed),
         write_window=_write_window(parsed),
-        pushes_each_monitor=has_2x_columns,
     )
 
 

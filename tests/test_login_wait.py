@@ -101,3 +101,17 @@ def test_no_lists_and_no_answer_fail_once_the_timeout_is_spent(monkeypatch: pyte
     serving(monkeypatch, lambda api, answer: None)
     with pytest.raises(ConnectionFailed, match="did not answer the login in time"):
         KumaClient.connect("http://kuma.test", Credentials(token="jwt"), timeout=0.3, retry_delays=())
+
+
+def test_a_name_two_monitors_shared_in_any_pushed_list_is_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 1.23 and the dev build push the whole list after each add; two lists built side by side
+    # can arrive newest first, so the last to arrive may lack the copy an earlier one showed.
+    api = serving(monkeypatch, lambda api, answer: api.push_lists())
+    with KumaClient.connect("http://kuma.test", Credentials(token="jwt"), timeout=2) as client:
+        assert client.names_listed_twice() == frozenset()
+        copy = {"id": 2, "name": "API", "tags": []}
+        other = {"id": 3, "name": "Web", "tags": []}
+        api.sio.handlers[Event.MONITOR_LIST.value]({**MONITORS, "2": copy, "3": other})
+        api.sio.handlers[Event.MONITOR_LIST.value]({**MONITORS, "3": other})  # built earlier, came later
+        assert [m["name"] for m in client.monitors()] == ["API", "Web"]
+        assert client.names_listed_twice() == frozenset({"API"})

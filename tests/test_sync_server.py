@@ -350,11 +350,10 @@ def test_a_copy_another_run_made_after_this_read_is_removed_once_this_run_has_ta
     assert ws.run("diff", "--detailed-exitcode").exit_code == 0
 
 
-def test_creates_with_no_namesake_are_not_read_again_on_a_server_that_pushes_each_monitor(
-        ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    """2.x pushed every add to this session already: with no second monitor of a created name
-    there, no concurrent run made a copy, and the whole list is not rebuilt again. 1.23 and the
-    dev build push whole lists that can arrive out of order, so they are always read again."""
+def test_creates_with_no_namesake_are_not_read_again(ws: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every line pushed each add to this session already (2.x that monitor, 1.23 and the dev
+    build the whole list): with no second monitor of a created name there, no concurrent run
+    made a copy, and the whole list is not rebuilt again."""
     from kumaprov.definitions.project import load_project
     from kumaprov.server.client import KumaClient
     from kumaprov.sync import engine
@@ -369,5 +368,5 @@ def test_creates_with_no_namesake_are_not_read_again_on_a_server_that_pushes_eac
         planned = engine.plan_against(client, project, None)
         report = engine.sync(client, planned, project.owner, False, lambda _: None)
     assert report.ok and report.applied == ["create n0"], report
-    assert len(rereads) == (0 if planned.line.pushes_each_monitor else 1)
+    assert rereads == []
     assert [m["name"] for m in ws.all_named("Not copied")] == ["Not copied"]

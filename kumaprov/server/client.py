@@ -15,6 +15,7 @@ import time
 import urllib.parse
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
@@ -88,6 +89,14 @@ def open_api(url: str, timeout: float = 10.0) -> UptimeKumaApi:
     return api
 
 
+def _shared_names(listed: Any) -> set[str]:
+    """The names more than one monitor of a pushed `monitorList` has."""
+    if not isinstance(listed, Mapping):
+        return set()
+    counts = Counter(str(monitor.get("name")) for monitor in listed.values() if isinstance(monitor, Mapping))
+    return {name for name, count in counts.items() if count > 1}
+
+
 class KumaClient:
     """One logged-in session; close it (or use `with`) when done."""
 
@@ -97,6 +106,7 @@ class KumaClient:
         self._send_lock = threading.Lock()
         self._token: str | None = None
         self._login: Pending | None = None
+        self._names_listed_twice: frozenset[str] = frozenset()
 
     # -- session -------------------------------------------------------------
 
@@ -194,6 +204,9 @@ class KumaClient:
 
         def on_monitor_list(data: Any) -> None:
             store(data)
+            shared = _shared_names(data)
+            if shared:  # rebound, never changed in place: the main thread reads it
+                self._names_listed_twice = self._names_listed_twice | shared
             arrived.set()
 
         self._api.sio.on(Event.MONITOR_LIST.value, on_monitor_list)
@@ -239,6 +252,15 @@ class KumaClient:
         # is not ("dictionary changed size during iteration", seen with two syncs at once).
         listed = dict(self._api._event_data[Event.MONITOR_LIST] or {})
         return [dict(monitor) for monitor in listed.values()]
+
+    def names_listed_twice(self) -> frozenset[str]:
+        """Names two monitors shared in some whole list the server pushed to this session.
+
+        1.23 and the 2.0.0-dev build push the whole list, rebuilt, to every session of the
+        user after each `add` and before answering it; lists built side by side can arrive
+        out of order, so the newest to arrive may lack a monitor an earlier one showed.
+        """
+        return self._names_listed_twice
 
     def caught_up(self) -> None:
         """Returns once every push the server sent this session before now has arrived: one
