@@ -47,7 +47,7 @@ def sync(root: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 def main(rounds: int, version: str) -> int:
     kuma = start(Path(tempfile.mkdtemp()), installation=ensure_build(version))
     try:
-        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password)) as client:
+        with KumaClient.connect(kuma.url, Credentials(kuma.username, kuma.password), 60) as client:
             token = str(client.token)
         env = {**os.environ, "KUMA_URL": kuma.url, "KUMA_TOKEN": token, "KUMAPROV_NO_CACHE": "1",
                "PYTHONPATH": str(ROOT)}
@@ -60,7 +60,7 @@ def main(rounds: int, version: str) -> int:
             expected = sorted(f"p{round_} {i}" for i in range(8))
             deadline = time.monotonic() + 30
             while True:  # 1.23 and the dev build push a list from mid-delete after answering it
-                with KumaClient.connect(kuma.url, Credentials(token=token)) as client:
+                with KumaClient.connect(kuma.url, Credentials(token=token), 60) as client:
                     names = sorted(m["name"] for m in client.monitors() if m["name"].startswith(f"p{round_} "))
                 if names == expected or time.monotonic() > deadline:
                     break
