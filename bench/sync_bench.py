@@ -27,9 +27,8 @@ What is timed:
 
   kumaprov   in-process, the steps `kumaprov sync` takes (cli.sync_command), one
              after another (the CLI logs in by token on a thread during its lint):
-             load_project, then engine.offline_check (lint) while an Opening connects
-             and logs in by token on a thread (waiting for the login-time monitor
-             list), plan_against
+             load_project, engine.offline_check (lint), session (connect +
+             loginByToken + wait for the login-time monitor list), plan_against
              (lint against the server version, desired/live state, plan), the
              text plan rendering the CLI prints, engine.sync (apply, and after
              creates engine.converge's second connection), close.
@@ -84,7 +83,7 @@ from gitstate import REPO, git_state  # bench/ is the script's directory, first 
 from kumaprov.sync import engine
 from kumaprov.sync import report as planreport
 from kumaprov.sync.apply import apply
-from kumaprov.sync.connection import Opening
+from kumaprov.sync.connection import Connection, session
 from kumaprov.dev import localkuma
 from kumaprov.dev.install import KUMA_VERSION
 from kumaprov.dev.releases import ensure_build
@@ -391,15 +390,14 @@ def counting() -> Iterator[tuple[dict[str, int], dict[str, float]]]:
 
 
 def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = False) -> Run:
-    env = {"KUMA_URL": server.url, "KUMA_TOKEN": server.token}
+    connection = Connection(server.url, Credentials(token=server.token), 60.0)
     with counting() as (counts, timings):
         t0 = time.perf_counter()
         project, problems = load_project(None, project_root)
         assert not problems
-        with Opening(project, None, env, 60.0) as opening:  # as the CLI: the token login runs during lint
-            engine.offline_check(project, None)
-            t1 = time.perf_counter()
-            client = opening.client()
+        engine.offline_check(project, None)
+        t1 = time.perf_counter()
+        with session(connection) as client:
             t2 = time.perf_counter()
             planned = engine.plan_against(client, project, None)
             t3 = time.perf_counter()
@@ -411,7 +409,7 @@ def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = 
     assert report.ok, report.failed
     plan = planned.plan
     converge = timings.get("converge", 0.0)
-    steps = {"lint (offline_check, login under way)": t1 - t0, "rest of connect+login+list": t2 - t1,
+    steps = {"lint (offline_check)": t1 - t0, "connect+login+list": t2 - t1,
              "plan_against (lint, state, plan)": t3 - t2, "plan text": t4 - t3,
              "apply": t5 - t4 - converge, "converge (re-read)": converge, "close": t6 - t5}
     fields = {change.field for update in plan.updates for change in update.changes}

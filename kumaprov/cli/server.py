@@ -68,17 +68,16 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
     with importing():
-        from kumaprov.sync.connection import Opening  # the socket client alone: it logs in while the rest imports
+        from kumaprov.sync import engine  # the socket client is slow to import; lint never needs it
+        from kumaprov.sync import savedplan
+        from kumaprov.sync.connection import connection_for, session
+        from kumaprov.sync.plan import check_deletion_guard
 
     with _server_errors(detailed_exitcode):
         project = _project(ctx, environment, one=True)
-        with Opening(project, url, os.environ, timeout) as opening:
-            with importing():
-                from kumaprov.sync import engine, savedplan
-                from kumaprov.sync.plan import check_deletion_guard
-            rules_request = requested(ctx, project.owner_tag)
-            linted = engine.offline_check(project, list(paths) or None)
-            client = opening.client()
+        rules_request = requested(ctx, project.owner_tag)
+        linted = engine.offline_check(project, list(paths) or None)
+        with session(connection_for(project, url, os.environ, timeout)) as client:
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
                                           linted=linted)
         rule_changes = rules_request and preview(rules_request, project, list(paths) or None, planned)
@@ -107,21 +106,19 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
     with importing():
-        from kumaprov.sync.connection import Opening  # the socket client alone: it logs in while the rest imports
+        from kumaprov.sync import engine
+        from kumaprov.sync import report as planreport
+        from kumaprov.sync.connection import connection_for, session
 
     with _server_errors(False):
         project = _project(ctx, environment, one=True)
-        with Opening(project, url, os.environ, timeout) as opening:
-            with importing():
-                from kumaprov.sync import engine
-                from kumaprov.sync import report as planreport
-            rules_request = requested(ctx, project.owner_tag)
-            if rules_request and plan_file:
-                raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
-                                 "run `kumaprov alerts --out FILE` after it")
-            document = _load_plan(plan_file) if plan_file else None
-            linted = engine.offline_check(project, list(paths) or None) if document is None else None
-            client = opening.client()
+        rules_request = requested(ctx, project.owner_tag)
+        if rules_request and plan_file:
+            raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
+                             "run `kumaprov alerts --out FILE` after it")
+        document = _load_plan(plan_file) if plan_file else None
+        linted = engine.offline_check(project, list(paths) or None) if document is None else None
+        with session(connection_for(project, url, os.environ, timeout)) as client:
             if document is not None:
                 planned = engine.saved_plan(client, project, document)
             else:
