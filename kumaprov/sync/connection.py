@@ -60,4 +60,3 @@ def session(connection: Connection) -> Iterator[KumaClient]:
         yield client
     finally:
         client.close()
-

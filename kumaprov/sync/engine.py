@@ -130,7 +130,8 @@ def _converged(delete: Delete) -> str:
 
 
 def offline_check(project: Project, paths: Sequence[Path] | None) -> LintResult:
-    """Lint before connecting, so broken files never cost a login (the server rate-limits them)."""
+    """Lint before connecting, so broken files never cost a login: a password login is rate
+    limited, and any login makes the server send its lists and every monitor's heartbeats."""
     result = lint(project, paths)
     _fail_on_errors(result.problems, len(result.files))
     return result
