@@ -25,8 +25,7 @@ background.
 
 What is timed:
 
-  kumaprov   in-process, the steps `kumaprov sync` takes (cli.sync_command), one
-             after another (the CLI logs in by token on a thread during its lint):
+  kumaprov   in-process, the way `kumaprov sync` drives it (cli.sync_command):
              load_project, engine.offline_check (lint), session (connect +
              loginByToken + wait for the login-time monitor list), plan_against
              (lint against the server version, desired/live state, plan), the
