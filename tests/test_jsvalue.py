@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -83,6 +85,29 @@ def test_to_js_string_of_jsonata_sequences() -> None:
     sequence = Utils.create_sequence_from_iter([1, 2.5, "x"])
     assert to_js_string(sequence) == "1,2.5,x"
     assert to_js_string(Utils.RangeList(1, 3)) == "1,2,3"  # its iterator is one short
+
+
+def test_deep_arrays_join_without_ever_overflowing_the_stack() -> None:
+    # Joining by recursion and catching RecursionError in every nested frame gave the right
+    # text, but retried near the limit at each level; the chain of failures surfaced later as
+    # an unraisable exception that failed an unrelated test. No RecursionError may occur.
+    deep: list[Any] = [sys.getrecursionlimit() * 3]
+    for number in reversed(range(len(deep) and deep[0])):
+        deep = [number, deep]
+    raised: list[type[BaseException]] = []
+
+    def trace(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "exception":
+            raised.append(arg[0])
+        return trace
+
+    sys.settrace(trace)
+    try:
+        text = to_js_string(deep)
+    finally:
+        sys.settrace(None)
+    assert text == ",".join(str(number) for number in range(sys.getrecursionlimit() * 3 + 1))
+    assert RecursionError not in raised
 
 
 @pytest.mark.parametrize(

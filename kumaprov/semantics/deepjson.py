@@ -1,9 +1,10 @@
 """JSON nested deeper than Python's recursion allows, handled without recursion.
 
 V8's JSON.parse does not recurse, so the server parses a body 100,000 arrays deep and
-`$count($)` on it is 1, UP. `json.loads` recurses and gives up. These loops are the
-fallback when the recursive code raises RecursionError: ordinary bodies keep the faster
+`$count($)` on it is 1, UP. `json.loads` recurses and gives up. The parse and copy loops are
+the fallback when the recursive code raises RecursionError: ordinary bodies keep the faster
 C parser, and a deep one gets the verdict the server gives instead of "nested too deeply".
+The join is always the loop (String(array) of any depth).
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ from jsonata import Jsonata
 from jsonata.parser import Parser
 from jsonata.utils import Utils
 
+from kumaprov.semantics.deepjson import join_arrays
+
 __all__ = [
     "JS_WHITESPACE",
     "MAX_EXACT_INT",
@@ -220,16 +222,11 @@ def array_elements(items: Sequence[Any]) -> Sequence[Any]:
 
 
 def _join(items: Sequence[Any]) -> str:
-    # Array.prototype.join renders null/undefined elements as "".
-    try:
-        # A list, not a generator: a RecursionError unwinding through 100,000 suspended
-        # generators leaves them to be closed later, and closing one that deep fails again
-        # (Python reports it as an unraisable exception).
-        return ",".join([_element_text(item) for item in array_elements(items)])
-    except RecursionError:  # V8 joins arrays nested 100,000 deep; so must we
-        from kumaprov.semantics.deepjson import join_arrays
-
-        return join_arrays(items, array_elements, _is_array, _element_text)
+    # Array.prototype.join renders null/undefined elements as "". V8 joins arrays nested
+    # 100,000 deep, so this is a loop, not recursion: recursing and catching RecursionError
+    # in every nested frame retried near the limit at each level, and the chain of failures
+    # surfaced later as an unraisable exception.
+    return join_arrays(items, array_elements, _is_array, _element_text)
 
 
 def _element_text(item: Any) -> str:
