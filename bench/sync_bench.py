@@ -36,10 +36,14 @@ What is timed:
              and apply against a recording writer: exactly what it would send)
              sent with api.sio.call("add", ...) then api.sio.call("addMonitorTag",
              ...) on an already logged-in UptimeKumaApi: the floor INCLUDES the
-             tag call (kumaprov makes it too); the add-only share is printed.
+             tag call (kumaprov makes it too).
              update: api.sio.call("editMonitor", payload) with the payload
              kumaprov builds (the listed monitor with interval/retryInterval
              changed), already logged in.
+             Each write floor is also printed with the read before it (connect,
+             loginByToken, the login-time list: what a sync must do first, and
+             what kumaprov's time includes), and create also as that read plus the
+             add calls alone: the issue's reference, where ownership costs nothing.
              no-op: UptimeKumaApi(url) connect + loginByToken sent + wait for the
              login-time monitor list (not for the login's answer, which 2.5.3
              sends after every monitor's heartbeats) + disconnect (kumaprov's
@@ -431,9 +435,20 @@ def kumaprov_cli_sync(project_root: Path, server: Server) -> float:
 # -- the floor ------------------------------------------------------------------------------
 
 
-def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> tuple[float, float]:
-    """Bare add + addMonitorTag per monitor, logged in beforehand. Returns (total, add-only)."""
-    api = server.connect()
+def read_first(server: Server) -> tuple[UptimeKumaApi, float]:
+    """Connect, loginByToken and the login-time list, as floor_noop reads it: what any sync
+    does before it writes. Returns the client and that read's time."""
+    start = time.perf_counter()
+    api = greeted(server.url)
+    api.sio.emit("loginByToken", server.token)
+    wait_list(api)
+    return api, time.perf_counter() - start
+
+
+def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
+    """Bare add + addMonitorTag per monitor, one after another. Returns (those calls, the add
+    calls alone, the read before them)."""
+    api, read = read_first(server)
     try:
         add_only = 0.0
         start = time.perf_counter()
@@ -442,14 +457,15 @@ def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> 
             monitor_id = call(api, "add", dict(payload))["monitorID"]
             add_only += time.perf_counter() - t
             call(api, "addMonitorTag", (server.tag_id, monitor_id, definition_id))
-        return time.perf_counter() - start, add_only
+        return time.perf_counter() - start, add_only, read
     finally:
         api.disconnect()
 
 
-def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
-    """editMonitor for every owned monitor from definition `base` on (the ones kumaprov changes too)."""
-    api = server.connect()
+def floor_update(server: Server, interval: int, base: int) -> tuple[float, float, int]:
+    """editMonitor for every owned monitor from definition `base` on (the ones kumaprov changes
+    too). Returns (the edits, the read before them, how many)."""
+    api, read = read_first(server)
     try:
         listed = api._event_data[Event.MONITOR_LIST]
         owned = []
@@ -465,20 +481,16 @@ def floor_update(server: Server, interval: int, base: int) -> tuple[float, int]:
         start = time.perf_counter()
         for payload in payloads:
             call(api, "editMonitor", payload)
-        return time.perf_counter() - start, len(payloads)
+        return time.perf_counter() - start, read, len(payloads)
     finally:
         api.disconnect()
 
 
 def floor_delete(server: Server, base: int) -> tuple[float, float, int]:
     """deleteMonitor for every owned monitor from definition `base` on (the ones kumaprov deletes
-    too), one after another. Returns (the deletes, the whole run: connect + loginByToken + the
-    login-time list first, read as floor_noop reads it, which a sync needs as well)."""
-    start = time.perf_counter()
-    api = greeted(server.url)
+    too), one after another. Returns (the deletes, the read before them, how many)."""
+    api, read = read_first(server)
     try:
-        api.sio.emit("loginByToken", server.token)
-        wait_list(api)
         ids = []
         for monitor in api._event_data[Event.MONITOR_LIST].values():
             owner = next((t.get("value") for t in monitor.get("tags") or [] if t.get("name") == OWNER_TAG), None)
@@ -487,8 +499,7 @@ def floor_delete(server: Server, base: int) -> tuple[float, float, int]:
         deletes = time.perf_counter()
         for kuma_id in sorted(ids):
             call(api, "deleteMonitor", kuma_id)
-        end = time.perf_counter()
-        return end - deletes, end - start, len(ids)
+        return time.perf_counter() - deletes, read, len(ids)
     finally:
         api.disconnect()
 
@@ -637,7 +648,7 @@ def main() -> None:
             naive = naive_create(server, payloads)
             server.restore("empty")
             server.settle()
-            floor_small, _ = floor_create(server, payloads)
+            floor_small, _, _ = floor_create(server, payloads)
             server.restore("empty")
             server.settle()
             small = kumaprov_sync(project, server)
@@ -656,8 +667,12 @@ def main() -> None:
         changed = range(base, top) if base else None
         write_definitions(project, top, interval)
         payloads = all_payloads[:args.writes]
-        create = Row(f"create {args.writes}", f"{base}->{top}")
-        add_only: list[float] = []
+        create = Row(f"create {args.writes}", f"{base}->{top}", note="floor: add + addMonitorTag")
+        # The issue's reference reads first, then adds: "bare sequential add + login/list".
+        create_read = Row(f"create {args.writes}", f"{base}->{top}",
+                          note="floor: connect + login + list, then add + addMonitorTag")
+        bare = Row(f"create {args.writes}", f"{base}->{top}",
+                   note="floor: connect + login + list, then the add calls alone (no ownership)")
         for rep in range(args.write_reps):
             order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
             for who in order:
@@ -669,19 +684,22 @@ def main() -> None:
                     assert run.plan == (args.writes, 0, 0, base), run.plan
                     assert run.writes.get("add_monitor") == args.writes
                     create.kumaprov.append(run.total)
+                    create_read.kumaprov.append(run.total)
+                    bare.kumaprov.append(run.total)
                     print_run(f"kumaprov create {args.writes}", run)
                 else:
-                    total, adds = floor_create(server, payloads)
+                    total, adds, read = floor_create(server, payloads)
                     create.floor.append(total)
-                    add_only.append(adds)
-                    print(f"    floor create {args.writes}: {total:7.2f} s (add calls alone {adds:.2f} s)")
-        create.note = (f"floor incl. addMonitorTag; add-only {med(add_only):.1f}s, "
-                       f"kumaprov / add-only {med(create.kumaprov) / med(add_only):.2f}x")
-        rows.append(create)
+                    create_read.floor.append(read + total)
+                    bare.floor.append(read + adds)
+                    print(f"    floor create {args.writes}: {total:7.2f} s (add calls alone {adds:.2f} s; "
+                          f"the read before them {read:.2f} s)")
+        rows += [create, create_read, bare]
         # Whichever ran last left `writes` monitors with the same fields and tags.
 
         # -- update -------------------------------------------------------------------------
-        update = Row(f"update {args.writes}", f"{top}")
+        update = Row(f"update {args.writes}", f"{top}", note="floor: editMonitor")
+        update_read = Row(f"update {args.writes}", f"{top}", note="floor: connect + login + list, then editMonitor")
         for rep in range(args.write_reps):
             order = ("kumaprov", "floor") if rep % 2 == 0 else ("floor", "kumaprov")
             for who in order:
@@ -695,13 +713,15 @@ def main() -> None:
                     assert run.changed_fields == {"interval", "retryInterval"}, run.changed_fields
                     assert run.writes.get("edit_monitor") == args.writes
                     update.kumaprov.append(run.total)
+                    update_read.kumaprov.append(run.total)
                     print_run(f"kumaprov update {args.writes}", run)
                 else:
-                    total, edited = floor_update(server, interval, base)
+                    total, read, edited = floor_update(server, interval, base)
                     assert edited == args.writes, edited
                     update.floor.append(total)
-                    print(f"    floor update {args.writes}: {total:7.2f} s")
-        rows.append(update)
+                    update_read.floor.append(read + total)
+                    print(f"    floor update {args.writes}: {total:7.2f} s (the read before them {read:.2f} s)")
+        rows += [update, update_read]
         write_definitions(project, top, interval, changed)  # match whatever ran last
 
         # -- delete: both from the same state (the data dir after the updates) ------------------
@@ -727,11 +747,11 @@ def main() -> None:
                         delete.kumaprov.append(run.total)
                         print_run(f"kumaprov delete {args.writes}", run)
                     else:
-                        total, whole, deleted = floor_delete(server, base)
+                        total, read, deleted = floor_delete(server, base)
                         assert deleted == args.writes, deleted
                         delete.floor.append(total)
-                        read_too.floor.append(whole)
-                        print(f"    floor delete {args.writes}: {total:7.2f} s ({whole:.2f} s with the read)")
+                        read_too.floor.append(read + total)
+                        print(f"    floor delete {args.writes}: {total:7.2f} s (the read before them {read:.2f} s)")
             read_too.kumaprov = delete.kumaprov
             rows += [delete, read_too]
             server.restore("full")
@@ -810,7 +830,7 @@ def main() -> None:
             print_run(f"kumaprov create 1 at {have}", run)
             server.settle()
             say(f"create 1 at {have + 1}: floor")
-            total, _ = floor_create(server, [extra])
+            total, _, _ = floor_create(server, [extra])
             one.floor.append(total)
             print(f"    floor create 1 at {have + 1}: {total:7.2f} s")
             rows.append(one)
