@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,7 +15,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jsonata.utils import Utils
 
-from kumaprov.semantics import jsvalue
 from kumaprov.semantics.jsjson import is_js_array_index, js_json_parse, js_ordered_keys, json_stringify, parse_body
 from kumaprov.semantics.jsvalue import (
     UNDEFINED,
@@ -22,6 +25,8 @@ from kumaprov.semantics.jsvalue import (
     number_to_js_string,
     to_js_string,
 )
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(
@@ -86,29 +91,40 @@ def test_to_js_string_of_jsonata_sequences() -> None:
     assert to_js_string(Utils.RangeList(1, 3)) == "1,2,3"  # its iterator is one short
 
 
-def test_deep_arrays_join_without_recursing(monkeypatch: pytest.MonkeyPatch) -> None:
+# Counts how deeply `to_js_string` nests while it joins an array 5,000 levels deep (deeper than
+# Python recursion goes, even at the 10,000 frames jsonata allows), through the module attribute
+# the join itself looks up; prints the text's length and the deepest nesting.
+DEEP_JOIN_NESTING = """
+from kumaprov.semantics import jsvalue
+deep = [1]
+for _ in range(5_000):
+    deep = [deep, None]
+real, nested, deepest = jsvalue.to_js_string, 0, 0
+def counting(value):
+    global nested, deepest
+    nested += 1
+    deepest = max(deepest, nested)
+    try:
+        return real(value)
+    finally:
+        nested -= 1
+jsvalue.to_js_string = counting
+text = jsvalue.to_js_string(deep)
+assert text == "1" + "," * 5_000, text[:40]  # null elements join as ""
+print(len(text), deepest)
+"""
+
+
+def test_deep_arrays_join_without_recursing() -> None:
     # Joining by recursion, catching RecursionError in every nested frame, gave the right text
     # but retried near the limit at each level; the chain of failures surfaced later as an
     # unraisable exception that failed an unrelated test. String(array) of any depth is a loop.
-    depth = 5_000  # deeper than Python recursion goes, even at the 10,000 frames jsonata allows
-    deep: list[Any] = [1]
-    for _ in range(depth):
-        deep = [deep, None]
-    real = jsvalue.to_js_string
-    nested = deepest = 0
-
-    def counting(value: object) -> str:  # what the join calls for each element, by module lookup
-        nonlocal nested, deepest
-        nested += 1
-        deepest = max(deepest, nested)
-        try:
-            return real(value)
-        finally:
-            nested -= 1
-
-    monkeypatch.setattr(jsvalue, "to_js_string", counting)
-    assert jsvalue.to_js_string(deep) == "1" + "," * depth  # null elements join as ""
-    assert deepest == 2  # the call itself, and inside it one leaf's text at a time
+    # A fresh interpreter: in the whole suite, what earlier tests left in this process stalled
+    # the same check for minutes (under an interpreter hook), where alone it takes a second.
+    result = subprocess.run([sys.executable, "-c", DEEP_JOIN_NESTING], capture_output=True, text=True,
+                            timeout=120, env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["5001", "2"]  # the call itself, and inside it one leaf's text at a time
 
 
 @pytest.mark.parametrize(
