@@ -17,8 +17,10 @@ Timed:
   * in-process: click's CliRunner invoking `kumaprov lint` (modules already
     imported; the first, cold call is reported separately);
   * subprocess: `python -m kumaprov lint` (includes interpreter start-up and
-    imports), plus `python -c pass` and `python -c "import kumaprov.cli"` so
-    the start-up share is visible;
+    imports), plus `python -c pass`, `python -c "import kumaprov.cli"` and the
+    import of the libraries kumaprov lints with (PyYAML, Jinja, click, JSONata,
+    pydantic) so the start-up share is visible: those imports plus the in-process
+    lint are the least a whole-process lint built on them can take;
   * yamllint (subprocess) on the same monitor files, with `-d relaxed` and with
     its default config;
   * `--before REF`: that commit's `python -m kumaprov lint` (its kumaprov/ and templates/
@@ -256,6 +258,7 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
         this_env = {**env, "PYTHONPATH": str(REPO)}
         lint_cmd = [PYTHON, "-m", "kumaprov", "lint", "--no-cache"]
+        DEPS = "  python -c 'import yaml, jinja2, click, jsonata, pydantic' (the dependencies alone)"
         SUB, SUB1, SUB2, YL = ("kumaprov lint, subprocess (python -m kumaprov lint)",
                                "kumaprov lint -j 1, subprocess (one process)",
                                "kumaprov lint -j 2, subprocess (two processes)",
@@ -284,6 +287,8 @@ def main() -> None:
                 "  python -c pass (interpreter start-up)": lambda: run_checked([PYTHON, "-c", "pass"], root),
                 "  python -c 'import kumaprov.cli' (start-up + imports)":
                     lambda: run_checked([PYTHON, "-c", "import kumaprov.cli"], root, env=this_env),
+                # What any lint built on these libraries pays before reading a file.
+                DEPS: lambda: run_checked([PYTHON, "-c", "import yaml, jinja2, click, jsonata, pydantic"], root),
                 "yamllint, default config (subprocess)": lambda: run_checked([yamllint, *rel_files], root, (0, 1)),
             })
             if args.target:
@@ -320,6 +325,9 @@ def main() -> None:
             print(f"  kumaprov lint, in-process : {lint_in * 1000:7.0f} ms ({lint_in / yl:5.2f}x yamllint)")
             print(f"  kumaprov lint, cache hit  : {lint_hit * 1000:7.0f} ms ({lint_hit / yl:5.2f}x yamllint; "
                   f"unchanged files, as in most pre-commit runs)")
+            deps = med[DEPS]
+            print(f"  the dependencies' imports + the in-process lint: {(deps + lint_in) * 1000:7.0f} ms "
+                  f"({(deps + lint_in) / yl:5.2f}x yamllint; the least a whole-process lint on them can take)")
         if args.profile:
             profile_lint(root)
     finally:

@@ -28,9 +28,10 @@ What is timed:
   kumaprov   in-process, the way `kumaprov sync` drives it (cli.sync_command):
              load_project, engine.offline_check (lint), session (connect +
              loginByToken + wait for the login-time monitor list), plan_against
-             (lint against the server version, desired/live state, plan), the
-             text plan rendering the CLI prints, engine.sync (apply, and after
-             creates engine.converge's second connection), close.
+             (given the offline lint, as the CLI gives it: linted again only when
+             that did not cover the server's version; desired/live state, plan),
+             the text plan rendering the CLI prints, engine.sync (apply, and after
+             creates engine.converge's re-read when needed), close.
              Writes are counted by wrapping KumaClient's write methods.
   floor      create: the same payloads (captured by running kumaprov's plan_against
              and apply against a recording writer: exactly what it would send)
@@ -392,21 +393,23 @@ def counting() -> Iterator[tuple[dict[str, int], dict[str, float]]]:
         engine.converge = original_converge
 
 
-def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = False) -> Run:
+def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = False,
+                  window: int | None = None) -> Run:
+    """`window`: writes in flight, instead of the server line's (versions.py)."""
     connection = Connection(server.url, Credentials(token=server.token), 60.0)
     with counting() as (counts, timings):
         t0 = time.perf_counter()
         project, problems = load_project(None, project_root)
         assert not problems
-        engine.offline_check(project, None)
+        linted = engine.offline_check(project, None)
         t1 = time.perf_counter()
         with session(connection) as client:
             t2 = time.perf_counter()
-            planned = engine.plan_against(client, project, None)
+            planned = engine.plan_against(client, project, None, linted=linted)  # as the CLI reuses it
             t3 = time.perf_counter()
             planreport.PLAN_FORMATS["text"](planned.plan, {"url": server.url, "version": planned.line.version})
             t4 = time.perf_counter()
-            report = engine.sync(client, planned, project.owner, allow_mass_delete, lambda done: None)
+            report = engine.sync(client, planned, project.owner, allow_mass_delete, lambda done: None, window)
             t5 = time.perf_counter()
         t6 = time.perf_counter()
     assert report.ok, report.failed
@@ -600,6 +603,8 @@ def main() -> None:
                         help="delete the written monitors (kumaprov vs floor, from the same data dir)")
     parser.add_argument("--version", default=KUMA_VERSION,
                         help=f"Uptime Kuma to run: {KUMA_VERSION} (npm) or a release in ../shared/uptime-kuma/")
+    parser.add_argument("--window", type=int, default=None,
+                        help="kumaprov's writes in flight at once (default: the server line's, versions.py)")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     noop_reps = (args.noop_reps + [args.noop_reps[-1]] * len(args.noop))[:len(args.noop)]
@@ -616,7 +621,8 @@ def main() -> None:
     wall = time.perf_counter()
     print(f"kumaprov at {git_state()}")
     print(f"sync bench: base={base}, writes={args.writes} x{args.write_reps}, no-op at {args.noop} x{noop_reps}, "
-          f"naive {args.naive}; {os.cpu_count()} CPUs, loadavg {os.getloadavg()[0]:.2f}; data in {root}")
+          f"naive {args.naive}, window {args.window or 'default'}; {os.cpu_count()} CPUs, "
+          f"loadavg {os.getloadavg()[0]:.2f}; data in {root}")
     try:
         server.installation = ensure_build(args.version)
         server.start()
@@ -680,7 +686,7 @@ def main() -> None:
                 waited = server.settle()
                 say(f"create {args.writes}: {who} (rep {rep + 1}, settled {waited:.1f}s) ...")
                 if who == "kumaprov":
-                    run = kumaprov_sync(project, server)
+                    run = kumaprov_sync(project, server, window=args.window)
                     assert run.plan == (args.writes, 0, 0, base), run.plan
                     assert run.writes.get("add_monitor") == args.writes
                     create.kumaprov.append(run.total)
@@ -708,7 +714,7 @@ def main() -> None:
                 say(f"update {args.writes}: {who} -> interval {interval} (settled {waited:.1f}s) ...")
                 if who == "kumaprov":
                     write_definitions(project, top, interval, changed)
-                    run = kumaprov_sync(project, server)
+                    run = kumaprov_sync(project, server, window=args.window)
                     assert run.plan == (0, args.writes, 0, base), run.plan
                     assert run.changed_fields == {"interval", "retryInterval"}, run.changed_fields
                     assert run.writes.get("edit_monitor") == args.writes
@@ -741,7 +747,7 @@ def main() -> None:
                         write_definitions(project, base, interval, changed)
                         if not base:
                             (project / "monitors" / "none.yaml").write_text("monitors: []\n")
-                        run = kumaprov_sync(project, server, allow_mass_delete=True)
+                        run = kumaprov_sync(project, server, allow_mass_delete=True, window=args.window)
                         assert run.plan == (0, 0, args.writes, base), run.plan
                         assert run.writes.get("delete_monitor") == args.writes
                         delete.kumaprov.append(run.total)

@@ -2,7 +2,7 @@
 
 Run by hand (about a minute):
 
-    .venv/bin/python bench/sync_profile.py [--monitors 1000]
+    .venv/bin/python bench/sync_profile.py [--monitors 1000] [--version 2.5.3]
 
 Starts a local Uptime Kuma (127.0.0.1, temp data dir; one password login, then
 the JWT), lets kumaprov create two monitors, clones them with SQL up to N
@@ -80,11 +80,17 @@ def timed_steps(client: KumaClient, project: object) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--monitors", type=int, default=1000)
+    parser.add_argument("--version", default=None,
+                        help="a release from ../shared/uptime-kuma/ (2.5.3, 1.23.17); default: the npm build")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-profile-"))
     project = root / "project"
+    project.mkdir()
+    # The project name is in each ownership marker, which the SQL seed looks its rows up by.
+    (project / "kumaprov.yaml").write_text(f"project: {sb.PROJECT}\n")
     server = sb.Server(root)
     try:
+        server.installation = sb.ensure_build(args.version)
         server.start()
         server.first_login()
         sb.write_definitions(project, 2, sb.BASE_INTERVAL)
