@@ -253,6 +253,15 @@ def def_url(i: int) -> str:
     return f"http://127.0.0.1:9/bench/{i:04d}"
 
 
+def make_project(root: Path) -> Path:
+    """An empty project named PROJECT: the name is in each ownership marker, which seed_sql looks
+    its rows up by."""
+    project = root / "project"
+    project.mkdir()
+    (project / "kumaprov.yaml").write_text(f"project: {PROJECT}\n")
+    return project
+
+
 def write_definitions(project: Path, count: int, interval: int, changed: range | None = None,
                       per_file: int = 50) -> None:
     """Definitions 0..count-1 with `interval` (only those in `changed`, if given; the rest BASE_INTERVAL)."""
@@ -613,9 +622,7 @@ def main() -> None:
         parser.error("--base needs at least 2 monitors and --naive 0")
 
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-bench-"))
-    project = root / "project"
-    project.mkdir()
-    (project / "kumaprov.yaml").write_text(f"project: {PROJECT}\n")
+    project = make_project(root)
     server = Server(root)
     rows: list[Row] = []
     wall = time.perf_counter()

@@ -80,14 +80,11 @@ def timed_steps(client: KumaClient, project: object) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--monitors", type=int, default=1000)
-    parser.add_argument("--version", default=None,
-                        help="a release from ../shared/uptime-kuma/ (2.5.3, 1.23.17); default: the npm build")
+    parser.add_argument("--version", default=sb.KUMA_VERSION,
+                        help=f"Uptime Kuma to run: {sb.KUMA_VERSION} (npm) or a release in ../shared/uptime-kuma/")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-profile-"))
-    project = root / "project"
-    project.mkdir()
-    # The project name is in each ownership marker, which the SQL seed looks its rows up by.
-    (project / "kumaprov.yaml").write_text(f"project: {sb.PROJECT}\n")
+    project = sb.make_project(root)
     server = sb.Server(root)
     try:
         server.installation = sb.ensure_build(args.version)
