@@ -45,12 +45,14 @@ TARGET = click.option("--target", metavar="VERSION", callback=_valid_target,
 
 
 @contextmanager
-def importing() -> Iterator[None]:
-    """Around a command's import of the pipeline (lint, the engine). Like the CLI's own modules
-    (frozen in `main`), these build tens of thousands of objects that live as long as the
-    process; the cyclic collector walking them again and again while they are being built
-    was ~10 % of the CPU of a small lint (bench/start_bench.py). Frozen afterwards, later
-    collections skip them too."""
+def lasting() -> Iterator[None]:
+    """Around a command's work whose objects live as long as the process: its import of the
+    pipeline (lint, the engine) and the lint it runs. Like the CLI's own modules (frozen in
+    `main`), these are tens of thousands of objects. The cyclic collector walking them again
+    and again while they are built was ~10 % of the CPU of a small lint (bench/start_bench.py);
+    walking all of a lint's at once, when lint switches the collector back on, ~11 % of the
+    CPU of linting 1,000 monitors (bench/lint_bench.py --before). Frozen afterwards, later
+    collections skip them."""
     enabled = gc.isenabled()
     gc.disable()
     try:

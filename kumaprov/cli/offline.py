@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from kumaprov import versions
-from kumaprov.cli.group import ENV, OUTPUT, PATHS, TARGET, _project, fail_cleanly, importing, main
+from kumaprov.cli.group import ENV, OUTPUT, PATHS, TARGET, _project, fail_cleanly, lasting, main
 from kumaprov.definitions.fileguard import guard_for
 from kumaprov.definitions.library import BUILTIN, uses_text
 from kumaprov.errors import InvalidDefinitions
@@ -52,10 +52,10 @@ def lint_command(ctx: click.Context, paths: tuple[Path, ...], target: str | None
     if cached is not None:
         problems, files = cached
     else:
-        with importing():
+        with lasting():
             from kumaprov.lint.run import lint_environments  # the model and the rules load only on a cache miss
 
-        result = lint_environments(project, list(paths) or None, target, workers=jobs)
+            result = lint_environments(project, list(paths) or None, target, workers=jobs)
         problems, files = result.problems, len(result.files)
         if verbose:
             click.echo("\n".join(uses_text(result.template_uses)), err=True)

@@ -19,7 +19,7 @@ import click
 
 from kumaprov.lint import report
 from kumaprov.cli.alerts import after_sync, alerts_out_options, before_writes, preview, requested
-from kumaprov.cli.group import ENV, OUTPUT, PATHS, F, _project, fail_cleanly, importing, main
+from kumaprov.cli.group import ENV, OUTPUT, PATHS, F, _project, fail_cleanly, lasting, main
 from kumaprov.errors import InvalidDefinitions, KumaprovError, UsageError
 from kumaprov.secrets import REDACTOR
 
@@ -67,7 +67,7 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  output: str, environment: str | None, paths: tuple[Path, ...], detailed_exitcode: bool,
                  out: Path | None) -> None:
     """Show what a sync would change, field by field, secrets masked."""
-    with importing():
+    with lasting():
         from kumaprov.sync import engine  # the socket client is slow to import; lint never needs it
         from kumaprov.sync import savedplan
         from kumaprov.sync.connection import connection_for, session
@@ -76,7 +76,8 @@ def diff_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
     with _server_errors(detailed_exitcode):
         project = _project(ctx, environment, one=True)
         rules_request = requested(ctx, project.owner_tag)
-        linted = engine.offline_check(project, list(paths) or None)
+        with lasting():
+            linted = engine.offline_check(project, list(paths) or None)
         with session(connection_for(project, url, os.environ, timeout)) as client:
             planned = engine.plan_against(client, project, list(paths) or None, adopt=adopt, prune=not no_prune,
                                           linted=linted)
@@ -105,7 +106,7 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
                  output: str, environment: str | None, paths: tuple[Path, ...], allow_mass_delete: bool,
                  plan_file: Path | None) -> None:
     """Make the server match the files; a second run changes nothing."""
-    with importing():
+    with lasting():
         from kumaprov.sync import engine
         from kumaprov.sync import report as planreport
         from kumaprov.sync.connection import connection_for, session
@@ -117,7 +118,8 @@ def sync_command(ctx: click.Context, url: str | None, adopt: bool, no_prune: boo
             raise UsageError("--alerts-out goes with a sync from the files, not --plan: "
                              "run `kumaprov alerts --out FILE` after it")
         document = _load_plan(plan_file) if plan_file else None
-        linted = engine.offline_check(project, list(paths) or None) if document is None else None
+        with lasting():
+            linted = engine.offline_check(project, list(paths) or None) if document is None else None
         with session(connection_for(project, url, os.environ, timeout)) as client:
             if document is not None:
                 planned = engine.saved_plan(client, project, document)
