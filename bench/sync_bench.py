@@ -49,7 +49,9 @@ What is timed:
              login-time monitor list (not for the login's answer, which 2.5.3
              sends after every monitor's heartbeats) + disconnect (kumaprov's
              time includes its close too). Through the CLI, also the same as a
-             process of its own (`FLOOR_PROCESS`), beside the whole `kumaprov sync`.
+             process of its own (`FLOOR_PROCESS`), beside the whole `kumaprov sync`;
+             with `--before REF`, also that commit's `kumaprov sync`, in turns with
+             this tree's (both imported from PYTHONPATH).
   naive      the library's convenience methods (api.add_monitor + api.add_monitor_tag,
              library default wait_events=0.2, which sleep inside version checks
              and get_monitor) for a few monitors, beside the floor at the same
@@ -84,6 +86,7 @@ from uptime_kuma_api import AuthMethod, MonitorType, UptimeKumaApi
 from uptime_kuma_api.api import Event
 
 from gitstate import REPO, git_state  # bench/ is the script's directory, first on sys.path
+from start_bench import tree_at
 from kumaprov.sync import engine
 from kumaprov.sync import report as planreport
 from kumaprov.sync.apply import apply
@@ -432,9 +435,11 @@ def kumaprov_sync(project_root: Path, server: Server, allow_mass_delete: bool = 
                                         len(plan.unchanged)), fields)
 
 
-def kumaprov_cli_sync(project_root: Path, server: Server) -> float:
+def kumaprov_cli_sync(project_root: Path, server: Server, tree: Path = REPO) -> float:
+    """`tree`: where kumaprov/ is imported from (this checkout, or another commit's from
+    start_bench.tree_at); on PYTHONPATH either way, so both import alike."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KUMA_")}
-    env.update(KUMA_URL=server.url, KUMA_TOKEN=server.token)
+    env.update(KUMA_URL=server.url, KUMA_TOKEN=server.token, PYTHONPATH=str(tree))
     start = time.perf_counter()
     result = subprocess.run([PYTHON, "-m", "kumaprov", "sync"], cwd=project_root, env=env,
                             capture_output=True, text=True)
@@ -614,6 +619,8 @@ def main() -> None:
                         help=f"Uptime Kuma to run: {KUMA_VERSION} (npm) or a release in ../shared/uptime-kuma/")
     parser.add_argument("--window", type=int, default=None,
                         help="kumaprov's writes in flight at once (default: the server line's, versions.py)")
+    parser.add_argument("--before", metavar="REF",
+                        help="the CLI no-op rows also run that commit's kumaprov (git archive), in turns")
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     noop_reps = (args.noop_reps + [args.noop_reps[-1]] * len(args.noop))[:len(args.noop)]
@@ -623,6 +630,9 @@ def main() -> None:
 
     root = Path(tempfile.mkdtemp(prefix="kumaprov-sync-bench-"))
     project = make_project(root)
+    before_tree = tree_at(args.before, root) if args.before else None
+    if before_tree is not None:
+        compileall.compile_dir(str(before_tree / "kumaprov"), quiet=1)
     server = Server(root)
     rows: list[Row] = []
     wall = time.perf_counter()
@@ -811,9 +821,14 @@ def main() -> None:
                             note="floor: the same as a process of its own (python, socket library, "
                                  "connect, login, list)")
                 startup = []
+                earlier = Row(f"no-op {count} via CLI subprocess", f"{count}",
+                              note=f"kumaprov at {args.before}; floor: this tree's CLI no-op")
                 for rep in range(args.cli_reps):
                     server.settle()
                     cli.kumaprov.append(kumaprov_cli_sync(project, server))
+                    if before_tree is not None:
+                        server.settle()
+                        earlier.kumaprov.append(kumaprov_cli_sync(project, server, before_tree))
                     server.settle()
                     cli.floor.append(floor_noop(server)[0])
                     server.settle()
@@ -827,6 +842,9 @@ def main() -> None:
                 cli.note += f"; interpreter+imports alone {med(startup):.2f}s"
                 rows.append(cli)
                 rows.append(whole)
+                if before_tree is not None:
+                    earlier.floor = cli.kumaprov
+                    rows.append(earlier)
 
         # -- one create on a big server: the fixed costs around a single write ----------------
         if args.create_one and args.noop:
