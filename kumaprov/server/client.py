@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+import engineio.packet
 import socketio.exceptions
 from uptime_kuma_api import UptimeKumaApi, UptimeKumaException
 from uptime_kuma_api.api import Event
@@ -59,6 +60,7 @@ class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hi
             self.sio.on(name, lambda data, name=name: self.pushed.__setitem__(name, data))
         # engine.io's HTTP handshake otherwise waits its own 5 s per attempt, whatever the timeout says.
         self.sio.eio.request_timeout = self.timeout
+        _in_order(self.sio.eio)
         super().connect()
 
     def _event_info(self, data: Any) -> None:
@@ -68,6 +70,26 @@ class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hi
     def wait_for_greeting(self) -> None:
         if not self.greeted.wait(self.timeout):
             raise Unavailable(f"Uptime Kuma at {self.url} sent no info after connecting")
+
+
+def _in_order(eio: Any) -> None:
+    """Handle each message on the socket's reading thread, in the order it came.
+
+    engine.io hands every message to a thread of its own, so a call's small answer can be
+    handled before a large list the server pushed just before it (its JSON still being
+    decoded): `caught_up` and `fresh_monitors` would then read the list as it was before.
+    That let two concurrent syncs on 1.23 both miss each other's copies (whole suite, once).
+    The library's handlers only store what came, so running them in turn holds nothing up.
+    """
+    receive = eio._receive_packet
+
+    def receive_in_order(pkt: Any) -> None:
+        if pkt.packet_type == engineio.packet.MESSAGE:
+            eio._trigger_event("message", pkt.data, run_async=False)
+        else:
+            receive(pkt)
+
+    eio._receive_packet = receive_in_order
 
 
 def open_api(url: str, timeout: float = 10.0) -> UptimeKumaApi:
@@ -271,8 +293,7 @@ class KumaClient:
         """The whole monitor list as the server holds it now, on this connection.
 
         `getMonitorList` pushes the list to the user's sockets before it answers, and one
-        connection delivers in order (the socket thread runs handlers as packets come), so the
-        list is here once the answer is. A new login would read the same list and also make the
+        connection is handled in order (`_in_order`), so the list is here once the answer is. A new login would read the same list and also make the
         server send every monitor's heartbeats: about 1 s more at 200 monitors on 2.5.3.
         """
         self._call("getMonitorList")
