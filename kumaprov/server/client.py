@@ -292,12 +292,16 @@ class KumaClient:
     def fresh_monitors(self) -> list[dict[str, Any]]:
         """The whole monitor list as the server holds it now, on this connection.
 
-        `getMonitorList` pushes the list to the user's sockets before it answers, and one
-        connection is handled in order (`_in_order`), so the list is here once the answer is. A new login would read the same list and also make the
-        server send every monitor's heartbeats: about 1 s more at 200 monitors on 2.5.3.
+        `getMonitorList` pushes the list to the user's sockets just before it answers, and one
+        connection is handled in order (`_in_order`), so the list is taken as the answer is
+        handled: a list built for another session's earlier write (1.23 and the dev build
+        rebuild one per write, seconds each at hundreds of monitors) can still come after it.
+        A new login would read the same list and also make the server send every monitor's
+        heartbeats: about 1 s more at 200 monitors on 2.5.3.
         """
-        self._call("getMonitorList")
-        return self.monitors()
+        pending = Pending(take=lambda: dict(self._api._event_data[Event.MONITOR_LIST] or {}))
+        self._call("getMonitorList", None, pending)
+        return [dict(monitor) for monitor in pending.taken.values()]
 
     def notifications(self) -> list[dict[str, Any]]:
         """Notification rows; `config` is the JSON text of everything the client saved."""
@@ -368,10 +372,10 @@ class KumaClient:
         its answer. The kinds make their own calls; this adapter only carries them."""
         return self._call(event, data)
 
-    def _call(self, event: str, data: Any = None) -> Any:
+    def _call(self, event: str, data: Any = None, pending: Pending | None = None) -> Any:
         """One socket call and its answer. Safe from several threads at once (apply keeps a
         window of writes in flight): only the send is serialised, the waits overlap."""
-        pending = self._send(event, data)
+        pending = self._send(event, data, pending)
         if not pending.answered.wait(self._api.timeout):
             raise ServerError(f"{event}: no answer from Uptime Kuma within {self._api.timeout:g} s")
         answer = pending.answer()
@@ -381,10 +385,10 @@ class KumaClient:
             answer = {key: value for key, value in answer.items() if key != "ok"}
         return answer
 
-    def _send(self, event: str, data: Any) -> Pending:
+    def _send(self, event: str, data: Any, pending: Pending | None = None) -> Pending:
         """Send one call; its answer comes to the returned `Pending`. The library's `sio.call`
         is documented as not thread safe for the send alone, hence the lock."""
-        pending = Pending()
+        pending = pending or Pending()
         try:
             with self._send_lock:
                 self._api.sio.emit(event, data, callback=pending.on_answer)

@@ -4,6 +4,7 @@ nothing from uptime_kuma_api."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,13 +29,21 @@ class Credentials:
 
 
 class Pending:
-    """A socket call sent, and its answer once the socket thread has it."""
+    """A socket call sent, and its answer once the socket thread has it.
 
-    def __init__(self) -> None:
+    `take`, if given, runs on the socket thread as the answer is handled, after every message
+    that came before it and before any that came after; what it returns is `taken`.
+    """
+
+    def __init__(self, take: Callable[[], Any] | None = None) -> None:
         self.answered = threading.Event()
         self._args: tuple[Any, ...] = ()
+        self._take = take
+        self.taken: Any = None
 
     def on_answer(self, *args: Any) -> None:
+        if self._take is not None:
+            self.taken = self._take()
         self._args = args
         self.answered.set()
 
