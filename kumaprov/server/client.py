@@ -78,7 +78,7 @@ def _in_order(eio: Any) -> None:
     engine.io hands every message to a thread of its own, so a call's small answer can be
     handled before a large list the server pushed just before it (its JSON still being
     decoded): `caught_up` and `fresh_monitors` would then read the list as it was before.
-    That let two concurrent syncs on 1.23 both miss each other's copies (whole suite, once).
+    The converge step after creates (sync/engine.py) could then miss a concurrent sync's copy.
     The library's handlers only store what came, so running them in turn holds nothing up.
     """
     receive = eio._receive_packet
