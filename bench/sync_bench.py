@@ -57,6 +57,9 @@ What is timed:
              and get_monitor) for a few monitors, beside the floor at the same
              counts, extrapolated per monitor (labelled).
 
+Server CPU: each create run also prints the Uptime Kuma process's CPU time (its main thread,
+where the JavaScript runs, and all its threads); the floor's per call kind (add, addMonitorTag).
+
 Monitors are http/keyword checks of http://127.0.0.1:9/... (nothing listens:
 each check fails at once) with 1-day intervals, so checks hardly load the
 server. The monitors needed only for the no-op runs beyond the write count
@@ -127,9 +130,19 @@ def span(values: list[float]) -> str:
 # -- the server ---------------------------------------------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid: int, thread: int | None = None) -> float:
+    """CPU time (user + system) of the process, or of one of its threads."""
+    stat = f"/proc/{pid}/task/{thread}/stat" if thread else f"/proc/{pid}/stat"
+    fields = Path(stat).read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def js_seconds(server: Server) -> float:
+    """CPU time of the server's main thread, where Node runs every socket handler's JavaScript,
+    one at a time; SQLite's queries run on libuv's pool threads (cpu_seconds(pid) counts all).
+    A server whose CPU time grows as fast as the wall clock is the bottleneck: no client, however
+    many calls it keeps in flight, gets its writes done sooner than the server does their work."""
+    return cpu_seconds(server.pid, server.pid)
 
 
 def settle(pid: int, window: float = 0.5, busy: float = 0.08, quiet_windows: int = 2,
@@ -462,18 +475,30 @@ def read_first(server: Server) -> tuple[UptimeKumaApi, float]:
     return api, time.perf_counter() - start
 
 
-def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]]) -> tuple[float, float, float]:
+@dataclass
+class ServerBusy:
+    """The server main thread's CPU seconds (js_seconds) while a floor made its calls, per event."""
+    add: float = 0.0
+    tag: float = 0.0
+
+
+def floor_create(server: Server, payloads: list[tuple[str, dict[str, Any]]],
+                 busy: ServerBusy | None = None) -> tuple[float, float, float]:
     """Bare add + addMonitorTag per monitor, one after another. Returns (those calls, the add
-    calls alone, the read before them)."""
+    calls alone, the read before them); `busy` gets the server's CPU for each kind of call."""
     api, read = read_first(server)
+    busy = busy or ServerBusy()
     try:
         add_only = 0.0
         start = time.perf_counter()
         for definition_id, payload in payloads:
-            t = time.perf_counter()
+            t, cpu = time.perf_counter(), js_seconds(server)
             monitor_id = call(api, "add", dict(payload))["monitorID"]
             add_only += time.perf_counter() - t
+            tagging = js_seconds(server)
+            busy.add += tagging - cpu
             call(api, "addMonitorTag", (server.tag_id, monitor_id, definition_id))
+            busy.tag += js_seconds(server) - tagging
         return time.perf_counter() - start, add_only, read
     finally:
         api.disconnect()
@@ -703,20 +728,30 @@ def main() -> None:
                 waited = server.settle()
                 say(f"create {args.writes}: {who} (rep {rep + 1}, settled {waited:.1f}s) ...")
                 if who == "kumaprov":
+                    js, whole = js_seconds(server), cpu_seconds(server.pid)
                     run = kumaprov_sync(project, server, window=args.window)
+                    js, whole = js_seconds(server) - js, cpu_seconds(server.pid) - whole
                     assert run.plan == (args.writes, 0, 0, base), run.plan
                     assert run.writes.get("add_monitor") == args.writes
                     create.kumaprov.append(run.total)
                     create_read.kumaprov.append(run.total)
                     bare.kumaprov.append(run.total)
                     print_run(f"kumaprov create {args.writes}", run)
+                    apply = run.steps["apply"]
+                    print(f"        server CPU in the whole run: main thread {js:.2f} s, all threads {whole:.2f} s; "
+                          f"apply {apply:.2f} s wall")
                 else:
-                    total, adds, read = floor_create(server, payloads)
+                    busy, whole = ServerBusy(), cpu_seconds(server.pid)
+                    total, adds, read = floor_create(server, payloads, busy)
+                    whole = cpu_seconds(server.pid) - whole
                     create.floor.append(total)
                     create_read.floor.append(read + total)
                     bare.floor.append(read + adds)
                     print(f"    floor create {args.writes}: {total:7.2f} s (add calls alone {adds:.2f} s; "
                           f"the read before them {read:.2f} s)")
+                    print(f"        server main thread: add {busy.add:.2f} s CPU ({busy.add / adds:.0%} of the "
+                          f"add calls' wall), addMonitorTag {busy.tag:.2f} s CPU "
+                          f"({busy.tag / (total - adds):.0%} of theirs); all threads {whole:.2f} s in the whole run")
         rows += [create, create_read, bare]
         # Whichever ran last left `writes` monitors with the same fields and tags.
 
