@@ -3,6 +3,7 @@ exits non-zero, and the next sync converges with no duplicates and nothing lost.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,7 @@ def test_a_server_killed_mid_sync_is_reported_and_the_next_sync_converges(
 def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_build: Installation,
                                                            tmp_path_factory: pytest.TempPathFactory) -> None:
     kuma = start(tmp_path_factory.mktemp("kuma-drop"), installation=kuma_build)
+    before = set(threading.enumerate())
     try:
         client = as_admin(kuma)
         kuma.process.kill()
@@ -102,6 +104,13 @@ def test_a_dropped_connection_is_a_server_error_not_a_hang(kuma_build: Installat
         client.close()
     finally:
         kuma.stop()
+    # The connection's own threads end once it is closed. A client that kept trying to reconnect
+    # (python-socketio names that thread after `_handle_reconnect`) would later reach whatever
+    # listens on the port next, from a process that believes it has let go.
+    left = [thread for thread in set(threading.enumerate()) - before if thread.daemon]
+    for thread in left:
+        thread.join(timeout=10)
+    assert [thread.name for thread in left if thread.is_alive()] == []
 
 
 class _DiesBeforeTheTag:

@@ -60,6 +60,10 @@ class _Api(UptimeKumaApi):  # type: ignore[misc]  # the library ships no type hi
             self.sio.on(name, lambda data, name=name: self.pushed.__setitem__(name, data))
         # engine.io's HTTP handshake otherwise waits its own 5 s per attempt, whatever the timeout says.
         self.sio.eio.request_timeout = self.timeout
+        # A dropped connection is an error kumaprov reports. python-socketio would instead keep
+        # reconnecting from a thread of its own, forever, after close() too, and later reach
+        # whatever listens on the port next.
+        self.sio.reconnection = False
         _in_order(self.sio.eio)
         super().connect()
 
